@@ -1,0 +1,173 @@
+//! The command line (SPEC §10): argument parsing and one small module per command. Commands
+//! only wire stages together and print; the work happens in the pipeline modules.
+
+mod check;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::diagnostics::Format;
+
+/// Exit status for invalid input (diagnostics were printed).
+pub const EXIT_INVALID: u8 = 1;
+/// Exit status for usage errors (as clap uses).
+pub const EXIT_USAGE: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(name = "kamsite", version, about = "Key account plans in, review site out", long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the review site.
+    Build(BuildArgs),
+    /// Validate the portfolio and list findings.
+    Check(CheckArgs),
+    /// Serve the site locally and rebuild on change.
+    Serve(ServeArgs),
+    /// Print a table of accounts and their scores.
+    Score(ScoreArgs),
+    /// Export the analysed portfolio as JSON or CSV.
+    Export(ExportArgs),
+    /// Scaffold a new account file.
+    New(NewArgs),
+    /// Scaffold a new portfolio.
+    Init(InitArgs),
+    /// Print the JSON Schema of the account front matter.
+    Schema,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Portfolio folder.
+    #[arg(default_value = ".")]
+    pub portfolio: PathBuf,
+    /// Output folder (default: PORTFOLIO/public).
+    #[arg(short = 'o', long = "output")]
+    pub output: Option<PathBuf>,
+    /// Review period, YYYY-Qn (default: latest period in any account's financials).
+    #[arg(long)]
+    pub period: Option<String>,
+    /// Date for staleness and overdue checks, YYYY-MM-DD.
+    #[arg(long = "as-of")]
+    pub as_of: Option<String>,
+    /// Git revision or previous portfolio.json to compare against.
+    #[arg(long)]
+    pub baseline: Option<String>,
+    /// Mask money amounts (for demos).
+    #[arg(long)]
+    pub incognito: bool,
+    /// No progress bar and no summary line.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Portfolio folder.
+    #[arg(default_value = ".")]
+    pub portfolio: PathBuf,
+    /// How to print problems.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Findings of this severity (or worse) fail the run; validation errors always do.
+    #[arg(long = "fail-on", value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// Review period, YYYY-Qn.
+    #[arg(long)]
+    pub period: Option<String>,
+    /// Date for staleness and overdue checks, YYYY-MM-DD.
+    #[arg(long = "as-of")]
+    pub as_of: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[arg(default_value = ".")]
+    pub portfolio: PathBuf,
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: String,
+    /// Open the site in a browser.
+    #[arg(long)]
+    pub open: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    #[arg(default_value = ".")]
+    pub portfolio: PathBuf,
+    /// Column to sort by (numbers sort descending).
+    #[arg(long)]
+    pub sort: Option<String>,
+    #[arg(long)]
+    pub period: Option<String>,
+    #[arg(long = "as-of")]
+    pub as_of: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[arg(default_value = ".")]
+    pub portfolio: PathBuf,
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+    /// Write here instead of standard output.
+    #[arg(short = 'o', long = "output")]
+    pub output: Option<PathBuf>,
+    #[arg(long)]
+    pub period: Option<String>,
+    #[arg(long = "as-of")]
+    pub as_of: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The customer's name.
+    pub name: String,
+    #[arg(long, default_value = ".")]
+    pub portfolio: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+}
+
+/// Parses the command line and runs the command.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check(args) => check::run(&args),
+        other => {
+            let name = format!("{other:?}");
+            let name = name
+                .split(['(', ' '])
+                .next()
+                .unwrap_or("this")
+                .to_lowercase();
+            anstream::eprintln!("error: `kamsite {name}` is not available yet in this version");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}

@@ -1,0 +1,244 @@
+//! Problems found in a user's files, and the three ways of printing them.
+//!
+//! Every stage reports into `Diagnostic`s instead of returning on the first error, so one run
+//! shows every problem in every file, sorted by file and line.
+
+use std::fmt::Write as _;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use serde::Serialize;
+
+use crate::model::Severity;
+
+/// One problem at one place in one file.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// The path as the user would type it (portfolio folder joined with the relative path).
+    pub file: String,
+    /// 1-based; 0 when the problem is about the whole file (it cannot be read, say).
+    pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
+    pub message: String,
+    /// Shown under the caret: what was expected there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// A fix, typically "did you mean `designation`?".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// The offending line's text, for the snippet.
+    #[serde(skip)]
+    pub source_line: Option<String>,
+    /// How many characters to underline (at least 1).
+    #[serde(skip)]
+    pub width: usize,
+}
+
+impl Diagnostic {
+    pub fn error(file: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            file: file.into(),
+            line: 0,
+            column: 0,
+            message: message.into(),
+            label: None,
+            help: None,
+            source_line: None,
+            width: 1,
+        }
+    }
+
+    pub fn warning(file: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(file, message)
+        }
+    }
+
+    /// Places the diagnostic at `line`:`column` (1-based) of `text`, keeping that line to show.
+    pub fn at(mut self, text: &str, line: usize, column: usize, width: usize) -> Diagnostic {
+        self.line = line.max(1);
+        self.column = column.max(1);
+        self.width = width.max(1);
+        self.source_line = text
+            .lines()
+            .nth(self.line - 1)
+            .map(|l| l.trim_end_matches('\r').to_string());
+        self
+    }
+
+    pub fn with_label(mut self, label: impl Into<String>) -> Diagnostic {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn with_help(mut self, help: Option<String>) -> Diagnostic {
+        self.help = help;
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// Sorts by file, line and column, so output order never depends on thread scheduling.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message))
+    });
+}
+
+/// The closest of `candidates` to a misspelt `word`, if one is close enough to be a typo.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let lower = word.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(&lower, &c.to_lowercase()), c))
+        .filter(|(d, c)| *d <= (c.chars().count() / 3).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// "did you mean `x`?" for a misspelt name, else `None`.
+pub fn suggestion<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    did_you_mean(word, candidates).map(|c| format!("did you mean `{c}`?"))
+}
+
+/// How diagnostics are printed (`--format`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Snippets with carets, like cargo's errors.
+    Human,
+    /// One JSON object per line.
+    Json,
+    /// GitHub Actions workflow commands (annotations on the pull request).
+    Github,
+}
+
+/// Renders one diagnostic in `format`. `styled` adds ANSI colours (human format only).
+pub fn render(d: &Diagnostic, format: Format, styled: bool) -> String {
+    match format {
+        Format::Human => render_human(d, styled),
+        Format::Json => serde_json::to_string(d).unwrap_or_default() + "\n",
+        Format::Github => render_github(d),
+    }
+}
+
+fn render_human(d: &Diagnostic, styled: bool) -> String {
+    let level = match d.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+        Severity::Info => Level::INFO,
+    };
+    let title = level.primary_title(d.message.as_str());
+    let group = match &d.source_line {
+        Some(line) if d.line > 0 => {
+            let start = byte_offset(line, d.column - 1);
+            let end = byte_offset(line, d.column - 1 + d.width).max(start);
+            let mut annotation = AnnotationKind::Primary.span(start..end);
+            if let Some(label) = &d.label {
+                annotation = annotation.label(label.as_str());
+            }
+            title.element(
+                Snippet::source(line.as_str())
+                    .line_start(d.line)
+                    .path(d.file.as_str())
+                    .annotation(annotation),
+            )
+        }
+        _ => title.element(annotate_snippets::Origin::path(d.file.as_str())),
+    };
+    let mut report = vec![group];
+    if let Some(help) = &d.help {
+        report.push(Group::with_title(
+            Level::HELP.secondary_title(help.as_str()),
+        ));
+    }
+    let renderer = if styled {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let mut out = renderer.render(&report);
+    out.push_str("\n\n");
+    out
+}
+
+/// Byte index of the `chars`-th character of `line` (clamped to its end).
+fn byte_offset(line: &str, chars: usize) -> usize {
+    line.char_indices()
+        .nth(chars)
+        .map_or(line.len(), |(i, _)| i)
+}
+
+fn render_github(d: &Diagnostic) -> String {
+    let command = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "notice",
+    };
+    let mut message = d.message.clone();
+    if let Some(label) = &d.label {
+        let _ = write!(message, ": {label}");
+    }
+    if let Some(help) = &d.help {
+        let _ = write!(message, " ({help})");
+    }
+    let mut out = format!("::{command} file={}", escape_property(&d.file));
+    if d.line > 0 {
+        let _ = write!(out, ",line={},col={}", d.line, d.column);
+    }
+    let _ = writeln!(out, "::{}", escape_data(&message));
+    out
+}
+
+/// Workflow-command escaping (the runner decodes these).
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names_only() {
+        let keys = ["name", "designation", "owner", "sponsor"];
+        assert_eq!(did_you_mean("desgnation", keys), Some("designation"));
+        assert_eq!(did_you_mean("Owner", keys), Some("owner"));
+        assert_eq!(did_you_mean("budget", keys), None);
+    }
+
+    #[test]
+    fn github_format_escapes_properties_and_data() {
+        let d = Diagnostic::error("a,b:c.md", "50% bad\nvalue").at("x: 1\n", 1, 4, 1);
+        assert_eq!(
+            render(&d, Format::Github, false),
+            "::error file=a%2Cb%3Ac.md,line=1,col=4::50%25 bad%0Avalue\n"
+        );
+    }
+
+    #[test]
+    fn human_format_shows_line_and_caret() {
+        let d = Diagnostic::error("p/a.md", "unknown key `desgnation`")
+            .at("name: x\ndesgnation: key\n", 2, 1, 10)
+            .with_help(Some("did you mean `designation`?".into()));
+        let out = render(&d, Format::Human, false);
+        assert!(out.contains("--> p/a.md:2:1"), "{out}");
+        assert!(out.contains("2 | desgnation: key"), "{out}");
+        assert!(out.contains("^^^^^^^^^^"), "{out}");
+        assert!(out.contains("help: did you mean `designation`?"), "{out}");
+    }
+}

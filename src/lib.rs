@@ -1,0 +1,12 @@
+//! kamsite turns a folder of key-account plans into a static review site.
+//!
+//! The pipeline, one module per stage, data flowing one way:
+//! [`load`] (walk, split front matter, decode) → [`validate`] → [`analyse`] (pure functions)
+//! → render (templates and charts) → write (atomic). [`cli`] is a thin layer on top.
+
+pub mod analyse;
+pub mod cli;
+pub mod diagnostics;
+pub mod load;
+pub mod model;
+pub mod validate;

@@ -1,0 +1,290 @@
+//! Stage 1: read a portfolio folder into the model.
+//!
+//! Walks `accounts/` in path order, splits each file into front matter and body, and decodes the
+//! YAML. Files are read and decoded in parallel; problems become diagnostics and the good files
+//! still load, so one run reports everything.
+
+mod frontmatter;
+pub mod positions;
+mod yaml;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diagnostics::Diagnostic;
+use crate::model::{Account, Config, FrontMatter, Portfolio};
+pub use frontmatter::{split, Split, SplitError};
+
+/// The configuration file's name in the portfolio folder.
+pub const CONFIG_FILE: &str = "kamsite.yaml";
+/// The optional executive summary.
+pub const OVERVIEW_FILE: &str = "overview.md";
+
+/// What loading produced: the portfolio (without the files that failed) and every problem.
+#[derive(Debug)]
+pub struct Loaded {
+    pub portfolio: Portfolio,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Whether kamsite.yaml decoded; when it did not, checks that depend on it are skipped to
+    /// avoid a cascade of follow-on errors.
+    pub config_ok: bool,
+    /// Files read (accounts, configuration, overview), for the summary line.
+    pub files: usize,
+}
+
+/// Where a portfolio lives, and how to name its files in messages.
+#[derive(Clone, Debug)]
+pub struct Root {
+    pub dir: PathBuf,
+}
+
+impl Root {
+    pub fn new(dir: impl Into<PathBuf>) -> Root {
+        Root { dir: dir.into() }
+    }
+
+    /// `rel` as the user would type it from where kamsite was started.
+    pub fn display(&self, rel: &str) -> String {
+        let dir = self.dir.to_string_lossy();
+        if dir == "." || dir.is_empty() {
+            rel.to_string()
+        } else {
+            format!("{}/{rel}", dir.trim_end_matches('/'))
+        }
+    }
+}
+
+pub fn load(root: &Root) -> Loaded {
+    let mut diagnostics = Vec::new();
+    let mut files = 0;
+    if !root.dir.is_dir() {
+        diagnostics.push(Diagnostic::error(
+            root.dir.to_string_lossy(),
+            "portfolio folder not found (run `kamsite init` to create one)",
+        ));
+        return Loaded {
+            portfolio: empty_portfolio(Config::default()),
+            diagnostics,
+            config_ok: false,
+            files,
+        };
+    }
+
+    let (config, config_ok) = match read_text(root, CONFIG_FILE) {
+        None => (Config::default(), true),
+        Some(Err(d)) => {
+            files += 1;
+            diagnostics.push(d);
+            (Config::default(), false)
+        }
+        Some(Ok(text)) => {
+            files += 1;
+            let file = root.display(CONFIG_FILE);
+            match yaml::decode::<Option<Config>>(&text, 1, &file, &text) {
+                Ok(c) => (c.unwrap_or_default(), true),
+                Err(d) => {
+                    diagnostics.push(d);
+                    (Config::default(), false)
+                }
+            }
+        }
+    };
+
+    let overview = match read_text(root, OVERVIEW_FILE) {
+        None => None,
+        Some(Ok(text)) => {
+            files += 1;
+            Some(text)
+        }
+        Some(Err(d)) => {
+            files += 1;
+            diagnostics.push(d);
+            None
+        }
+    };
+
+    let (paths, walk_problems) = account_paths(root);
+    diagnostics.extend(walk_problems);
+    files += paths.len();
+    let results: Vec<Result<Account, Diagnostic>> = paths
+        .par_iter()
+        .map(|rel| load_account(root, rel))
+        .collect();
+    let mut accounts = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok(account) => accounts.push(account),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+
+    Loaded {
+        portfolio: Portfolio {
+            config,
+            accounts,
+            overview,
+        },
+        diagnostics,
+        config_ok,
+        files,
+    }
+}
+
+fn empty_portfolio(config: Config) -> Portfolio {
+    Portfolio {
+        config,
+        accounts: Vec::new(),
+        overview: None,
+    }
+}
+
+/// Names starting with `_` or `.` are drafts or tooling files, skipped on purpose.
+fn is_skipped(name: &std::ffi::OsStr) -> bool {
+    let name = name.to_string_lossy();
+    name.starts_with('_') || name.starts_with('.')
+}
+
+/// Every `*.md` under `accounts/`, relative to the root with `/` separators, in path order.
+/// Anything else that is not skipped is reported, never silently ignored.
+fn account_paths(root: &Root) -> (Vec<String>, Vec<Diagnostic>) {
+    let dir = root.dir.join("accounts");
+    let mut problems = Vec::new();
+    if !dir.is_dir() {
+        problems.push(Diagnostic::error(
+            root.display("accounts"),
+            "no `accounts/` folder: a portfolio keeps one Markdown file per account in `accounts/`",
+        ));
+        return (Vec::new(), problems);
+    }
+    let mut paths = Vec::new();
+    let walker = walkdir::WalkDir::new(&dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_skipped(e.file_name()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let at = e
+                    .path()
+                    .map(|p| relative(root, p))
+                    .unwrap_or_else(|| "accounts".into());
+                let why = if e.loop_ancestor().is_some() {
+                    "symbolic link loop: this folder links back to one of its parents".to_string()
+                } else {
+                    format!(
+                        "cannot read: {}",
+                        e.io_error().map_or(e.to_string(), |io| io.to_string())
+                    )
+                };
+                problems.push(Diagnostic::error(root.display(&at), why));
+                continue;
+            }
+        };
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let rel = relative(root, entry.path());
+        if entry.path().extension().is_some_and(|x| x == "md") {
+            paths.push(rel);
+        } else {
+            problems.push(Diagnostic::warning(
+                root.display(&rel),
+                "not an account file: only `*.md` files under `accounts/` are read \
+                 (prefix the name with `_` to keep it here without this warning)",
+            ));
+        }
+    }
+    (paths, problems)
+}
+
+fn relative(root: &Root, path: &Path) -> String {
+    let rel = path.strip_prefix(&root.dir).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Reads `rel` as UTF-8 text without a BOM. `None` when the file does not exist.
+pub fn read_text(root: &Root, rel: &str) -> Option<Result<String, Diagnostic>> {
+    let path = root.dir.join(rel);
+    let file = root.display(rel);
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+        Err(e) => {
+            return Some(Err(Diagnostic::error(
+                file,
+                format!("cannot read file: {e}"),
+            )))
+        }
+    };
+    Some(decode_utf8(bytes, &file))
+}
+
+fn decode_utf8(bytes: Vec<u8>, file: &str) -> Result<String, Diagnostic> {
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.drain(..'\u{feff}'.len_utf8());
+            }
+            Ok(text)
+        }
+        Err(e) => {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            // Everything before the bad byte is valid UTF-8 by definition.
+            let before = std::str::from_utf8(valid).unwrap_or("");
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            let shown = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            Err(Diagnostic::error(file, "file is not valid UTF-8")
+                .at(&shown, line, column, 1)
+                .with_label("this byte is not UTF-8")
+                .with_help(Some("save the file with UTF-8 encoding".into())))
+        }
+    }
+}
+
+fn load_account(root: &Root, rel: &str) -> Result<Account, Diagnostic> {
+    let file = root.display(rel);
+    let text = read_text(root, rel)
+        .unwrap_or_else(|| Err(Diagnostic::error(&file, "file disappeared while reading")))?;
+    let split = split(&text).map_err(|e| front_matter_problem(e, &file, &text))?;
+    let front: FrontMatter = yaml::decode(split.yaml, 2, &file, &text)?;
+    let stem = rel
+        .rsplit('/')
+        .next()
+        .unwrap_or(rel)
+        .trim_end_matches(".md");
+    Ok(Account {
+        id: front.id.clone().unwrap_or_else(|| stem.to_string()),
+        source: rel.to_string(),
+        body: split.body.to_string(),
+        body_line: split.body_line,
+        front,
+    })
+}
+
+fn front_matter_problem(e: SplitError, file: &str, text: &str) -> Diagnostic {
+    if text.trim().is_empty() {
+        return Diagnostic::error(file, "empty file").with_help(Some(
+            "an account file starts with YAML front matter between two `---` lines".into(),
+        ));
+    }
+    match e {
+        SplitError::Missing => Diagnostic::error(file, "missing front matter")
+            .at(text, 1, 1, 1)
+            .with_label("expected `---` on the first line")
+            .with_help(Some(
+                "start the file with `---`, the account's YAML (name, designation, …), then `---`"
+                    .into(),
+            )),
+        SplitError::Unclosed => Diagnostic::error(file, "unclosed front matter")
+            .at(text, 1, 1, 3)
+            .with_label("this `---` is never closed")
+            .with_help(Some("add a line `---` after the last YAML line".into())),
+    }
+}

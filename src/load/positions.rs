@@ -1,0 +1,213 @@
+//! Finding where a value sits in the YAML, after the fact.
+//!
+//! The model carries no spans (analysis reads plain numbers), so validation names the value by
+//! its path (`financials[2].revenue`) and this module replays the parser's events to find it.
+//! It runs only for files that have a problem, so valid files are parsed once.
+
+use std::fmt;
+
+use serde_saphyr::granit_parser::{Event, Parser};
+
+/// One step of a path into the YAML document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+/// A path from the document root, e.g. `financials[2].revenue`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct YamlPath(pub Vec<Seg>);
+
+impl YamlPath {
+    pub fn root() -> YamlPath {
+        YamlPath(Vec::new())
+    }
+
+    pub fn key(&self, k: impl Into<String>) -> YamlPath {
+        let mut p = self.clone();
+        p.0.push(Seg::Key(k.into()));
+        p
+    }
+
+    pub fn index(&self, i: usize) -> YamlPath {
+        let mut p = self.clone();
+        p.0.push(Seg::Index(i));
+        p
+    }
+}
+
+impl fmt::Display for YamlPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, seg) in self.0.iter().enumerate() {
+            match seg {
+                Seg::Key(k) if i == 0 => write!(f, "{k}")?,
+                Seg::Key(k) => write!(f, ".{k}")?,
+                Seg::Index(n) => write!(f, "[{n}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether a problem is about a mapping key (a misspelt name) or the value under it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    Key,
+    Value,
+}
+
+/// 1-based line and column (characters) in the YAML text, and how many characters to mark.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+    pub width: usize,
+}
+
+enum Frame {
+    Map {
+        awaiting_key: bool,
+        key: Option<(String, Position)>,
+    },
+    Seq {
+        next: usize,
+    },
+}
+
+/// Where `path` is in `yaml`. When the path does not exist (a missing key), the deepest
+/// existing ancestor is returned, so the caret still lands near the problem.
+pub fn locate(yaml: &str, path: &YamlPath, target: Target) -> Position {
+    let mut best = Position {
+        line: 1,
+        column: 1,
+        width: 1,
+    };
+    let mut best_depth = 0;
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut current: Vec<Seg> = Vec::new();
+    let mut parser = Parser::new_from_str(yaml);
+    while let Some(Ok((event, span))) = parser.next_event() {
+        let pos = Position {
+            line: span.start.line(),
+            column: span.start.col() + 1,
+            width: span.len().max(1),
+        };
+        let is_node = matches!(
+            event,
+            Event::Scalar(..)
+                | Event::MappingStart(..)
+                | Event::SequenceStart(..)
+                | Event::Alias(_)
+        );
+        if matches!(event, Event::MappingEnd | Event::SequenceEnd) {
+            stack.pop();
+            current.pop();
+            continue;
+        }
+        if !is_node {
+            continue;
+        }
+        // A scalar in key position names the next value.
+        if let Some(Frame::Map { awaiting_key, key }) = stack.last_mut() {
+            if *awaiting_key {
+                *awaiting_key = false;
+                *key = match &event {
+                    Event::Scalar(text, ..) => Some((text.to_string(), pos)),
+                    _ => None,
+                };
+                if !matches!(event, Event::Scalar(..)) {
+                    // A complex key: skip over it as an anonymous collection.
+                    stack.push(Frame::Seq { next: 0 });
+                    current.push(Seg::Index(usize::MAX));
+                }
+                continue;
+            }
+        }
+        let (seg, key_pos) = match stack.last_mut() {
+            Some(Frame::Map { awaiting_key, key }) => {
+                *awaiting_key = true;
+                match key.take() {
+                    Some((k, kp)) => (Some(Seg::Key(k)), Some(kp)),
+                    None => (Some(Seg::Key(String::new())), None),
+                }
+            }
+            Some(Frame::Seq { next }) => {
+                *next += 1;
+                (Some(Seg::Index(*next - 1)), None)
+            }
+            None => (None, None),
+        };
+        if let Some(seg) = seg {
+            current.push(seg);
+        }
+        let depth = common_prefix(&current, &path.0);
+        if depth == current.len() && depth > best_depth || current.is_empty() && best_depth == 0 {
+            best_depth = depth;
+            best = match (target, key_pos) {
+                (Target::Key, Some(kp)) if depth == path.0.len() => kp,
+                _ if depth < path.0.len() => key_pos.unwrap_or(pos),
+                _ => pos,
+            };
+            if depth == path.0.len() && !path.0.is_empty() {
+                return best;
+            }
+        }
+        match event {
+            Event::MappingStart(..) => stack.push(Frame::Map {
+                awaiting_key: true,
+                key: None,
+            }),
+            Event::SequenceStart(..) => stack.push(Frame::Seq { next: 0 }),
+            _ => {
+                current.pop();
+            }
+        }
+    }
+    best
+}
+
+fn common_prefix(a: &[Seg], b: &[Seg]) -> usize {
+    a.iter().zip(b).take_while(|(x, y)| x == y).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = "name: Acme\nfinancials:\n  - { period: 2026-Q2, revenue: 10 }\n  - period: 2026-Q3\n    revenue: -5\nattractiveness:\n  profitabilty: 4\n";
+
+    fn at(p: Position) -> (usize, usize) {
+        (p.line, p.column)
+    }
+
+    #[test]
+    fn finds_values_in_flow_and_block_style() {
+        let p = YamlPath::root().key("financials").index(0).key("revenue");
+        assert_eq!(at(locate(DOC, &p, Target::Value)), (3, 33));
+        let p = YamlPath::root().key("financials").index(1).key("revenue");
+        assert_eq!(at(locate(DOC, &p, Target::Value)), (5, 14));
+    }
+
+    #[test]
+    fn finds_keys() {
+        let p = YamlPath::root().key("attractiveness").key("profitabilty");
+        let pos = locate(DOC, &p, Target::Key);
+        assert_eq!((pos.line, pos.column, pos.width), (7, 3, 12));
+    }
+
+    #[test]
+    fn missing_paths_fall_back_to_the_nearest_ancestor() {
+        let p = YamlPath::root()
+            .key("financials")
+            .index(1)
+            .key("cost_to_serve");
+        assert_eq!(at(locate(DOC, &p, Target::Value)), (4, 5));
+    }
+
+    #[test]
+    fn path_display() {
+        let p = YamlPath::root().key("financials").index(2).key("revenue");
+        assert_eq!(p.to_string(), "financials[2].revenue");
+    }
+}

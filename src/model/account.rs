@@ -1,0 +1,183 @@
+//! The account file's front matter (SPEC §3) as typed structs.
+//!
+//! Every struct denies unknown fields: a typo must never silently drop data. The one open map is
+//! `extra:`, handed to templates untouched.
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+use super::enums::*;
+use super::{Close, Date, Quarter};
+
+/// One key customer: its facts, its narrative and where they came from.
+#[derive(Clone, Debug)]
+pub struct Account {
+    /// Front-matter `id`, else the file stem.
+    pub id: String,
+    /// Path relative to the portfolio root, with `/` separators (stable across platforms).
+    pub source: String,
+    pub front: FrontMatter,
+    /// The Markdown narrative after the front matter.
+    pub body: String,
+    /// 1-based line in the file where the body starts (for diagnostics in the narrative).
+    pub body_line: usize,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub name: String,
+    pub id: Option<String>,
+    pub designation: Designation,
+    pub owner: Option<String>,
+    pub sponsor: Option<String>,
+    #[serde(default)]
+    pub team: Vec<TeamMember>,
+    pub industry: Option<String>,
+    pub region: Option<String>,
+    pub country: Option<String>,
+    pub customer_since: Option<Date>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub relationship: Relationship,
+    #[serde(default)]
+    pub plan: Plan,
+    /// Criterion name → 1–5. Names are defined by `scoring.attractiveness` in kamsite.yaml.
+    #[serde(default)]
+    pub attractiveness: IndexMap<String, f64>,
+    /// Criterion name → 1–5. Names are defined by `scoring.strength` in kamsite.yaml.
+    #[serde(default)]
+    pub strength: IndexMap<String, f64>,
+    #[serde(default)]
+    pub financials: Vec<Financials>,
+    #[serde(default)]
+    pub health: Health,
+    #[serde(default)]
+    pub contacts: Vec<Contact>,
+    #[serde(default)]
+    pub opportunities: Vec<Opportunity>,
+    #[serde(default)]
+    pub joint_initiatives: Vec<JointInitiative>,
+    /// Offering name (from kamsite.yaml `offerings`) → our position.
+    #[serde(default)]
+    pub whitespace: IndexMap<String, Coverage>,
+    #[serde(default)]
+    pub actions: Vec<Action>,
+    /// Free-form data for custom templates; never validated.
+    pub extra: Option<serde_json::Value>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TeamMember {
+    pub name: String,
+    pub role: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Relationship {
+    pub stage: Option<Stage>,
+    pub target: Option<Stage>,
+    pub rating: Option<Rating>,
+}
+
+/// How each side rates the relationship, 1–5. Both are required so a gap can be measured.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rating {
+    pub ours: i64,
+    pub theirs: i64,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plan {
+    pub horizon_months: Option<i64>,
+    pub last_reviewed: Option<Date>,
+    pub next_review: Option<Date>,
+    #[serde(default)]
+    pub objectives: Vec<String>,
+}
+
+/// One quarter of the account's numbers, in the portfolio currency.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Financials {
+    pub period: Quarter,
+    pub revenue: Option<f64>,
+    pub gross_margin: Option<f64>,
+    pub cost_to_serve: Option<f64>,
+    /// The customer's addressable spend on what we could supply, same quarter.
+    pub category_spend: Option<f64>,
+    pub discount_pct: Option<f64>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Health {
+    /// CSAT 0–10.
+    pub satisfaction: Option<f64>,
+    /// Net promoter score −100..100.
+    pub nps: Option<f64>,
+    pub retention_risk: Option<RetentionRisk>,
+    pub referenceable: Option<bool>,
+    pub surveyed: Option<Date>,
+}
+
+/// A person in the customer's decision-making unit.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub name: String,
+    pub title: Option<String>,
+    pub role: Option<Role>,
+    pub stance: Option<Stance>,
+    /// Who on our side holds this relationship.
+    pub our_contact: Option<String>,
+    pub last_contact: Option<Date>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Opportunity {
+    pub name: String,
+    pub offering: Option<String>,
+    pub value: f64,
+    pub stage: OpportunityStage,
+    /// Percent; when missing, the stage's default (SPEC §3).
+    pub probability: Option<f64>,
+    pub close: Option<Close>,
+}
+
+impl Opportunity {
+    pub fn effective_probability(&self) -> f64 {
+        self.probability
+            .unwrap_or_else(|| self.stage.default_probability())
+    }
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct JointInitiative {
+    pub name: String,
+    pub status: InitiativeStatus,
+    pub investment: Option<f64>,
+    pub started: Option<Date>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Action {
+    pub action: String,
+    pub owner: Option<String>,
+    pub due: Option<Date>,
+    /// Defaults to `open`: an action written down without a status is still to do.
+    #[serde(default = "default_action_status")]
+    pub status: ActionStatus,
+}
+
+fn default_action_status() -> ActionStatus {
+    ActionStatus::Open
+}
