@@ -250,10 +250,18 @@ fn decode_utf8(bytes: Vec<u8>, file: &str) -> Result<String, Diagnostic> {
 
 fn load_account(root: &Root, rel: &str) -> Result<Account, Diagnostic> {
     let file = root.display(rel);
-    let text = read_text(root, rel)
-        .unwrap_or_else(|| Err(Diagnostic::error(&file, "file disappeared while reading")))?;
-    let split = split(&text).map_err(|e| front_matter_problem(e, &file, &text))?;
-    let front: FrontMatter = yaml::decode(split.yaml, 2, &file, &text)?;
+    match std::fs::read(root.dir.join(rel)) {
+        Ok(bytes) => parse_account(rel, &file, bytes),
+        Err(e) => Err(Diagnostic::error(file, format!("cannot read file: {e}"))),
+    }
+}
+
+/// Parses one account file's bytes. `rel` gives the default id (the file stem), `file` is the
+/// name used in diagnostics. Never panics, whatever the bytes.
+pub fn parse_account(rel: &str, file: &str, bytes: Vec<u8>) -> Result<Account, Diagnostic> {
+    let text = decode_utf8(bytes, file)?;
+    let split = split(&text).map_err(|e| front_matter_problem(e, file, &text))?;
+    let front: FrontMatter = yaml::decode(split.yaml, 2, file, &text)?;
     let stem = rel
         .rsplit('/')
         .next()

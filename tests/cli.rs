@@ -1,0 +1,126 @@
+//! End-to-end: the real binary, its exit codes and its three output formats.
+
+mod common;
+use assert_cmd::Command;
+use common::{example, Fixture, GOOD};
+use predicates::prelude::*;
+
+const BROKEN: &str = "---\nname: Acme\ndesgnation: key\n---\n";
+
+#[test]
+fn example_portfolio_checks_clean_with_a_summary() {
+    Command::cargo_bin("kamsite")
+        .unwrap()
+        .args(["check"])
+        .arg(example())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "checked 20 accounts in 22 files: 0 errors",
+        ));
+}
+
+#[test]
+fn exit_1_with_human_diagnostics_on_stderr() {
+    let f = Fixture::new().account("acme.md", BROKEN);
+    f.kamsite(&["check"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::contains("error: unknown key `desgnation`"))
+        .stderr(
+            predicate::str::contains("--> ./accounts/acme.md:3:1")
+                .or(predicate::str::contains("--> accounts/acme.md:3:1")),
+        )
+        .stderr(predicate::str::contains("3 | desgnation: key"))
+        .stderr(predicate::str::contains(
+            "help: did you mean `designation`?",
+        ))
+        .stderr(predicate::str::contains("1 error, 0 warnings"));
+}
+
+#[test]
+fn no_colour_codes_when_not_a_terminal() {
+    let f = Fixture::new().account("acme.md", BROKEN);
+    let out = f
+        .kamsite(&["check"])
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains('\u{1b}'));
+}
+
+#[test]
+fn json_format_is_one_object_per_line_on_stdout() {
+    let f = Fixture::new()
+        .account("acme.md", BROKEN)
+        .account("b.md", "");
+    let out = f.kamsite(&["check", "--format", "json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(
+        lines[0],
+        serde_json::json!({"severity": "error", "file": "accounts/acme.md", "line": 3, "column": 1,
+            "message": "unknown key `desgnation`", "label": "not a key kamsite knows here",
+            "help": "did you mean `designation`?"})
+    );
+}
+
+#[test]
+fn github_format_emits_workflow_commands() {
+    let f = Fixture::new().account("acme.md", BROKEN);
+    f.kamsite(&["check", "--format", "github"])
+        .assert()
+        .code(1)
+        .stdout(
+            "::error file=accounts/acme.md,line=3,col=1::unknown key `desgnation`: not a key kamsite knows here (did you mean `designation`?)\n",
+        );
+}
+
+#[test]
+fn valid_portfolio_exits_0() {
+    Fixture::new()
+        .account("acme.md", GOOD)
+        .kamsite(&["check"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn warnings_alone_do_not_fail() {
+    Fixture::new()
+        .account("acme.md", GOOD)
+        .account("notes.txt", "x")
+        .kamsite(&["check"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("0 errors, 1 warning"));
+}
+
+#[test]
+fn missing_portfolio_is_invalid_input() {
+    Command::cargo_bin("kamsite")
+        .unwrap()
+        .args(["check", "/nonexistent/portfolio"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("portfolio folder not found"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    Command::cargo_bin("kamsite")
+        .unwrap()
+        .args(["check", "--format", "xml"])
+        .assert()
+        .code(2);
+    Command::cargo_bin("kamsite")
+        .unwrap()
+        .args(["frobnicate"])
+        .assert()
+        .code(2);
+}
