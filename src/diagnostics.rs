@@ -24,6 +24,9 @@ pub struct Diagnostic {
     /// Shown under the caret: what was expected there.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// For findings: the rule id (`stale-plan`), so tools can filter on it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
     /// A fix, typically "did you mean `designation`?".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
@@ -44,6 +47,7 @@ impl Diagnostic {
             column: 0,
             message: message.into(),
             label: None,
+            rule: None,
             help: None,
             source_line: None,
             width: 1,

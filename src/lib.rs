@@ -7,6 +7,9 @@
 pub mod analyse;
 pub mod cli;
 pub mod diagnostics;
+pub mod export;
 pub mod load;
 pub mod model;
+pub mod numfmt;
+pub mod output;
 pub mod validate;

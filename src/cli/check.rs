@@ -1,24 +1,22 @@
-//! `kamsite check`: load and validate, print every problem, exit 1 on errors.
+//! `kamsite check`: load and validate, print every problem, then the findings of the analysis.
+//! Exit 1 on any validation error, or on findings at or above `--fail-on`.
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use super::{CheckArgs, EXIT_INVALID};
-use crate::diagnostics::{self, Format};
-use crate::load::{self, Root};
-use crate::validate;
+use super::pipeline::{load_and_validate, prepare};
+use super::{CheckArgs, FailOn, EXIT_INVALID};
+use crate::analyse::{self, Finding};
+use crate::diagnostics::{self, Diagnostic, Format};
+use crate::load::Root;
+use crate::model::Severity;
 
 pub fn run(args: &CheckArgs) -> ExitCode {
     let root = Root::new(&args.portfolio);
-    let loaded = load::load(&root);
-    let mut all = loaded.diagnostics.clone();
-    all.extend(validate::validate(&root, &loaded));
-    diagnostics::sort(&mut all);
-
+    let (loaded, all) = load_and_validate(&root);
     print_diagnostics(&all, args.format);
     let errors = all.iter().filter(|d| d.is_error()).count();
-    let warnings = all.len() - errors;
-    anstream::eprintln!(
+    let summary = format!(
         "checked {} account{} in {} file{}: {} error{}, {} warning{}",
         loaded.portfolio.accounts.len(),
         plural(loaded.portfolio.accounts.len()),
@@ -26,10 +24,46 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         plural(loaded.files),
         errors,
         plural(errors),
-        warnings,
-        plural(warnings),
+        all.len() - errors,
+        plural(all.len() - errors),
     );
     if errors > 0 {
+        anstream::eprintln!("{summary}");
+        return ExitCode::from(EXIT_INVALID);
+    }
+    drop(loaded);
+    let p = match prepare(
+        &args.portfolio,
+        args.period.as_deref(),
+        args.as_of.as_deref(),
+    ) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let analysis = analyse::analyse(&p.portfolio, p.period, p.as_of);
+    let sources: std::collections::HashMap<&str, &str> = analysis
+        .accounts
+        .iter()
+        .map(|a| (a.account.id.as_str(), a.account.source.as_str()))
+        .collect();
+    print_findings(&analysis.findings, &root, &sources, args.format);
+    let count = |s: Severity| analysis.findings.iter().filter(|f| f.severity == s).count();
+    let (fe, fw, fi) = (
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info),
+    );
+    anstream::eprintln!(
+        "{summary}; findings: {fe} error{}, {fw} warning{}, {fi} info",
+        plural(fe),
+        plural(fw)
+    );
+    let fails = match args.fail_on {
+        FailOn::Error => fe > 0,
+        FailOn::Warning => fe + fw > 0,
+        FailOn::Never => false,
+    };
+    if fails {
         ExitCode::from(EXIT_INVALID)
     } else {
         ExitCode::SUCCESS
@@ -38,15 +72,76 @@ pub fn run(args: &CheckArgs) -> ExitCode {
 
 /// Human diagnostics go to stderr (they are messages); machine formats go to stdout so they
 /// can be piped into jq or picked up by the Actions runner.
-pub fn print_diagnostics(all: &[diagnostics::Diagnostic], format: Format) {
+pub fn print_diagnostics(all: &[Diagnostic], format: Format) {
     let text: String = all
         .iter()
         .map(|d| diagnostics::render(d, format, true))
         .collect();
+    emit(&text, format);
+}
+
+fn emit(text: &str, format: Format) {
     let _ = match format {
         Format::Human => anstream::stderr().write_all(text.as_bytes()),
         _ => anstream::stdout().write_all(text.as_bytes()),
     };
+}
+
+/// Findings grouped by account (portfolio findings first). In the machine formats each finding
+/// is attached to its account's file, so a pull request shows it on that file.
+fn print_findings(
+    findings: &[Finding],
+    root: &Root,
+    sources: &std::collections::HashMap<&str, &str>,
+    format: Format,
+) {
+    let file_of = |f: &Finding| match &f.account {
+        Some(id) => root.display(sources.get(id.as_str()).copied().unwrap_or("")),
+        None => root.display(crate::load::CONFIG_FILE),
+    };
+    let mut out = String::new();
+    match format {
+        Format::Human => {
+            let mut current: Option<&Option<String>> = None;
+            for f in findings {
+                if current != Some(&f.account) {
+                    current = Some(&f.account);
+                    let title = match &f.account {
+                        Some(id) => format!("{id} ({})", file_of(f)),
+                        None => "portfolio".to_string(),
+                    };
+                    out.push_str(&format!(
+                        "\n{}{title}{:#}\n",
+                        anstyle::Style::new().bold(),
+                        anstyle::Style::new().bold()
+                    ));
+                }
+                let style = match f.severity {
+                    Severity::Error => anstyle::AnsiColor::Red.on_default().bold(),
+                    Severity::Warning => anstyle::AnsiColor::Yellow.on_default().bold(),
+                    Severity::Info => anstyle::AnsiColor::Cyan.on_default(),
+                };
+                out.push_str(&format!(
+                    "  {style}{:<7}{style:#} {}: {}\n",
+                    f.severity.as_str(),
+                    f.rule,
+                    f.message
+                ));
+            }
+            if !out.is_empty() {
+                out.push('\n');
+            }
+        }
+        _ => {
+            for f in findings {
+                let mut d = Diagnostic::error(file_of(f), format!("{}: {}", f.rule, f.message));
+                d.severity = f.severity;
+                d.rule = Some(f.rule.to_string());
+                out.push_str(&diagnostics::render(&d, format, false));
+            }
+        }
+    }
+    emit(&out, format);
 }
 
 pub fn plural(n: usize) -> &'static str {

@@ -2,6 +2,9 @@
 //! only wire stages together and print; the work happens in the pipeline modules.
 
 mod check;
+mod export;
+mod pipeline;
+mod score;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -159,6 +162,8 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Export(args) => export::run(&args),
+        Command::Score(args) => score::run(&args),
         other => {
             let name = format!("{other:?}");
             let name = name

@@ -1,0 +1,37 @@
+//! `kamsite export`: the §11 JSON document or the accounts CSV, to stdout or a file.
+
+use std::process::ExitCode;
+
+use super::pipeline::prepare;
+use super::{ExportArgs, ExportFormat};
+use crate::{analyse, export};
+
+pub fn run(args: &ExportArgs) -> ExitCode {
+    let p = match prepare(
+        &args.portfolio,
+        args.period.as_deref(),
+        args.as_of.as_deref(),
+    ) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let analysis = analyse::analyse(&p.portfolio, p.period, p.as_of);
+    let text = match args.format {
+        ExportFormat::Json => export::json(&analysis, &p.portfolio.config),
+        ExportFormat::Csv => export::csv(&analysis, &p.portfolio.config),
+    };
+    match &args.output {
+        None => {
+            use std::io::Write;
+            let _ = std::io::stdout().write_all(text.as_bytes());
+            ExitCode::SUCCESS
+        }
+        Some(path) => match crate::output::write_file_atomically(path, text.as_bytes()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                anstream::eprintln!("error: cannot write {}: {e}", path.display());
+                ExitCode::from(super::EXIT_INVALID)
+            }
+        },
+    }
+}

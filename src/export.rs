@@ -1,0 +1,170 @@
+//! The machine-readable views of an analysis (SPEC §11): `portfolio.json` and `accounts.csv`.
+//!
+//! Both are deterministic: accounts sorted by id, findings by (account, rule), keys in a fixed
+//! order, integral numbers written without a fractional part.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::analyse::{metrics, Aggregates, Analysis, Finding, Metrics};
+use crate::model::Config;
+
+/// The schema id written into every export; bump it when a key changes meaning.
+pub const SCHEMA: &str = "kamsite/portfolio/v1";
+
+#[derive(Serialize)]
+struct Document<'a> {
+    schema: &'static str,
+    period: Option<String>,
+    as_of: String,
+    currency: &'a str,
+    portfolio: &'a Aggregates,
+    accounts: Vec<AccountRow<'a>>,
+    findings: &'a [Finding],
+}
+
+#[derive(Serialize)]
+struct AccountRow<'a> {
+    id: &'a str,
+    name: &'a str,
+    designation: &'static str,
+    owner: Option<&'a str>,
+    stage: Option<&'static str>,
+    quadrant: Option<&'static str>,
+    scores: Scores,
+    metrics: &'a Metrics,
+    findings: Vec<&'static str>,
+}
+
+#[derive(Serialize)]
+struct Scores {
+    attractiveness: Option<f64>,
+    strength: Option<f64>,
+    health: Option<f64>,
+}
+
+/// The §11 JSON document as a value (numbers normalised).
+pub fn json_value(analysis: &Analysis<'_>, config: &Config) -> Value {
+    // Findings are sorted by account, so each account's rule ids are one contiguous run; a
+    // single pass over both sorted lists keeps this linear.
+    let mut findings = analysis
+        .findings
+        .iter()
+        .filter(|f| f.account.is_some())
+        .peekable();
+    let accounts = analysis
+        .accounts
+        .iter()
+        .map(|a| {
+            let mut rules = Vec::new();
+            while let Some(f) =
+                findings.next_if(|f| f.account.as_deref() <= Some(a.account.id.as_str()))
+            {
+                if f.account.as_deref() == Some(a.account.id.as_str()) {
+                    rules.push(f.rule);
+                }
+            }
+            AccountRow {
+                id: &a.account.id,
+                name: &a.account.front.name,
+                designation: a.account.front.designation.as_str(),
+                owner: a.account.front.owner.as_deref(),
+                stage: a.account.front.relationship.stage.map(|s| s.as_str()),
+                quadrant: a.quadrant.map(|q| q.as_str()),
+                scores: Scores {
+                    attractiveness: a.attractiveness.value,
+                    strength: a.strength.value,
+                    health: a.health.value,
+                },
+                metrics: &a.metrics,
+                findings: rules,
+            }
+        })
+        .collect();
+    let doc = Document {
+        schema: SCHEMA,
+        period: analysis.period.map(|p| p.to_string()),
+        as_of: analysis.as_of.to_string(),
+        currency: &config.currency,
+        portfolio: &analysis.portfolio,
+        accounts,
+        findings: &analysis.findings,
+    };
+    normalise(serde_json::to_value(doc).unwrap_or(Value::Null))
+}
+
+/// Pretty-printed JSON with a final newline.
+pub fn json(analysis: &Analysis<'_>, config: &Config) -> String {
+    let mut out = serde_json::to_string_pretty(&json_value(analysis, config)).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+/// Writes integral floats as integers (`1250000`, not `1250000.0`), recursively.
+fn normalise(v: Value) -> Value {
+    match v {
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 9.0e15 => Value::from(f as i64),
+            _ => Value::Number(n),
+        },
+        Value::Array(a) => Value::Array(a.into_iter().map(normalise).collect()),
+        Value::Object(o) => Value::Object(
+            o.into_iter()
+                .map(|(k, v)| (k, normalise(v)))
+                .collect::<Map<_, _>>(),
+        ),
+        other => other,
+    }
+}
+
+/// One row per account: id, name, designation, owner, stage, quadrant, the three scores, then
+/// every §5 metric, with a header row. Empty cells for null.
+pub fn csv(analysis: &Analysis<'_>, config: &Config) -> String {
+    let doc = json_value(analysis, config);
+    let mut out = String::new();
+    let header: Vec<&str> = [
+        "id",
+        "name",
+        "designation",
+        "owner",
+        "stage",
+        "quadrant",
+        "attractiveness",
+        "strength",
+        "health",
+    ]
+    .into_iter()
+    .chain(metrics::KEYS)
+    .collect();
+    out.push_str(&header.join(","));
+    out.push_str("\r\n");
+    for row in doc["accounts"].as_array().into_iter().flatten() {
+        let cells = header.iter().enumerate().map(|(i, key)| match i {
+            0..=5 => &row[*key],
+            6..=8 => &row["scores"][*key],
+            _ => &row["metrics"][*key],
+        });
+        let line: Vec<String> = cells.map(cell).collect();
+        out.push_str(&line.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// RFC 4180 quoting: fields with a comma, quote or line break are quoted, quotes doubled.
+fn cell(v: &Value) -> String {
+    let text = match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        let mut q = String::with_capacity(text.len() + 2);
+        let _ = write!(q, "\"{}\"", text.replace('"', "\"\""));
+        q
+    } else {
+        text
+    }
+}

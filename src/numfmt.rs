@@ -1,0 +1,43 @@
+//! Number formatting shared by messages, the terminal table and (later) the site.
+
+/// `1234567.4` → `1,234,567` (rounded to a whole number, thousands separated).
+pub fn thousands(x: f64) -> String {
+    let n = x.round() as i64;
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// At most one decimal, no trailing `.0`: `7.46` → `7.5`, `12.0` → `12`.
+pub fn short(x: f64) -> String {
+    let r = (x * 10.0).round() / 10.0;
+    if r.fract() == 0.0 {
+        format!("{r:.0}")
+    } else {
+        format!("{r:.1}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(thousands(1_234_567.4), "1,234,567");
+        assert_eq!(thousands(-38_000.0), "-38,000");
+        assert_eq!(thousands(999.0), "999");
+        assert_eq!(short(7.46), "7.5");
+        assert_eq!(short(12.0), "12");
+        assert_eq!(short(-17.94), "-17.9");
+    }
+}
