@@ -2,22 +2,54 @@
 
 mod common;
 use assert_cmd::Command;
-use common::{example, Fixture, GOOD};
+use common::{example, Fixture, GOOD, NO_COUNT, QUIET};
 use predicates::prelude::*;
 
 const BROKEN: &str = "---\nname: Acme\ndesgnation: key\n---\n";
 
 #[test]
-fn example_portfolio_checks_clean_with_a_summary() {
-    Command::cargo_bin("kamsite")
-        .unwrap()
-        .args(["check"])
-        .arg(example())
+fn example_portfolio_validates_and_its_error_findings_fail_by_default() {
+    // The example is valid input; it deliberately has two error-severity findings
+    // (unprofitable, retention-risk), which fail `check` under the default `--fail-on error`.
+    let summary = "checked 20 accounts in 22 files: 0 errors, 0 warnings; findings: 2 errors, 14 warnings, 7 info";
+    let run = |fail_on: &str| {
+        let mut cmd = Command::cargo_bin("kamsite").unwrap();
+        cmd.args(["check", "--fail-on", fail_on])
+            .arg(example())
+            .env("NO_COLOR", "1");
+        cmd.assert().stderr(predicate::str::contains(summary))
+    };
+    run("error").code(1);
+    run("warning").code(1);
+    run("never").success();
+}
+
+#[test]
+fn fail_on_warning_fails_when_only_warnings_are_found() {
+    let f = Fixture::new().file("kamsite.yaml", NO_COUNT).account(
+        "acme.md",
+        "---\nname: Acme\ndesignation: other\nrelationship: { rating: { ours: 5, theirs: 2 } }\n---\n",
+    );
+    f.kamsite(&["check"]).assert().success();
+    f.kamsite(&["check", "--fail-on", "warning"])
         .assert()
-        .success()
-        .stderr(predicate::str::contains(
-            "checked 20 accounts in 22 files: 0 errors",
-        ));
+        .code(1);
+}
+
+#[test]
+fn findings_come_as_json_objects_with_their_rule() {
+    let f = Fixture::new().account("acme.md", GOOD);
+    let lines = f.json_lines();
+    let rules: Vec<&str> = lines.iter().filter_map(|l| l["rule"].as_str()).collect();
+    // One key account: below hard_min (5) of the key account guideline, and a thin plan.
+    assert!(rules.contains(&"key-account-count"), "{rules:?}");
+    assert!(rules.contains(&"single-threaded"), "{rules:?}");
+    let kac = lines
+        .iter()
+        .find(|l| l["rule"] == "key-account-count")
+        .unwrap();
+    assert_eq!(kac["severity"], "error");
+    assert_eq!(kac["file"], "kamsite.yaml");
 }
 
 #[test]
@@ -84,7 +116,8 @@ fn github_format_emits_workflow_commands() {
 #[test]
 fn valid_portfolio_exits_0() {
     Fixture::new()
-        .account("acme.md", GOOD)
+        .file("kamsite.yaml", NO_COUNT)
+        .account("acme.md", QUIET)
         .kamsite(&["check"])
         .assert()
         .success();
@@ -93,7 +126,8 @@ fn valid_portfolio_exits_0() {
 #[test]
 fn warnings_alone_do_not_fail() {
     Fixture::new()
-        .account("acme.md", GOOD)
+        .file("kamsite.yaml", NO_COUNT)
+        .account("acme.md", QUIET)
         .account("notes.txt", "x")
         .kamsite(&["check"])
         .assert()

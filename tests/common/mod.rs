@@ -12,6 +12,13 @@ pub struct Fixture {
 /// A valid key account body, to which tests add or replace lines.
 pub const GOOD: &str = "---\nname: Acme\ndesignation: key\nowner: Dana\n---\nBody\n";
 
+/// A kamsite.yaml for tiny test portfolios: with fewer than 5 key accounts the
+/// `key-account-count` rule would always report an error.
+pub const NO_COUNT: &str = "findings:\n  key-account-count: { enabled: false }\n";
+
+/// A valid account that fires no error-severity finding on its own.
+pub const QUIET: &str = "---\nname: Quiet Ltd\ndesignation: other\n---\nBody\n";
+
 impl Fixture {
     /// An empty portfolio with an `accounts/` folder.
     pub fn new() -> Fixture {
@@ -44,8 +51,8 @@ impl Fixture {
         cmd
     }
 
-    /// Diagnostics of `kamsite check --format json` as JSON values.
-    pub fn diagnostics(&self) -> Vec<serde_json::Value> {
+    /// Everything `kamsite check --format json` prints, as JSON values.
+    pub fn json_lines(&self) -> Vec<serde_json::Value> {
         let out = self
             .kamsite(&["check", "--format", "json"])
             .output()
@@ -53,6 +60,14 @@ impl Fixture {
         String::from_utf8_lossy(&out.stdout)
             .lines()
             .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+            .collect()
+    }
+
+    /// Validation diagnostics only (findings carry a `rule` and are left out).
+    pub fn diagnostics(&self) -> Vec<serde_json::Value> {
+        self.json_lines()
+            .into_iter()
+            .filter(|d| d.get("rule").is_none())
             .collect()
     }
 }
