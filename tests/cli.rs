@@ -158,3 +158,89 @@ fn usage_errors_exit_2() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn example_fires_every_rule_and_has_every_quadrant_and_stage() {
+    let out = Command::cargo_bin("kamsite")
+        .unwrap()
+        .args(["export", "--format", "json"])
+        .arg(example())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let fired: std::collections::BTreeSet<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    for rule in kamsite::analyse::rules::RULES {
+        assert!(
+            fired.contains(rule.id),
+            "{} never fires on the example",
+            rule.id
+        );
+    }
+    for (key, n) in doc["portfolio"]["quadrants"].as_object().unwrap() {
+        assert!(n.as_u64() > Some(0), "no {key} account");
+    }
+    for (key, n) in doc["portfolio"]["stages"].as_object().unwrap() {
+        assert!(n.as_u64() > Some(0), "no {key} relationship");
+    }
+    assert_eq!(doc["schema"], "kamsite/portfolio/v1");
+    assert_eq!(doc["accounts"].as_array().unwrap().len(), 20);
+}
+
+#[test]
+fn exports_are_byte_identical_across_runs() {
+    for format in ["json", "csv"] {
+        let run = || {
+            Command::cargo_bin("kamsite")
+                .unwrap()
+                .args(["export", "--format", format])
+                .arg(example())
+                .output()
+                .unwrap()
+                .stdout
+        };
+        assert_eq!(run(), run(), "{format}");
+    }
+}
+
+#[test]
+fn csv_has_a_header_and_one_row_per_account() {
+    let out = Command::cargo_bin("kamsite")
+        .unwrap()
+        .args(["export", "--format", "csv"])
+        .arg(example())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 21);
+    assert!(lines[0].starts_with("id,name,designation,owner,stage,quadrant,attractiveness,strength,health,revenue,revenue_ttm,"));
+    assert!(lines[1].starts_with(
+        "acme-industrial,Acme Industrial GmbH,key,Dana Whitfield,cooperative,strategic,"
+    ));
+}
+
+#[test]
+fn score_sorts_by_a_column_and_rejects_unknown_ones() {
+    let out = Command::cargo_bin("kamsite")
+        .unwrap()
+        .args(["score", "--sort", "revenue"])
+        .arg(example())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let first_row = text.lines().nth(2).unwrap();
+    assert!(first_row.starts_with("nordlys-energi"), "{text}");
+    Command::cargo_bin("kamsite")
+        .unwrap()
+        .args(["score", "--sort", "helth"])
+        .arg(example())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean `health`?"));
+}
