@@ -1,5 +1,6 @@
 //! Formulas of SPEC §5–§8 against hand-computed expectations, and every finding rule just at and
 //! just below its threshold.
+#![allow(clippy::unwrap_used)] // a failing test or benchmark may panic; the library may not
 
 use kamsite::analyse::{analyse, latest_period, Analysis, Band, Quadrant};
 use kamsite::load::parse_account;
@@ -417,4 +418,24 @@ fn findings_are_sorted_portfolio_first_then_by_account_and_rule() {
     sorted.sort();
     assert_eq!(keys, sorted);
     assert_eq!(keys[0], (None, "key-account-count"));
+}
+
+#[test]
+fn docs_list_every_rule_with_its_thresholds() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/scoring.md"))
+        .expect("docs/scoring.md");
+    for rule in kamsite::analyse::rules::RULES {
+        assert!(
+            doc.contains(&format!("| `{}` |", rule.id)),
+            "{} missing from docs/scoring.md",
+            rule.id
+        );
+        for (key, default) in rule.thresholds {
+            assert!(
+                doc.contains(&format!("`{key}`: {default}")),
+                "{key} of {} missing",
+                rule.id
+            );
+        }
+    }
 }

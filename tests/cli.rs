@@ -1,4 +1,5 @@
 //! End-to-end: the real binary, its exit codes and its three output formats.
+#![allow(clippy::unwrap_used)] // a failing test or benchmark may panic; the library may not
 
 mod common;
 use assert_cmd::Command;

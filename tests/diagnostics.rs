@@ -1,5 +1,6 @@
 //! One test per class of bad input: the message, the help and the exact file:line:column a
 //! plan author would be sent to.
+#![allow(clippy::unwrap_used)] // a failing test or benchmark may panic; the library may not
 
 mod common;
 use common::{located, Fixture, GOOD};
@@ -390,4 +391,19 @@ fn every_problem_of_every_file_in_one_run_sorted() {
             "kamsite.yaml:1:11 `euro` is not an ISO 4217 currency code",
         ]
     );
+}
+
+#[test]
+fn empty_sections_mean_empty() {
+    let f = Fixture::new().account(
+        "acme.md",
+        "---\nname: Acme\ndesignation: other\ncontacts:\nopportunities:\nhealth:\nplan:\nwhitespace:\n---\n",
+    );
+    assert!(f.diagnostics().is_empty(), "{:#?}", f.diagnostics());
+}
+
+#[test]
+fn a_scalar_where_a_list_belongs() {
+    let d = only("---\nname: Acme\ndesignation: other\ntags: automotive\n---\n");
+    assert_at(&d, "accounts/acme.md", 4, 7, "expected a list");
 }

@@ -1,5 +1,6 @@
 //! No input, however broken, may panic: arbitrary bytes, and YAML-shaped text built from the real
 //! keys with arbitrary values, go through the parser and validation.
+#![allow(clippy::unwrap_used)] // a failing test or benchmark may panic; the library may not
 
 use kamsite::load::parse_account;
 use proptest::prelude::*;

@@ -1,13 +1,15 @@
 //! The 19 finding rules (SPEC §7). Each rule is independent; each message says what was found,
 //! the numbers behind it, and why it matters (from the rule registry).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
-use super::rules::{rule, RuleInfo};
+use super::rules::{RuleInfo, RULES};
 use super::AccountAnalysis;
-use crate::model::{Config, Designation, InitiativeStatus, RetentionRisk, Severity, Stage};
+use crate::model::{
+    Config, Designation, InitiativeStatus, RetentionRisk, RuleOverride, Severity, Stage,
+};
 use crate::numfmt::{short as num, thousands};
 
 /// One diagnosis of an account, a manager or the portfolio.
@@ -23,36 +25,26 @@ pub struct Finding {
     pub message: String,
 }
 
-/// A rule's effective settings: registry defaults overlaid with kamsite.yaml.
+/// A rule's effective settings: registry defaults overlaid with kamsite.yaml, resolved once per
+/// run rather than once per account.
+#[derive(Clone, Copy)]
 struct Settings<'a> {
     info: &'static RuleInfo,
-    config: &'a Config,
+    over: Option<&'a RuleOverride>,
 }
 
 impl Settings<'_> {
     fn enabled(&self) -> bool {
-        self.config
-            .findings
-            .get(self.info.id)
-            .and_then(|o| o.enabled)
-            .unwrap_or(true)
+        self.over.and_then(|o| o.enabled).unwrap_or(true)
     }
 
     /// The configured severity, else `default` (rules with two default severities pass theirs).
     fn severity(&self, default: Severity) -> Severity {
-        self.config
-            .findings
-            .get(self.info.id)
-            .and_then(|o| o.severity)
-            .unwrap_or(default)
+        self.over.and_then(|o| o.severity).unwrap_or(default)
     }
 
     fn threshold(&self, key: &str) -> f64 {
-        let configured = self
-            .config
-            .findings
-            .get(self.info.id)
-            .and_then(|o| o.thresholds.get(key).copied());
+        let configured = self.over.and_then(|o| o.thresholds.get(key).copied());
         configured
             .or_else(|| {
                 self.info
@@ -68,18 +60,31 @@ impl Settings<'_> {
 /// Collects findings, applying enablement and severity overrides in one place.
 struct Collector<'a> {
     config: &'a Config,
+    /// Enabled rules' settings, by rule id.
+    enabled: HashMap<&'static str, Settings<'a>>,
     out: Vec<Finding>,
 }
 
 impl<'a> Collector<'a> {
+    fn new(config: &'a Config) -> Self {
+        let enabled = RULES
+            .iter()
+            .map(|info| {
+                let over = config.findings.get(info.id);
+                (info.id, Settings { info, over })
+            })
+            .filter(|(_, s)| s.enabled())
+            .collect();
+        Collector {
+            config,
+            enabled,
+            out: Vec::new(),
+        }
+    }
+
+    /// The settings of an enabled rule; `None` when it is switched off.
     fn settings(&self, id: &str) -> Option<Settings<'a>> {
-        // The registry and the rule ids below are both static; a mismatch is a bug caught by tests.
-        let info = rule(id)?;
-        let s = Settings {
-            info,
-            config: self.config,
-        };
-        s.enabled().then_some(s)
+        self.enabled.get(id).copied()
     }
 
     fn push(
@@ -106,11 +111,9 @@ impl<'a> Collector<'a> {
         a: &AccountAnalysis<'_>,
         check: impl FnOnce(&Settings<'_>) -> Option<String>,
     ) {
-        if let Some(s) = self.settings(id) {
-            if let Some(found) = check(&s) {
-                let severity = s.info.severity;
-                self.push(&s, severity, Some(&a.account.id), None, found);
-            }
+        let Some(s) = self.settings(id) else { return };
+        if let Some(found) = check(&s) {
+            self.push(&s, s.info.severity, Some(&a.account.id), None, found);
         }
     }
 }
@@ -120,15 +123,16 @@ pub fn findings(
     accounts: &[AccountAnalysis<'_>],
     period: Option<crate::model::Quarter>,
 ) -> Vec<Finding> {
-    let mut c = Collector {
-        config,
-        out: Vec::new(),
-    };
+    let mut c = Collector::new(config);
     portfolio_rules(&mut c, accounts);
     let n_accounts = accounts.len() as f64;
     let split = &config.scoring.matrix_split;
     let p = period.map_or_else(|| "the review period".to_string(), |q| q.to_string());
+    // Portfolio findings (account null) come first, by rule then manager.
+    c.out
+        .sort_by(|a, b| (a.rule, &a.manager).cmp(&(b.rule, &b.manager)));
     for a in accounts {
+        let first = c.out.len();
         let f = &a.account.front;
         let m = &a.metrics;
         let key = f.designation == Designation::Key;
@@ -298,10 +302,11 @@ pub fn findings(
             }
             (!gaps.is_empty()).then(|| gaps.join(", "))
         });
+        // Accounts arrive sorted by id, so sorting each account's few findings by rule gives
+        // the (account, rule) order of SPEC §11 without a global sort over all findings.
+        c.out[first..].sort_by_key(|f| f.rule);
     }
-    let mut out = c.out;
-    out.sort_by(|a, b| (&a.account, a.rule, &a.manager).cmp(&(&b.account, b.rule, &b.manager)));
-    out
+    c.out
 }
 
 fn portfolio_rules(c: &mut Collector<'_>, accounts: &[AccountAnalysis<'_>]) {

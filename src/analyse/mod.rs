@@ -21,10 +21,10 @@ pub use scores::{Band, Quadrant, Score};
 pub struct AccountAnalysis<'a> {
     pub account: &'a Account,
     pub metrics: Metrics,
-    pub attractiveness: Score,
-    pub strength: Score,
+    pub attractiveness: Score<'a>,
+    pub strength: Score<'a>,
     pub quadrant: Option<Quadrant>,
-    pub health: Score,
+    pub health: Score<'a>,
     pub band: Option<Band>,
 }
 

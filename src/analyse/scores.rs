@@ -11,13 +11,14 @@ use crate::model::{Account, HealthWeights, MatrixSplit, RetentionRisk, Stage, We
 
 /// One term of a weighted mean.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Component {
-    pub name: String,
+pub struct Component<'a> {
+    /// Borrowed from the configuration's criteria (no allocation per account).
+    pub name: &'a str,
     /// What the file (or a metric) said, before mapping to 0–100.
     pub input: Option<f64>,
     /// For inputs that are words (retention risk, stage).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub input_text: Option<String>,
+    pub input_text: Option<&'static str>,
     pub weight: f64,
     /// 0–100; `None` when the input is missing (the component is left out).
     pub score: Option<f64>,
@@ -25,14 +26,14 @@ pub struct Component {
 
 /// A score and how it was made.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Score {
+pub struct Score<'a> {
     pub value: Option<f64>,
-    pub components: Vec<Component>,
+    pub components: Vec<Component<'a>>,
 }
 
-impl Score {
+impl<'a> Score<'a> {
     /// The weighted mean of the components that have a score and a positive weight.
-    fn from_components(components: Vec<Component>) -> Score {
+    fn from_components(components: Vec<Component<'a>>) -> Score<'a> {
         let (sum, weights) = components
             .iter()
             .filter(|c| c.weight > 0.0)
@@ -46,13 +47,14 @@ impl Score {
 }
 
 /// Attractiveness or strength: `100 · Σ wᵢ·(xᵢ − 1)/4 / Σ wᵢ` over the criteria present.
-pub fn criteria_score(values: &IndexMap<String, f64>, weights: &Weights) -> Score {
+pub fn criteria_score<'a>(values: &IndexMap<String, f64>, weights: &'a Weights) -> Score<'a> {
     let components = weights
         .iter()
         .map(|(name, &weight)| {
-            let input = values.get(name).copied();
+            // A linear scan beats hashing for the handful of criteria an account has.
+            let input = values.iter().find(|(k, _)| *k == name).map(|(_, v)| *v);
             Component {
-                name: name.clone(),
+                name,
                 input,
                 input_text: None,
                 weight,
@@ -161,11 +163,11 @@ fn risk_score(risk: RetentionRisk) -> f64 {
 }
 
 /// Health: weighted mean of the seven components present.
-pub fn health(account: &Account, m: &Metrics, weights: &HealthWeights) -> Score {
+pub fn health(account: &Account, m: &Metrics, weights: &HealthWeights) -> Score<'static> {
     let h = &account.front.health;
     let stage = account.front.relationship.stage;
-    let number = |name: &str, input: Option<f64>, f: &dyn Fn(f64) -> f64| Component {
-        name: name.to_string(),
+    let number = |name: &'static str, input: Option<f64>, f: &dyn Fn(f64) -> f64| Component {
+        name,
         input,
         input_text: None,
         weight: 0.0,
@@ -180,16 +182,16 @@ pub fn health(account: &Account, m: &Metrics, weights: &HealthWeights) -> Score 
         number("satisfaction", h.satisfaction, &|s| 10.0 * s),
         number("nps", h.nps, &|n| (n + 100.0) / 2.0),
         Component {
-            name: "retention".into(),
+            name: "retention",
             input: None,
-            input_text: h.retention_risk.map(|r| r.as_str().to_string()),
+            input_text: h.retention_risk.map(|r| r.as_str()),
             weight: 0.0,
             score: h.retention_risk.map(risk_score),
         },
         Component {
-            name: "relationship".into(),
+            name: "relationship",
             input: None,
-            input_text: stage.map(|s| s.as_str().to_string()),
+            input_text: stage.map(|s| s.as_str()),
             weight: 0.0,
             score: stage.map(stage_score),
         },

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use super::pipeline::{load_and_validate, prepare};
+use super::pipeline::{load_and_validate, settle};
 use super::{CheckArgs, FailOn, EXIT_INVALID};
 use crate::analyse::{self, Finding};
 use crate::diagnostics::{self, Diagnostic, Format};
@@ -31,9 +31,8 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         anstream::eprintln!("{summary}");
         return ExitCode::from(EXIT_INVALID);
     }
-    drop(loaded);
-    let p = match prepare(
-        &args.portfolio,
+    let p = match settle(
+        loaded.portfolio,
         args.period.as_deref(),
         args.as_of.as_deref(),
     ) {

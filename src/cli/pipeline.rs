@@ -35,11 +35,22 @@ pub fn prepare(
         );
         return Err(ExitCode::from(EXIT_INVALID));
     }
+    // Warnings (say, a stray file in accounts/) do not stop the command but are worth seeing.
+    print_diagnostics(&all, Format::Human);
+    settle(loaded.portfolio, period, as_of)
+}
+
+/// Settles the review period and `as_of` of a valid portfolio (exit 2 on a malformed flag).
+pub fn settle(
+    portfolio: Portfolio,
+    period: Option<&str>,
+    as_of: Option<&str>,
+) -> Result<Prepared, ExitCode> {
     let usage = |msg: String| {
         anstream::eprintln!("error: {msg}");
         ExitCode::from(super::EXIT_USAGE)
     };
-    let config = &loaded.portfolio.config;
+    let config = &portfolio.config;
     let period = match period {
         Some(p) => Some(
             p.parse::<Quarter>()
@@ -47,7 +58,7 @@ pub fn prepare(
         ),
         None => config
             .period
-            .or_else(|| crate::analyse::latest_period(&loaded.portfolio)),
+            .or_else(|| crate::analyse::latest_period(&portfolio)),
     };
     let as_of = match as_of {
         Some(d) => d
@@ -55,10 +66,8 @@ pub fn prepare(
             .map_err(|e| usage(format!("--as-of: {e}")))?,
         None => default_as_of(config.as_of).map_err(usage)?,
     };
-    // Warnings (say, a stray file in accounts/) do not stop the command but are worth seeing.
-    print_diagnostics(&all, Format::Human);
     Ok(Prepared {
-        portfolio: loaded.portfolio,
+        portfolio,
         period,
         as_of,
     })

@@ -114,6 +114,9 @@ fn explain(raw: &str) -> Explained {
             "expected a single value, found a list or a mapping".into(),
             None,
         ),
+        "expected sequence start" => {
+            plain("expected a list (`- item` lines, or `[a, b]`)".into(), None)
+        }
         "expected mapping start" => plain("expected a mapping of `key: value` lines".into(), None),
         "unexpected end of input" => plain(
             "the front matter is empty: an account needs at least `name` and `designation`".into(),

@@ -31,38 +31,38 @@ pub struct FrontMatter {
     pub designation: Designation,
     pub owner: Option<String>,
     pub sponsor: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub team: Vec<TeamMember>,
     pub industry: Option<String>,
     pub region: Option<String>,
     pub country: Option<String>,
     pub customer_since: Option<Date>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub tags: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub relationship: Relationship,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub plan: Plan,
     /// Criterion name → 1–5. Names are defined by `scoring.attractiveness` in kamsite.yaml.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub attractiveness: IndexMap<String, f64>,
     /// Criterion name → 1–5. Names are defined by `scoring.strength` in kamsite.yaml.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub strength: IndexMap<String, f64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub financials: Vec<Financials>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub health: Health,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub contacts: Vec<Contact>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub opportunities: Vec<Opportunity>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub joint_initiatives: Vec<JointInitiative>,
     /// Offering name (from kamsite.yaml `offerings`) → our position.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub whitespace: IndexMap<String, Coverage>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub actions: Vec<Action>,
     /// Free-form data for custom templates; never validated.
     pub extra: Option<serde_json::Value>,
@@ -97,7 +97,7 @@ pub struct Plan {
     pub horizon_months: Option<i64>,
     pub last_reviewed: Option<Date>,
     pub next_review: Option<Date>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub objectives: Vec<String>,
 }
 
@@ -176,6 +176,16 @@ pub struct Action {
     /// Defaults to `open`: an action written down without a status is still to do.
     #[serde(default = "default_action_status")]
     pub status: ActionStatus,
+}
+
+/// `contacts:` with nothing under it is YAML null; plan authors write that while drafting, so
+/// null means "empty" for every list, map and section rather than a type error.
+pub(crate) fn nullable<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Option::<T>::deserialize(d).map(Option::unwrap_or_default)
 }
 
 fn default_action_status() -> ActionStatus {

@@ -1,0 +1,71 @@
+//! Per-stage benchmarks on synthetic portfolios: `cargo bench --bench stages`.
+//! Numbers are recorded in docs/performance.md; tests never assert on time.
+#![allow(clippy::unwrap_used)] // a failing test or benchmark may panic; the library may not
+
+mod synth;
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use kamsite::analyse::{analyse, latest_period};
+use kamsite::load::{self, parse_account, Root};
+use kamsite::model::{Config, Date, Portfolio};
+
+/// A portfolio of `n` synthetic accounts parsed in memory (no disk in the measurement).
+fn in_memory(n: usize) -> Portfolio {
+    let config: Config = serde_saphyr::from_str(&synth::config()).expect("config");
+    let accounts = (0..n)
+        .map(|i| {
+            let (rel, text) = synth::account(i, 1);
+            parse_account(&rel, &rel, text.into_bytes()).expect("synthetic accounts are valid")
+        })
+        .collect();
+    Portfolio {
+        config,
+        accounts,
+        overview: None,
+    }
+}
+
+fn analysis(c: &mut Criterion) {
+    let as_of: Date = "2026-10-05".parse().expect("date");
+    let mut group = c.benchmark_group("analyse");
+    for n in [1_000, 10_000] {
+        let p = in_memory(n);
+        let period = latest_period(&p);
+        group.bench_with_input(BenchmarkId::from_parameter(n), &p, |b, p| {
+            b.iter(|| black_box(analyse(black_box(p), period, as_of)))
+        });
+    }
+    group.finish();
+}
+
+fn parse(c: &mut Criterion) {
+    let texts: Vec<(String, String)> = (0..1_000).map(|i| synth::account(i, 1)).collect();
+    c.bench_function("parse 1000 account files (one thread)", |b| {
+        b.iter(|| {
+            for (rel, text) in &texts {
+                black_box(parse_account(rel, rel, text.clone().into_bytes()).ok());
+            }
+        })
+    });
+}
+
+fn load_and_validate(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    synth::write_portfolio(dir.path(), 1_000, 1).expect("write portfolio");
+    let root = Root::new(dir.path());
+    c.bench_function("load + validate 1000 accounts from disk", |b| {
+        b.iter(|| {
+            let loaded = load::load(&root);
+            black_box(kamsite::validate::validate(&root, &loaded));
+        })
+    });
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(20);
+    targets = analysis, parse, load_and_validate
+}
+criterion_main!(benches);
