@@ -12,4 +12,5 @@ pub mod load;
 pub mod model;
 pub mod numfmt;
 pub mod output;
+pub mod site;
 pub mod validate;

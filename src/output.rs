@@ -1,8 +1,16 @@
-//! Stage 5: writing. Files appear whole or not at all: everything is written to a temporary
-//! sibling first and renamed into place, so an interrupted run never leaves half a file.
+//! Stage 5: writing. Nothing appears half-written and nothing of the user's is ever deleted:
+//!
+//! - single files (exports) go to a temporary sibling and are renamed into place;
+//! - a site is rendered into a staging folder beside the target and swapped in only when the
+//!   whole build succeeded, so a failed build leaves the previous site byte-identical;
+//! - folders kamsite creates carry a marker file, and a non-empty folder without it is refused;
+//! - every path written is checked to stay inside the staging folder.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
+
+/// The marker kamsite leaves in every site folder it creates.
+pub const MARKER: &str = ".kamsite-output";
 
 /// Writes `bytes` to `path` via a temporary file in the same folder and a rename.
 pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -15,4 +23,185 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// Why an output folder cannot be used.
+#[derive(Debug)]
+pub enum OutputError {
+    /// The folder is the portfolio, or holds its sources.
+    ContainsSources(PathBuf),
+    /// The folder exists, is not empty, and was not made by kamsite.
+    Foreign(PathBuf),
+    Io(PathBuf, std::io::Error),
+}
+
+impl std::fmt::Display for OutputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OutputError::ContainsSources(p) => write!(
+                f,
+                "refusing to write the site to {}: it is, or contains, the portfolio's sources (choose another -o folder, e.g. public/)",
+                p.display()
+            ),
+            OutputError::Foreign(p) => write!(
+                f,
+                "refusing to replace {}: it is not empty and was not created by kamsite (no {MARKER} file); move its contents or choose another -o folder",
+                p.display()
+            ),
+            OutputError::Io(p, e) => write!(f, "cannot write {}: {e}", p.display()),
+        }
+    }
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
+    move |e| OutputError::Io(path.to_path_buf(), e)
+}
+
+/// A folder being filled with a new site. Dropping it without `commit` removes it.
+#[derive(Debug)]
+pub struct Staging {
+    dir: PathBuf,
+    target: PathBuf,
+    committed: bool,
+}
+
+/// The absolute, symlink-resolved form of `p`, resolving through its deepest existing ancestor.
+fn resolve(p: &Path) -> PathBuf {
+    let abs = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
+    let mut existing = abs.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut out = existing
+        .canonicalize()
+        .unwrap_or_else(|_| existing.to_path_buf());
+    out.extend(rest.iter().rev());
+    out
+}
+
+impl Staging {
+    /// Checks `target` and creates a staging folder beside it.
+    pub fn new(target: &Path, portfolio: &Path) -> Result<Staging, OutputError> {
+        let (t, root) = (resolve(target), resolve(portfolio));
+        let sources = [
+            "accounts",
+            "templates",
+            "static",
+            "kamsite.yaml",
+            "overview.md",
+        ];
+        if root.starts_with(&t) || sources.iter().any(|s| t.starts_with(root.join(s))) {
+            return Err(OutputError::ContainsSources(target.to_path_buf()));
+        }
+        if t.is_file() {
+            return Err(OutputError::Foreign(target.to_path_buf()));
+        }
+        if t.is_dir() && !t.join(MARKER).is_file() {
+            let mut entries = std::fs::read_dir(&t).map_err(io(target))?;
+            if entries.next().is_some() {
+                return Err(OutputError::Foreign(target.to_path_buf()));
+            }
+        }
+        let parent = t.parent().unwrap_or(Path::new("/")).to_path_buf();
+        std::fs::create_dir_all(&parent).map_err(io(&parent))?;
+        let name = t
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let dir = tempfile::Builder::new()
+            .prefix(&format!(".{name}.kamsite-new-"))
+            .tempdir_in(&parent)
+            .map_err(io(&parent))?
+            .keep();
+        std::fs::write(
+            dir.join(MARKER),
+            "This folder was generated by kamsite; it is replaced on every build.\n",
+        )
+        .map_err(io(&dir))?;
+        Ok(Staging {
+            dir,
+            target: t,
+            committed: false,
+        })
+    }
+
+    /// Writes one file at `rel` (a relative path with `/` separators) inside the staging folder.
+    /// Safe to call from several threads.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        let path = self.inside(rel)?;
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+        }
+        std::fs::write(&path, bytes).map_err(io(&path))
+    }
+
+    /// `rel` joined to the staging folder, refusing anything that could leave it.
+    fn inside(&self, rel: &str) -> Result<PathBuf, OutputError> {
+        let p = Path::new(rel);
+        let safe = !rel.is_empty() && p.components().all(|c| matches!(c, Component::Normal(_)));
+        if !safe {
+            return Err(OutputError::Io(
+                p.to_path_buf(),
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    "path would leave the output folder",
+                ),
+            ));
+        }
+        Ok(self.dir.join(p))
+    }
+
+    /// Swaps the finished site in place of the target (whose previous version, made by kamsite,
+    /// is removed only after the swap succeeded).
+    pub fn commit(mut self) -> Result<PathBuf, OutputError> {
+        let target = self.target.clone();
+        let old = if target.exists() {
+            let parent = target.parent().unwrap_or(Path::new("/"));
+            let name = target
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let old = tempfile::Builder::new()
+                .prefix(&format!(".{name}.kamsite-old-"))
+                .tempdir_in(parent)
+                .map_err(io(parent))?
+                .keep();
+            std::fs::remove_dir(&old).map_err(io(&old))?;
+            std::fs::rename(&target, &old).map_err(io(&target))?;
+            Some(old)
+        } else {
+            None
+        };
+        if let Err(e) = std::fs::rename(&self.dir, &target) {
+            if let Some(old) = &old {
+                let _ = std::fs::rename(old, &target);
+            }
+            return Err(OutputError::Io(target, e));
+        }
+        self.committed = true;
+        if let Some(old) = old {
+            // Only ever our own previous output: it carried the marker or was empty.
+            let _ = std::fs::remove_dir_all(old);
+        }
+        Ok(target)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
 }

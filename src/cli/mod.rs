@@ -1,6 +1,7 @@
 //! The command line (SPEC §10): argument parsing and one small module per command. Commands
 //! only wire stages together and print; the work happens in the pipeline modules.
 
+mod build;
 mod check;
 mod export;
 mod pipeline;
@@ -161,6 +162,7 @@ pub struct InitArgs {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Build(args) => build::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Score(args) => score::run(&args),

@@ -1,0 +1,416 @@
+//! SVG charts drawn with plotters at build time. Each chart carries a title, a one-sentence
+//! description and its numbers as a table, so it is readable without seeing it.
+//!
+//! Colours are the Okabe–Ito palette (safe for colour-blind readers). Black in plotters' output
+//! becomes `currentColor`, so the charts follow the page's text colour in dark mode.
+
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+pub use plotters::style::RGBColor;
+use serde::Serialize;
+
+pub const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
+pub const ORANGE: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
+pub const GREEN: RGBColor = RGBColor(0x00, 0x9E, 0x73);
+pub const VERMILLION: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+pub const SKY: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
+pub const PURPLE: RGBColor = RGBColor(0xCC, 0x79, 0xA7);
+pub const GREY: RGBColor = RGBColor(0x99, 0x99, 0x99);
+const INK: RGBColor = RGBColor(0, 0, 0);
+
+/// A finished chart for a template.
+#[derive(Clone, Debug, Serialize)]
+pub struct Chart {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    /// Inline SVG markup (trusted: generated here, with text escaped).
+    pub svg: String,
+    pub table: Table,
+}
+
+/// The chart's numbers, already formatted.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Table {
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Adds `<title>`/`<desc>` and ARIA attributes, and makes black follow the text colour.
+fn finish(id: &str, title: &str, description: &str, svg: String, table: Table) -> Chart {
+    let svg = svg
+        .replace("fill=\"#000000\"", "fill=\"currentColor\"")
+        .replace("stroke=\"#000000\"", "stroke=\"currentColor\"");
+    let head_end = svg.find('>').unwrap_or(0);
+    let (head, rest) = svg.split_at(head_end);
+    let svg = format!(
+        "{head} role=\"img\" aria-labelledby=\"{id}-t {id}-d\" class=\"chart\"><title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>{}",
+        escape(title),
+        escape(description),
+        &rest[1..]
+    );
+    Chart {
+        id: id.to_string(),
+        title: title.to_string(),
+        description: description.to_string(),
+        svg,
+        table,
+    }
+}
+
+/// Draws into an SVG string; plotters errors (which cannot happen with a string backend and
+/// finite coordinates) yield an empty chart rather than a failed build.
+fn draw(
+    size: (u32, u32),
+    f: impl FnOnce(
+        &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
+    ) -> Result<(), Box<dyn std::error::Error>>,
+) -> String {
+    let mut buf = String::new();
+    {
+        let root = SVGBackend::with_string(&mut buf, size).into_drawing_area();
+        let _ = f(&root).and_then(|_| root.present().map_err(Into::into));
+    }
+    buf
+}
+
+fn font(size: f64) -> TextStyle<'static> {
+    ("sans-serif", size).into_font().color(&INK)
+}
+
+/// One bubble of the key account matrix.
+pub struct MatrixPoint {
+    pub label: String,
+    pub attractiveness: f64,
+    pub strength: f64,
+    pub revenue_ttm: f64,
+    pub colour: RGBColor,
+}
+
+/// The key account matrix: strength across, attractiveness up, bubble area ∝ revenue.
+pub fn matrix(
+    id: &str,
+    points: &[MatrixPoint],
+    split: (f64, f64),
+    labelled: usize,
+    table: Table,
+) -> Chart {
+    let max = points.iter().map(|p| p.revenue_ttm).fold(0.0, f64::max);
+    let radius = |r: f64| {
+        if max > 0.0 {
+            4.0 + 18.0 * (r / max).sqrt()
+        } else {
+            6.0
+        }
+    };
+    // Label the biggest accounts only, so labels stay readable.
+    let mut order: Vec<usize> = (0..points.len()).collect();
+    order.sort_by(|&a, &b| {
+        points[b]
+            .revenue_ttm
+            .total_cmp(&points[a].revenue_ttm)
+            .then(a.cmp(&b))
+    });
+    let labelled: Vec<usize> = order.iter().copied().take(labelled).collect();
+    let svg = draw((720, 560), |root| {
+        let mut chart = ChartBuilder::on(root)
+            .margin(16)
+            .x_label_area_size(44)
+            .y_label_area_size(52)
+            .build_cartesian_2d(0f64..100f64, 0f64..100f64)?;
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_desc("Our strength (how the customer rates us)")
+            .y_desc("Account attractiveness")
+            .axis_desc_style(font(15.0))
+            .label_style(font(14.0))
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .y_label_formatter(&|v| format!("{v:.0}"))
+            .draw()?;
+        let (sa, ss) = split;
+        let line = ShapeStyle::from(&GREY).stroke_width(1);
+        chart.draw_series(LineSeries::new([(ss, 0.0), (ss, 100.0)], line))?;
+        chart.draw_series(LineSeries::new([(0.0, sa), (100.0, sa)], line))?;
+        let q = font(15.0).color(&GREY);
+        for (text, x, y, h) in [
+            ("Star", 2.0, 97.0, HPos::Left),
+            ("Strategic", 98.0, 97.0, HPos::Right),
+            ("Streamline", 2.0, 3.0, HPos::Left),
+            ("Status", 98.0, 3.0, HPos::Right),
+        ] {
+            let v = if y > 50.0 { VPos::Top } else { VPos::Bottom };
+            chart.draw_series([Text::new(text, (x, y), q.clone().pos(Pos::new(h, v)))])?;
+        }
+        // Largest first, so small bubbles stay visible on top.
+        for &i in &order {
+            let p = &points[i];
+            let style = p.colour.mix(0.55).filled();
+            chart.draw_series([Circle::new(
+                (p.strength, p.attractiveness),
+                radius(p.revenue_ttm),
+                style,
+            )])?;
+            chart.draw_series([Circle::new(
+                (p.strength, p.attractiveness),
+                radius(p.revenue_ttm),
+                p.colour.stroke_width(1),
+            )])?;
+        }
+        // Greedy label placement in pixels: biggest accounts first, each label tries right,
+        // left, above and below its bubble and is skipped (the table has it) if all overlap.
+        let coord = chart.as_coord_spec().clone();
+        let px = |x: f64, y: f64| coord.translate(&(x, y));
+        // Labels stay inside the plotting area (not over the axes).
+        let (left, bottom) = px(0.0, 0.0);
+        let (right, top) = px(100.0, 100.0);
+        let mut taken: Vec<(i32, i32, i32, i32)> = order
+            .iter()
+            .map(|&i| {
+                let p = &points[i];
+                let (cx, cy) = px(p.strength, p.attractiveness);
+                let r = radius(p.revenue_ttm) as i32;
+                (cx - r, cy - r, cx + r, cy + r)
+            })
+            .collect();
+        let overlaps = |a: &(i32, i32, i32, i32), b: &(i32, i32, i32, i32)| {
+            a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
+        };
+        for &i in &labelled {
+            let p = &points[i];
+            let (cx, cy) = px(p.strength, p.attractiveness);
+            let r = radius(p.revenue_ttm) as i32;
+            let tw = (p.label.chars().count() as f64 * 7.0) as i32;
+            let th = 14;
+            let candidates = [
+                (cx + r + 4, cy - th / 2),
+                (cx - r - 4 - tw, cy - th / 2),
+                (cx - tw / 2, cy - r - 4 - th),
+                (cx - tw / 2, cy + r + 4),
+            ];
+            let own = (cx - r, cy - r, cx + r, cy + r);
+            let spot = candidates
+                .into_iter()
+                .map(|(x, y)| (x, y, x + tw, y + th))
+                .find(|b| {
+                    b.0 >= left + 2
+                        && b.1 >= top + 2
+                        && b.2 <= right - 2
+                        && b.3 <= bottom - 2
+                        && !taken.iter().any(|t| *t != own && overlaps(b, t))
+                });
+            if let Some(b) = spot {
+                taken.push(b);
+                let style = font(13.0).pos(Pos::new(HPos::Left, VPos::Top));
+                root.draw(&Text::new(p.label.clone(), (b.0, b.1), style))?;
+            }
+        }
+        Ok(())
+    });
+    let description = format!(
+        "{} accounts placed by strength (across) and attractiveness (up); bubble size is revenue over the last twelve months, colour is the health band; the lines are the matrix splits at {:.0} and {:.0}.",
+        points.len(), split.1, split.0
+    );
+    finish(id, "Key account matrix", &description, svg, table)
+}
+
+/// A line chart over categories (quarters), one series per (name, colour, values).
+pub fn lines(
+    id: &str,
+    title: &str,
+    description: &str,
+    categories: &[String],
+    series: &[(String, RGBColor, Vec<Option<f64>>)],
+    y_label: impl Fn(f64) -> String,
+    table: Table,
+) -> Chart {
+    let values = series.iter().flat_map(|s| s.2.iter().flatten().copied());
+    let (lo, hi) = values.fold((0.0f64, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let hi = if hi <= lo {
+        lo + 1.0
+    } else {
+        hi + (hi - lo) * 0.08
+    };
+    let n = categories.len().max(1);
+    let svg = draw((720, 340), |root| {
+        let mut chart = ChartBuilder::on(root)
+            .margin(14)
+            .x_label_area_size(34)
+            .y_label_area_size(70)
+            .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), lo..hi)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(GREY.mix(0.25))
+            .x_labels(n)
+            .x_label_formatter(&|x| {
+                let i = x.round();
+                if (x - i).abs() < 1e-6 && i >= 0.0 {
+                    categories.get(i as usize).cloned().unwrap_or_default()
+                } else {
+                    String::new()
+                }
+            })
+            .y_label_formatter(&|y| y_label(*y))
+            .label_style(font(15.0))
+            .draw()?;
+        for (name, colour, values) in series {
+            // Gaps in the data break the line rather than being drawn as zero.
+            let mut run: Vec<(f64, f64)> = Vec::new();
+            let mut runs = Vec::new();
+            for (i, v) in values.iter().enumerate() {
+                match v {
+                    Some(v) => run.push((i as f64, *v)),
+                    None => runs.push(std::mem::take(&mut run)),
+                }
+            }
+            runs.push(run);
+            let mut first = true;
+            for run in runs.into_iter().filter(|r| !r.is_empty()) {
+                let s = chart.draw_series(LineSeries::new(run.clone(), colour.stroke_width(3)))?;
+                if first {
+                    s.label(name.clone()).legend(move |(x, y)| {
+                        PathElement::new([(x, y), (x + 18, y)], colour.stroke_width(3))
+                    });
+                    first = false;
+                }
+                chart.draw_series(run.into_iter().map(|p| Circle::new(p, 3, colour.filled())))?;
+            }
+        }
+        if series.len() > 1 {
+            chart
+                .configure_series_labels()
+                .position(SeriesLabelPosition::UpperLeft)
+                .label_font(font(15.0))
+                .background_style(WHITE.mix(0.0))
+                .border_style(GREY.mix(0.4))
+                .draw()?;
+        }
+        Ok(())
+    });
+    finish(id, title, description, svg, table)
+}
+
+/// Horizontal bars 0–100, one per (label, value, colour); missing values are named, not drawn.
+pub fn bars(
+    id: &str,
+    title: &str,
+    description: &str,
+    items: &[(String, Option<f64>, RGBColor)],
+    table: Table,
+) -> Chart {
+    let n = items.len().max(1);
+    let height = 44 + 34 * n as u32;
+    let svg = draw((720, height), |root| {
+        let mut chart = ChartBuilder::on(root)
+            .margin(10)
+            .x_label_area_size(26)
+            .y_label_area_size(230)
+            .build_cartesian_2d(0f64..100f64, 0f64..n as f64)?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .light_line_style(GREY.mix(0.25))
+            .y_labels(0)
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .label_style(font(15.0))
+            .draw()?;
+        for (i, (label, value, colour)) in items.iter().enumerate() {
+            let y = (n - 1 - i) as f64;
+            let name = font(16.0).pos(Pos::new(HPos::Right, VPos::Center));
+            chart.draw_series([Text::new(label.clone(), (-2.0, y + 0.5), name)])?;
+            match value {
+                Some(v) => {
+                    chart.draw_series([Rectangle::new(
+                        [(0.0, y + 0.18), (v.clamp(0.0, 100.0), y + 0.82)],
+                        colour.filled(),
+                    )])?;
+                    let at = font(15.0).pos(Pos::new(HPos::Left, VPos::Center));
+                    chart.draw_series([Text::new(
+                        format!("{v:.0}"),
+                        ((v.clamp(0.0, 100.0) + 1.0).min(94.0), y + 0.5),
+                        at,
+                    )])?;
+                }
+                None => {
+                    let at = font(15.0)
+                        .color(&GREY)
+                        .pos(Pos::new(HPos::Left, VPos::Center));
+                    chart.draw_series([Text::new("not given", (1.0, y + 0.5), at)])?;
+                }
+            }
+        }
+        Ok(())
+    });
+    finish(id, title, description, svg, table)
+}
+
+/// The concentration (Pareto) curve with the 80/20 reference.
+pub fn pareto(id: &str, shares_desc: &[f64], table: Table) -> Chart {
+    let n = shares_desc.len();
+    let mut points = vec![(0.0, 0.0)];
+    let mut cum = 0.0;
+    for (i, s) in shares_desc.iter().enumerate() {
+        cum += s;
+        points.push((100.0 * (i + 1) as f64 / n.max(1) as f64, cum.min(100.0)));
+    }
+    let at20 = points
+        .iter()
+        .find(|p| p.0 >= 20.0 - 1e-9)
+        .map_or(0.0, |p| p.1);
+    let svg = draw((720, 360), |root| {
+        let mut chart = ChartBuilder::on(root)
+            .margin(14)
+            .x_label_area_size(44)
+            .y_label_area_size(56)
+            .build_cartesian_2d(0f64..100f64, 0f64..100f64)?;
+        chart
+            .configure_mesh()
+            .light_line_style(GREY.mix(0.25))
+            .x_desc("Share of accounts, largest first (%)")
+            .y_desc("Share of revenue (%)")
+            .axis_desc_style(font(15.0))
+            .label_style(font(15.0))
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .y_label_formatter(&|v| format!("{v:.0}"))
+            .draw()?;
+        let reference = GREY.stroke_width(1);
+        chart.draw_series(LineSeries::new([(20.0, 0.0), (20.0, 100.0)], reference))?;
+        chart.draw_series(LineSeries::new([(0.0, 80.0), (100.0, 80.0)], reference))?;
+        chart.draw_series([Text::new(
+            "80/20",
+            (21.0, 82.0),
+            font(15.0)
+                .color(&GREY)
+                .pos(Pos::new(HPos::Left, VPos::Bottom)),
+        )])?;
+        chart.draw_series(LineSeries::new(points.clone(), BLUE.stroke_width(3)))?;
+        Ok(())
+    });
+    let description = format!("Cumulative share of revenue over the last twelve months against the share of accounts, largest first: the top 20 % of accounts hold {at20:.0} % of revenue.");
+    finish(id, "Revenue concentration", &description, svg, table)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn charts_are_accessible_and_theme_aware() {
+        let c = pareto("p", &[60.0, 30.0, 10.0], Table::default());
+        assert!(c.svg.starts_with("<svg"), "{}", &c.svg[..80]);
+        assert!(c.svg.contains("role=\"img\" aria-labelledby=\"p-t p-d\""));
+        assert!(c
+            .svg
+            .contains("<title id=\"p-t\">Revenue concentration</title>"));
+        assert!(!c.svg.contains("#000000"));
+        assert!(c.description.contains("hold 60 %"), "{}", c.description);
+    }
+}

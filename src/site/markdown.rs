@@ -1,0 +1,172 @@
+//! Narratives: CommonMark with GFM tables, task lists, strikethrough and footnotes, headings
+//! given ids for the table of contents, raw HTML sanitised unless the portfolio allows it.
+
+use std::collections::HashSet;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+/// One entry of a narrative's table of contents.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// Rendered narrative: sanitised HTML and its headings.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Narrative {
+    pub html: String,
+    pub toc: Vec<Heading>,
+}
+
+/// `Our strategy (2027)` → `our-strategy-2027`.
+pub fn slug(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    if out.is_empty() {
+        out.push_str("section");
+    }
+    out
+}
+
+/// Renders `markdown`. Heading ids are prefixed with `id_prefix` so they cannot collide with
+/// the page's own anchors; Markdown headings are shifted down one level (the page has the `h1`).
+pub fn render(markdown: &str, allow_raw_html: bool, id_prefix: &str) -> Narrative {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS;
+    let mut events: Vec<Event<'_>> = Parser::new_ext(markdown, options).collect();
+    let mut toc = Vec::new();
+    let mut used = HashSet::new();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { level, .. }) = &events[i] {
+            let level = *level;
+            let text: String = events[i + 1..]
+                .iter()
+                .take_while(|e| !matches!(e, Event::End(TagEnd::Heading(_))))
+                .filter_map(|e| match e {
+                    Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                    _ => None,
+                })
+                .collect();
+            let base = format!("{id_prefix}{}", slug(&text));
+            let mut id = base.clone();
+            let mut n = 1;
+            while !used.insert(id.clone()) {
+                n += 1;
+                id = format!("{base}-{n}");
+            }
+            let shifted = shift(level);
+            toc.push(Heading {
+                level: shifted as u8,
+                id: id.clone(),
+                text,
+            });
+            events[i] = Event::Start(Tag::Heading {
+                level: shifted,
+                id: Some(CowStr::from(id)),
+                classes: Vec::new(),
+                attrs: Vec::new(),
+            });
+        } else if let Event::End(TagEnd::Heading(level)) = &events[i] {
+            events[i] = Event::End(TagEnd::Heading(shift(*level)));
+        }
+        i += 1;
+    }
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    if !allow_raw_html {
+        html = sanitise(&html);
+    }
+    Narrative { html, toc }
+}
+
+fn shift(level: HeadingLevel) -> HeadingLevel {
+    match level {
+        HeadingLevel::H1 => HeadingLevel::H2,
+        HeadingLevel::H2 => HeadingLevel::H3,
+        HeadingLevel::H3 => HeadingLevel::H4,
+        HeadingLevel::H4 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    }
+}
+
+/// Removes scripts, event handlers, `javascript:` URLs and anything else not in ammonia's
+/// allow-list, keeping what the Markdown features produce (ids, task-list checkboxes, footnotes).
+fn sanitise(html: &str) -> String {
+    thread_local! {
+        static CLEANER: ammonia::Builder<'static> = {
+            let mut b = ammonia::Builder::default();
+            b.add_generic_attributes(["id", "class"])
+                .add_tags(["input"])
+                .add_tag_attributes("input", ["type", "checked", "disabled"])
+                .add_tag_attributes("th", ["style"])
+                .add_tag_attributes("td", ["style"])
+                .filter_style_properties(["text-align"].into_iter().collect())
+                .id_prefix(None)
+                .link_rel(Some("noopener noreferrer"));
+            b
+        };
+    }
+    CLEANER.with(|c| c.clean(html).to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_get_unique_ids_and_a_toc() {
+        let n = render(
+            "# Risks\n\ntext\n\n## Risks\n\n### Our *strategy*\n",
+            false,
+            "n-",
+        );
+        assert!(
+            n.html.contains("<h2 id=\"n-risks\">Risks</h2>"),
+            "{}",
+            n.html
+        );
+        assert!(n.html.contains("<h3 id=\"n-risks-2\">"), "{}", n.html);
+        let ids: Vec<&str> = n.toc.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["n-risks", "n-risks-2", "n-our-strategy"]);
+    }
+
+    #[test]
+    fn gfm_features() {
+        let n = render("| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n- [ ] open\n\n~~old~~ new[^1]\n\n[^1]: note\n", false, "");
+        for needle in ["<table>", "<input", "checked", "<del>old</del>", "footnote"] {
+            assert!(n.html.contains(needle), "{needle} missing in {}", n.html);
+        }
+    }
+
+    #[test]
+    fn raw_html_is_sanitised_unless_allowed() {
+        let md = "<script>alert(1)</script>\n\n<img src=x onerror=\"alert(2)\">\n\n[click](javascript:alert(3))\n";
+        let clean = render(md, false, "").html;
+        for bad in ["<script", "onerror", "javascript:"] {
+            assert!(!clean.contains(bad), "{bad} survived: {clean}");
+        }
+        assert!(render(md, true, "").html.contains("<script>"));
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slug("The customer's business"), "the-customer-s-business");
+        assert_eq!(slug("SWOT"), "swot");
+        assert_eq!(slug("—"), "section");
+    }
+}

@@ -1,0 +1,10 @@
+//! Stage 4: the review site — view models, charts, Markdown and templates — and its build.
+
+pub mod charts;
+pub mod format;
+pub mod markdown;
+pub mod pages;
+pub mod render;
+pub mod view;
+
+pub use render::{build, BuildError, Options, Report};

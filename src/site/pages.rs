@@ -1,0 +1,652 @@
+//! One function per page kind: analysis in, template context out. All formatting happens
+//! here (through `format`), so templates only lay out.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{json, Value};
+
+use super::charts::{self, Chart, Table, BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION};
+use super::format::{self, Fmt};
+use super::markdown::Narrative;
+use super::view::{self, Common, FindingView, Summary};
+use crate::analyse::{
+    metrics, rules::RULES, AccountAnalysis, Aggregates, Analysis, Band, Finding, Score,
+};
+use crate::model::{ActionStatus, Config, Designation, Quarter};
+
+/// Everything the page builders share, computed once per build.
+pub struct Shared<'a> {
+    pub analysis: &'a Analysis<'a>,
+    pub config: &'a Config,
+    pub fmt: Fmt,
+    pub common: Common,
+    /// Summaries in account-id order, parallel to `analysis.accounts`.
+    pub summaries: Vec<Summary>,
+    /// Findings per account index (same order), and the portfolio's own.
+    pub by_account: Vec<Vec<&'a Finding>>,
+    pub portfolio_findings: Vec<&'a Finding>,
+    /// Aggregates at P−1 and P−4 for KPI deltas.
+    pub previous: Option<Aggregates>,
+    pub year_ago: Option<Aggregates>,
+    /// The eight quarters up to P shown in time charts.
+    pub quarters: Vec<Quarter>,
+}
+
+pub fn band_colour(b: Option<Band>) -> charts::RGBColor {
+    match b {
+        Some(Band::Green) => GREEN,
+        Some(Band::Amber) => ORANGE,
+        Some(Band::Red) => VERMILLION,
+        None => GREY,
+    }
+}
+
+impl<'a> Shared<'a> {
+    pub fn finding_views(&self, findings: &[&Finding]) -> Vec<FindingView> {
+        findings
+            .iter()
+            .map(|f| {
+                let name = f
+                    .account
+                    .as_deref()
+                    .and_then(|id| self.index_of(id))
+                    .map(|i| self.summaries[i].name.as_str());
+                view::finding(f, name)
+            })
+            .collect()
+    }
+
+    fn index_of(&self, id: &str) -> Option<usize> {
+        self.analysis
+            .accounts
+            .binary_search_by(|a| a.account.id.as_str().cmp(id))
+            .ok()
+    }
+}
+
+fn kpi(label: &str, value: String, prev: Option<String>, year: Option<String>) -> Value {
+    json!({ "label": label, "value": value, "vs_prev": prev, "vs_year": year })
+}
+
+pub fn dashboard(s: &Shared<'_>, overview: Option<&Narrative>) -> Value {
+    let g = &s.analysis.portfolio;
+    let (p, y) = (s.previous.as_ref(), s.year_ago.as_ref());
+    let money_delta = |f: fn(&Aggregates) -> Option<f64>, other: Option<&Aggregates>| {
+        if s.fmt.incognito {
+            None
+        } else {
+            format::delta(f(g), other.and_then(f), true)
+        }
+    };
+    let pt = |f: fn(&Aggregates) -> Option<f64>, other: Option<&Aggregates>| {
+        format::delta(f(g), other.and_then(f), false)
+    };
+    let kpis = vec![
+        kpi(
+            "Revenue",
+            s.fmt.money(g.revenue),
+            money_delta(|a| a.revenue, p),
+            money_delta(|a| a.revenue, y),
+        ),
+        kpi(
+            "Revenue, last 12 months",
+            s.fmt.money(g.revenue_ttm),
+            money_delta(|a| a.revenue_ttm, p),
+            money_delta(|a| a.revenue_ttm, y),
+        ),
+        kpi(
+            "Growth vs a year ago",
+            format::signed_pct(g.growth_yoy_pct),
+            pt(|a| a.growth_yoy_pct, p),
+            pt(|a| a.growth_yoy_pct, y),
+        ),
+        kpi(
+            "Gross margin",
+            format::pct(g.margin_pct),
+            pt(|a| a.margin_pct, p),
+            pt(|a| a.margin_pct, y),
+        ),
+        kpi(
+            "Profit after cost to serve",
+            s.fmt.money(g.profit),
+            money_delta(|a| a.profit, p),
+            money_delta(|a| a.profit, y),
+        ),
+        kpi("Key accounts", g.key_accounts.to_string(), None, None),
+        kpi(
+            "Key accounts' revenue share",
+            format::pct(g.key_revenue_share_pct),
+            pt(|a| a.key_revenue_share_pct, p),
+            pt(|a| a.key_revenue_share_pct, y),
+        ),
+        kpi(
+            "Top 20 % of accounts hold",
+            format::pct(g.top20_share_pct),
+            pt(|a| a.top20_share_pct, p),
+            pt(|a| a.top20_share_pct, y),
+        ),
+        kpi(
+            "Mean health",
+            format::score(g.health_mean),
+            pt(|a| a.health_mean, p),
+            pt(|a| a.health_mean, y),
+        ),
+    ];
+    let important: Vec<&Finding> = s
+        .analysis
+        .findings
+        .iter()
+        .filter(|f| f.severity != crate::model::Severity::Info)
+        .collect();
+    json!({
+        "kpis": kpis,
+        "charts": [matrix_chart(s), pareto_chart(s), revenue_chart(s)],
+        "severities": g.severities,
+        "quadrants": quadrant_counts(g),
+        "findings": s.finding_views(&important),
+        "overview": overview,
+        "accounts": g.accounts,
+        "incognito": s.fmt.incognito,
+    })
+}
+
+fn quadrant_counts(g: &Aggregates) -> Vec<Value> {
+    let advice = |q: &str| match q {
+        "strategic" => "invest",
+        "star" => "invest selectively to build our position",
+        "status" => "maintain efficiently, protect the revenue",
+        _ => "manage for cash, cut the cost to serve",
+    };
+    g.quadrants
+        .iter()
+        .map(|(q, n)| json!({ "name": q, "count": n, "advice": advice(q) }))
+        .collect()
+}
+
+fn matrix_chart(s: &Shared<'_>) -> Chart {
+    let mut points = Vec::new();
+    let mut rows = Vec::new();
+    for a in &s.analysis.accounts {
+        let (Some(att), Some(st)) = (a.attractiveness.value, a.strength.value) else {
+            continue;
+        };
+        let label: String = a.account.front.name.chars().take(22).collect();
+        points.push(charts::MatrixPoint {
+            label,
+            attractiveness: att,
+            strength: st,
+            revenue_ttm: a.metrics.revenue_ttm.unwrap_or(0.0),
+            colour: band_colour(a.band),
+        });
+        rows.push(vec![
+            a.account.front.name.clone(),
+            format::score(Some(att)),
+            format::score(Some(st)),
+            a.quadrant.map_or("", |q| q.as_str()).to_string(),
+            s.fmt.money(a.metrics.revenue_ttm),
+            a.band.map_or(format::DASH, |b| b.as_str()).to_string(),
+        ]);
+    }
+    let split = &s.config.scoring.matrix_split;
+    let table = Table {
+        headers: [
+            "Account",
+            "Attractiveness",
+            "Strength",
+            "Quadrant",
+            "Revenue, 12 months",
+            "Health band",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows,
+    };
+    charts::matrix(
+        "matrix",
+        &points,
+        (split.attractiveness, split.strength),
+        24,
+        table,
+    )
+}
+
+fn pareto_chart(s: &Shared<'_>) -> Chart {
+    let mut ranked: Vec<(&str, f64)> = s
+        .analysis
+        .accounts
+        .iter()
+        .map(|a| {
+            (
+                a.account.front.name.as_str(),
+                a.metrics.revenue_share_pct.unwrap_or(0.0),
+            )
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+    let shares: Vec<f64> = ranked.iter().map(|r| r.1).collect();
+    let mut cum = 0.0;
+    let rows = ranked
+        .iter()
+        .enumerate()
+        .map(|(i, (name, share))| {
+            cum += share;
+            vec![
+                (i + 1).to_string(),
+                name.to_string(),
+                format::pct(Some(*share)),
+                format::pct(Some(cum)),
+            ]
+        })
+        .collect();
+    let table = Table {
+        headers: ["Rank", "Account", "Share of revenue", "Cumulative"]
+            .map(String::from)
+            .to_vec(),
+        rows,
+    };
+    charts::pareto("pareto", &shares, table)
+}
+
+fn revenue_chart(s: &Shared<'_>) -> Chart {
+    let labels: Vec<String> = s.quarters.iter().map(Quarter::to_string).collect();
+    let mut series = Vec::new();
+    for (d, colour) in [
+        (Designation::Key, BLUE),
+        (Designation::Candidate, ORANGE),
+        (Designation::Other, SKY),
+    ] {
+        let values: Vec<Option<f64>> = s
+            .quarters
+            .iter()
+            .map(|&q| {
+                let sum: Vec<f64> = s
+                    .analysis
+                    .accounts
+                    .iter()
+                    .filter(|a| a.account.front.designation == d)
+                    .filter_map(|a| metrics::quarter(a.account, q).and_then(|f| f.revenue))
+                    .collect();
+                (!sum.is_empty()).then(|| sum.iter().sum())
+            })
+            .collect();
+        series.push((d.as_str().to_string(), colour, values));
+    }
+    let rows = labels
+        .iter()
+        .enumerate()
+        .map(|(i, q)| {
+            std::iter::once(q.clone())
+                .chain(series.iter().map(|s2| s.fmt.money(s2.2[i])))
+                .collect()
+        })
+        .collect();
+    let table = Table {
+        headers: ["Quarter", "Key", "Candidate", "Other"]
+            .map(String::from)
+            .to_vec(),
+        rows,
+    };
+    let fmt = s.fmt;
+    charts::lines("revenue", "Revenue by quarter and designation", "Revenue per quarter summed over key accounts, candidates and other accounts, for the eight quarters up to the review period.", &labels, &series, move |v| fmt.money_short(v), table)
+}
+
+pub fn accounts(s: &Shared<'_>) -> Value {
+    let options = |f: &dyn Fn(&Summary) -> Vec<String>| -> Vec<String> {
+        s.summaries
+            .iter()
+            .flat_map(f)
+            .filter(|v| !v.is_empty() && v != format::DASH)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    };
+    json!({
+        "rows": s.summaries,
+        "filters": [
+            { "key": "designation", "label": "Designation", "options": options(&|r| vec![r.designation.to_string()]) },
+            { "key": "owner", "label": "Owner", "options": options(&|r| vec![r.owner.clone()]) },
+            { "key": "quadrant", "label": "Quadrant", "options": options(&|r| vec![r.quadrant.to_string()]) },
+            { "key": "stage", "label": "Stage", "options": options(&|r| vec![r.stage.to_string()]) },
+            { "key": "region", "label": "Region", "options": options(&|r| vec![r.region.clone()]) },
+            { "key": "tag", "label": "Tag", "options": options(&|r| r.tags.clone()) },
+            { "key": "band", "label": "Health", "options": options(&|r| vec![r.band.to_string()]) },
+        ],
+    })
+}
+
+fn explain(score: &Score<'_>, fmt_input: impl Fn(Option<f64>) -> String) -> Vec<Value> {
+    score
+        .components
+        .iter()
+        .map(|c| {
+            json!({
+                "name": c.name.replace('_', " "),
+                "input": c.input_text.map_or_else(|| fmt_input(c.input), str::to_string),
+                "weight": crate::numfmt::short(c.weight),
+                "score": format::score(c.score),
+            })
+        })
+        .collect()
+}
+
+/// The full account page in review-pack order.
+pub fn account(s: &Shared<'_>, i: usize, narrative: &Narrative) -> Value {
+    let a: &AccountAnalysis<'_> = &s.analysis.accounts[i];
+    let f = &a.account.front;
+    let period = s.analysis.period;
+    let m = &a.metrics;
+    let prev = period.map(|p| metrics::metrics(a.account, Some(p.minus(1)), s.analysis.as_of));
+    let year = period.map(|p| metrics::metrics(a.account, Some(p.minus(4)), s.analysis.as_of));
+    let money = |v: fn(&metrics::Metrics) -> Option<f64>| -> Vec<String> {
+        vec![
+            s.fmt.money(v(m)),
+            s.fmt.money(prev.as_ref().and_then(v)),
+            s.fmt.money(year.as_ref().and_then(v)),
+        ]
+    };
+    let pct = |v: fn(&metrics::Metrics) -> Option<f64>| -> Vec<String> {
+        vec![
+            format::pct(v(m)),
+            format::pct(prev.as_ref().and_then(v)),
+            format::pct(year.as_ref().and_then(v)),
+        ]
+    };
+    let scorecard = vec![
+        json!({ "label": "Revenue", "values": money(|m| m.revenue) }),
+        json!({ "label": "Gross margin", "values": pct(|m| m.margin_pct) }),
+        json!({ "label": "Profit after cost to serve", "values": money(|m| m.profit) }),
+        json!({ "label": "Profit margin", "values": pct(|m| m.profit_pct) }),
+        json!({ "label": "Cost to serve", "values": pct(|m| m.cost_to_serve_pct) }),
+        json!({ "label": "Share of wallet", "values": pct(|m| m.share_of_wallet_pct) }),
+        json!({ "label": "Discount", "values": pct(|m| m.discount_pct) }),
+        json!({ "label": "Growth vs previous quarter", "values": [format::signed_pct(m.growth_qoq_pct), format::signed_pct(prev.as_ref().and_then(|m| m.growth_qoq_pct)), format::signed_pct(year.as_ref().and_then(|m| m.growth_qoq_pct))] }),
+        json!({ "label": "Growth vs a year ago", "values": [format::signed_pct(m.growth_yoy_pct), format::signed_pct(prev.as_ref().and_then(|m| m.growth_yoy_pct)), format::signed_pct(year.as_ref().and_then(|m| m.growth_yoy_pct))] }),
+    ];
+    let id = &a.account.id;
+    let quarters: Vec<String> = s.quarters.iter().map(Quarter::to_string).collect();
+    let q = |g: fn(&crate::model::Financials) -> Option<f64>| -> Vec<Option<f64>> {
+        s.quarters
+            .iter()
+            .map(|&q| metrics::quarter(a.account, q).and_then(g))
+            .collect()
+    };
+    let revenue = q(|f| f.revenue);
+    let profit: Vec<Option<f64>> = s
+        .quarters
+        .iter()
+        .map(|&q| {
+            metrics::quarter(a.account, q).and_then(|f| Some(f.gross_margin? - f.cost_to_serve?))
+        })
+        .collect();
+    let cts = q(|f| f.cost_to_serve);
+    let sow: Vec<Option<f64>> = s
+        .quarters
+        .iter()
+        .map(|&q| {
+            metrics::quarter(a.account, q).and_then(|f| metrics::pct(f.revenue, f.category_spend))
+        })
+        .collect();
+    let fin_rows = quarters
+        .iter()
+        .enumerate()
+        .map(|(k, qs)| {
+            vec![
+                qs.clone(),
+                s.fmt.money(revenue[k]),
+                s.fmt.money(profit[k]),
+                s.fmt.money(cts[k]),
+            ]
+        })
+        .collect();
+    let fmt = s.fmt;
+    let mut charts_out = vec![
+        charts::lines(
+            &format!("{id}-fin"),
+            "Revenue, profit and cost to serve",
+            "Revenue, profit after cost to serve and cost to serve per quarter.",
+            &quarters,
+            &[
+                ("Revenue".into(), BLUE, revenue.clone()),
+                ("Profit".into(), GREEN, profit),
+                ("Cost to serve".into(), VERMILLION, cts),
+            ],
+            move |v| fmt.money_short(v),
+            Table {
+                headers: ["Quarter", "Revenue", "Profit", "Cost to serve"]
+                    .map(String::from)
+                    .to_vec(),
+                rows: fin_rows,
+            },
+        ),
+        charts::lines(
+            &format!("{id}-sow"),
+            "Share of wallet",
+            "Our revenue as a share of the customer's addressable spend, per quarter.",
+            &quarters,
+            &[("Share of wallet".into(), PURPLE, sow.clone())],
+            |v| format!("{v:.0} %"),
+            Table {
+                headers: vec!["Quarter".into(), "Share of wallet".into()],
+                rows: quarters
+                    .iter()
+                    .zip(&sow)
+                    .map(|(q, v)| vec![q.clone(), format::pct(*v)])
+                    .collect(),
+            },
+        ),
+    ];
+    for (key, title, score) in [
+        ("att", "Attractiveness criteria", &a.attractiveness),
+        ("str", "Strength criteria", &a.strength),
+    ] {
+        let items: Vec<(String, Option<f64>, charts::RGBColor)> = score
+            .components
+            .iter()
+            .map(|c| (c.name.replace('_', " "), c.score, BLUE))
+            .collect();
+        let rows = score
+            .components
+            .iter()
+            .map(|c| {
+                vec![
+                    c.name.replace('_', " "),
+                    c.input.map_or(format::DASH.into(), crate::numfmt::short),
+                    crate::numfmt::short(c.weight),
+                    format::score(c.score),
+                ]
+            })
+            .collect();
+        charts_out.push(charts::bars(
+            &format!("{id}-{key}"),
+            title,
+            &format!(
+                "Each criterion's rating mapped to 0–100; the score is their weighted mean, {}.",
+                format::score(score.value)
+            ),
+            &items,
+            Table {
+                headers: ["Criterion", "Rating 1–5", "Weight", "Score"]
+                    .map(String::from)
+                    .to_vec(),
+                rows,
+            },
+        ));
+    }
+    let items: Vec<(String, Option<f64>, charts::RGBColor)> = a
+        .health
+        .components
+        .iter()
+        .map(|c| {
+            (
+                c.name.replace('_', " "),
+                c.score,
+                band_colour(c.score.map(Band::of)),
+            )
+        })
+        .collect();
+    charts_out.push(charts::bars(
+        &format!("{id}-health"),
+        "Health components",
+        &format!(
+            "Each health component on 0–100; health is their weighted mean, {}.",
+            format::score(a.health.value)
+        ),
+        &items,
+        Table {
+            headers: ["Component", "Input", "Weight", "Score"]
+                .map(String::from)
+                .to_vec(),
+            rows: explain(&a.health, |v| {
+                v.map_or(format::DASH.into(), crate::numfmt::short)
+            })
+            .iter()
+            .map(|c| {
+                ["name", "input", "weight", "score"]
+                    .iter()
+                    .map(|k| c[k].as_str().unwrap_or("").to_string())
+                    .collect()
+            })
+            .collect(),
+        },
+    ));
+
+    let ours: BTreeSet<&str> = f
+        .contacts
+        .iter()
+        .filter_map(|c| c.our_contact.as_deref())
+        .collect();
+    let shape = if f.contacts.len() >= 3 && ours.len() >= 2 {
+        "diamond"
+    } else {
+        "bow tie"
+    };
+    let mut by_role: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
+    for c in &f.contacts {
+        by_role.entry(c.role.map_or("unspecified", |r| r.as_str())).or_default().push(json!({
+            "name": c.name, "title": c.title, "stance": c.stance.map(|s| s.as_str()), "our_contact": c.our_contact,
+            "last_contact": c.last_contact.map(|d| d.to_string()),
+        }));
+    }
+    let as_of = s.analysis.as_of;
+    let opportunities: Vec<Value> = f.opportunities.iter().map(|o| json!({
+        "name": o.name, "offering": o.offering, "value": s.fmt.money(Some(o.value)), "stage": o.stage.as_str(),
+        "probability": format!("{:.0} %", o.effective_probability()), "weighted": s.fmt.money(Some(o.value * o.effective_probability() / 100.0)),
+        "close": o.close.map(|c| c.to_string()), "open": o.stage.is_open(),
+    })).collect();
+    let actions: Vec<Value> = f.actions.iter().map(|x| json!({
+        "action": x.action, "owner": x.owner, "due": x.due.map(|d| d.to_string()), "status": x.status.as_str(),
+        "overdue": matches!(x.status, ActionStatus::Open | ActionStatus::Blocked) && x.due.is_some_and(|d| d < as_of),
+    })).collect();
+    let edit = s
+        .config
+        .repo_url
+        .as_deref()
+        .map(|u| format!("{}/{}", u.trim_end_matches('/'), a.account.source));
+    json!({
+        "a": s.summaries[i],
+        "front": {
+            "sponsor": f.sponsor, "team": f.team, "industry": f.industry, "country": f.country,
+            "customer_since": f.customer_since.map(|d| d.to_string()),
+            "target": f.relationship.target.map(|t| t.as_str()),
+            "rating": f.relationship.rating.map(|r| json!({ "ours": r.ours, "theirs": r.theirs })),
+            "horizon": f.plan.horizon_months, "last_reviewed": f.plan.last_reviewed.map(|d| d.to_string()),
+            "next_review": f.plan.next_review.map(|d| d.to_string()), "objectives": f.plan.objectives,
+            "extra": f.extra,
+        },
+        "scorecard": scorecard,
+        "period": period.map(|p| [p.to_string(), p.minus(1).to_string(), p.minus(4).to_string()]),
+        "scores": [
+            { "name": "Attractiveness", "value": format::score(a.attractiveness.value), "components": explain(&a.attractiveness, |v| v.map_or(format::DASH.into(), crate::numfmt::short)), "kind": "criteria" },
+            { "name": "Strength", "value": format::score(a.strength.value), "components": explain(&a.strength, |v| v.map_or(format::DASH.into(), crate::numfmt::short)), "kind": "criteria" },
+            { "name": "Health", "value": format::score(a.health.value), "components": explain(&a.health, |v| v.map_or(format::DASH.into(), crate::numfmt::short)), "kind": "health" },
+        ],
+        "pipeline": s.fmt.money(Some(m.pipeline)), "weighted_pipeline": s.fmt.money(Some(m.weighted_pipeline)),
+        "charts": charts_out,
+        "contacts": by_role.into_iter().map(|(role, people)| json!({ "role": role.replace('_', " "), "people": people })).collect::<Vec<_>>(),
+        "contact_count": f.contacts.len(), "our_people": ours.len(), "shape": shape,
+        "opportunities": opportunities,
+        "whitespace": s.config.offerings.iter().map(|o| json!({ "offering": o, "coverage": f.whitespace.get(o).map_or("unknown", |c| c.as_str()) })).collect::<Vec<_>>(),
+        "initiatives": f.joint_initiatives.iter().map(|j| json!({ "name": j.name, "status": j.status.as_str(), "investment": s.fmt.money(j.investment), "started": j.started.map(|d| d.to_string()) })).collect::<Vec<_>>(),
+        "actions": actions,
+        "findings": s.finding_views(&s.by_account[i]),
+        "narrative": narrative,
+        "source": a.account.source, "edit": edit,
+    })
+}
+
+pub fn managers(s: &Shared<'_>) -> Value {
+    let rows: Vec<Value> = s.analysis.portfolio.managers.iter().map(|m| json!({
+        "name": m.name, "href": format!("managers/{}/index.html", view::manager_slug(&m.name)),
+        "key_accounts": m.key_accounts, "accounts": m.accounts, "capacity": m.capacity,
+        "over": m.key_accounts as i64 > m.capacity, "load_pct": if m.capacity > 0 { (100 * m.key_accounts as i64 / m.capacity).min(100) } else { 100 },
+        "revenue_ttm": s.fmt.money(m.revenue_ttm), "overdue": m.overdue_actions,
+    })).collect();
+    json!({ "managers": rows })
+}
+
+pub fn manager(s: &Shared<'_>, name: &str) -> Value {
+    let load = s
+        .analysis
+        .portfolio
+        .managers
+        .iter()
+        .find(|m| m.name == name);
+    let owned: Vec<&Summary> = s.summaries.iter().filter(|r| r.owner == name).collect();
+    let overdue: Vec<Value> = s.analysis.accounts.iter().filter(|a| a.account.front.owner.as_deref() == Some(name))
+        .flat_map(|a| a.account.front.actions.iter().filter(|x| matches!(x.status, ActionStatus::Open | ActionStatus::Blocked) && x.due.is_some_and(|d| d < s.analysis.as_of))
+            .map(move |x| json!({ "action": x.action, "due": x.due.map(|d| d.to_string()), "account": a.account.front.name, "href": format!("accounts/{}/index.html", a.account.id) })))
+        .collect();
+    json!({
+        "name": name,
+        "key_accounts": load.map_or(0, |l| l.key_accounts), "capacity": load.map_or(0, |l| l.capacity),
+        "over": load.is_some_and(|l| l.key_accounts as i64 > l.capacity),
+        "revenue_ttm": s.fmt.money(load.and_then(|l| l.revenue_ttm)),
+        "accounts": owned, "overdue": overdue,
+    })
+}
+
+pub fn findings(s: &Shared<'_>) -> Value {
+    let rules: Vec<Value> = RULES.iter().map(|r| {
+        let list: Vec<&Finding> = s.analysis.findings.iter().filter(|f| f.rule == r.id).collect();
+        let over = s.config.findings.get(r.id);
+        json!({
+            "id": r.id, "trigger": r.trigger, "why": r.why,
+            "severity": over.and_then(|o| o.severity).map_or(if r.id == "key-account-count" { "warning / error" } else { r.severity.as_str() }, |sv| sv.as_str()),
+            "enabled": over.and_then(|o| o.enabled).unwrap_or(true),
+            "thresholds": r.thresholds.iter().map(|(k, v)| json!({ "name": k, "value": crate::numfmt::short(over.and_then(|o| o.thresholds.get(*k).copied()).unwrap_or(*v)) })).collect::<Vec<_>>(),
+            "findings": s.finding_views(&list),
+        })
+    }).collect();
+    json!({ "rules": rules, "severities": s.analysis.portfolio.severities })
+}
+
+pub fn actions(s: &Shared<'_>) -> Value {
+    let mut rows: Vec<(String, String, Value)> = Vec::new();
+    for a in &s.analysis.accounts {
+        for x in a
+            .account
+            .front
+            .actions
+            .iter()
+            .filter(|x| matches!(x.status, ActionStatus::Open | ActionStatus::Blocked))
+        {
+            let due = x.due.map(|d| d.to_string()).unwrap_or_default();
+            let owner = x.owner.clone().unwrap_or_default();
+            rows.push((due.clone(), owner.clone(), json!({
+                "action": x.action, "owner": owner, "due": due, "status": x.status.as_str(),
+                "overdue": x.due.is_some_and(|d| d < s.analysis.as_of), "account": a.account.front.name, "href": format!("accounts/{}/index.html", a.account.id),
+            })));
+        }
+    }
+    // By due date (undated last), then owner; the sort is stable, so account order breaks ties.
+    rows.sort_by(|x, y| (x.0.is_empty(), &x.0, &x.1).cmp(&(y.0.is_empty(), &y.0, &y.1)));
+    json!({ "actions": rows.into_iter().map(|r| r.2).collect::<Vec<_>>() })
+}
+
+pub fn whitespace(s: &Shared<'_>) -> Value {
+    let rows: Vec<Value> = s.analysis.accounts.iter().enumerate().map(|(i, a)| json!({
+        "a": s.summaries[i],
+        "cells": s.config.offerings.iter().map(|o| a.account.front.whitespace.get(o).map_or("unknown", |c| c.as_str())).collect::<Vec<_>>(),
+    })).collect();
+    json!({ "offerings": s.config.offerings, "rows": rows })
+}

@@ -1,0 +1,386 @@
+//! Building the site: templates (embedded, overridable), pages rendered in parallel into a
+//! staging folder, assets, exports and `static/`, then one atomic swap.
+
+use std::path::Path;
+use std::time::Instant;
+
+use rayon::prelude::*;
+use serde_json::{json, Value};
+
+use super::format::{Fmt, DASH};
+use super::markdown::{self, Narrative};
+use super::pages::{self, Shared};
+use super::view::{self, Common};
+use crate::analyse::{self, Analysis};
+use crate::load::Root;
+use crate::model::{Portfolio, Quarter};
+use crate::output::{OutputError, Staging};
+
+/// Built-in templates, compiled into the binary so it works anywhere.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    (
+        "dashboard.html",
+        include_str!("../../templates/dashboard.html"),
+    ),
+    (
+        "accounts.html",
+        include_str!("../../templates/accounts.html"),
+    ),
+    ("account.html", include_str!("../../templates/account.html")),
+    (
+        "managers.html",
+        include_str!("../../templates/managers.html"),
+    ),
+    ("manager.html", include_str!("../../templates/manager.html")),
+    (
+        "findings.html",
+        include_str!("../../templates/findings.html"),
+    ),
+    ("actions.html", include_str!("../../templates/actions.html")),
+    (
+        "whitespace.html",
+        include_str!("../../templates/whitespace.html"),
+    ),
+    (
+        "partials/chart.html",
+        include_str!("../../templates/partials/chart.html"),
+    ),
+    (
+        "partials/findings.html",
+        include_str!("../../templates/partials/findings.html"),
+    ),
+];
+
+const ASSETS: &[(&str, &str)] = &[
+    ("assets/style.css", include_str!("../../assets/style.css")),
+    ("assets/site.js", include_str!("../../assets/site.js")),
+];
+
+/// Build settings from the command line.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    pub incognito: bool,
+    /// Show a progress bar (the caller decides: terminal, long build, not quiet).
+    pub progress: bool,
+}
+
+#[derive(Debug)]
+pub enum BuildError {
+    Template(String),
+    Output(OutputError),
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BuildError::Template(m) => write!(f, "{m}"),
+            BuildError::Output(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl From<OutputError> for BuildError {
+    fn from(e: OutputError) -> Self {
+        BuildError::Output(e)
+    }
+}
+
+/// What was built, for the summary line.
+#[derive(Debug)]
+pub struct Report {
+    pub pages: usize,
+    pub seconds: f64,
+    pub target: std::path::PathBuf,
+}
+
+/// Tera with the built-in templates, then the portfolio's `templates/` on top (same names
+/// replace, new names add).
+pub fn templates(root: &Root) -> Result<tera::Tera, BuildError> {
+    let mut all: Vec<(String, String)> = TEMPLATES
+        .iter()
+        .map(|(n, c)| (n.to_string(), c.to_string()))
+        .collect();
+    let dir = root.dir.join("templates");
+    if dir.is_dir() {
+        for entry in walkdir::WalkDir::new(&dir)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+            let name = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            let content = std::fs::read_to_string(entry.path()).map_err(|e| {
+                BuildError::Template(format!(
+                    "cannot read {}: {e}",
+                    root.display(&format!("templates/{name}"))
+                ))
+            })?;
+            all.retain(|(n, _)| *n != name);
+            all.push((name, content));
+        }
+    }
+    let mut tera = tera::Tera::new();
+    tera.add_raw_templates(all)
+        .map_err(|e| BuildError::Template(template_error(&e)))?;
+    Ok(tera)
+}
+
+fn template_error(e: &tera::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg.push_str(&format!(": {s}"));
+        source = s.source();
+    }
+    msg
+}
+
+fn render(tera: &tera::Tera, name: &str, context: &Value) -> Result<String, BuildError> {
+    let ctx = tera::Context::from_serialize(context)
+        .map_err(|e| BuildError::Template(template_error(&e)))?;
+    tera.render(name, &ctx)
+        .map_err(|e| BuildError::Template(format!("rendering {name}: {}", template_error(&e))))
+}
+
+/// Context of one page: shared `site`, the relative `root`, navigation and the page's own data.
+fn page(common: &Common, root: &str, nav: &str, title: &str, data: Value) -> Value {
+    json!({ "site": common, "root": root, "nav": nav, "page_title": title, "page": data })
+}
+
+pub fn build(
+    root: &Root,
+    portfolio: &Portfolio,
+    analysis: &Analysis<'_>,
+    out: &Path,
+    options: Options,
+) -> Result<Report, BuildError> {
+    let started = Instant::now();
+    let tera = templates(root)?;
+    let staging = Staging::new(out, &root.dir)?;
+    let config = &portfolio.config;
+    let fmt = Fmt {
+        incognito: options.incognito,
+    };
+    let period = analysis.period;
+    let common = Common {
+        title: config.title.clone(),
+        company: config.company.clone(),
+        period: period.map_or_else(|| DASH.to_string(), |p| p.to_string()),
+        as_of: analysis.as_of.to_string(),
+        currency: config.currency.clone(),
+        incognito: options.incognito,
+    };
+
+    // Findings per account, in one pass (both lists are sorted by account id).
+    let mut by_account: Vec<Vec<&analyse::Finding>> = vec![Vec::new(); analysis.accounts.len()];
+    let mut portfolio_findings = Vec::new();
+    let mut k = 0;
+    for f in &analysis.findings {
+        match &f.account {
+            None => portfolio_findings.push(f),
+            Some(id) => {
+                while k < analysis.accounts.len() && analysis.accounts[k].account.id < *id {
+                    k += 1;
+                }
+                if k < analysis.accounts.len() {
+                    by_account[k].push(f);
+                }
+            }
+        }
+    }
+    let summaries = analysis
+        .accounts
+        .iter()
+        .zip(&by_account)
+        .map(|(a, f)| view::summary(a, f, fmt))
+        .collect();
+    let at = |p: Option<Quarter>| {
+        p.map(|p| analyse::analyse(portfolio, Some(p), analysis.as_of).portfolio)
+    };
+    let shared = Shared {
+        analysis,
+        config,
+        fmt,
+        common,
+        summaries,
+        by_account,
+        portfolio_findings,
+        previous: at(period.map(|p| p.minus(1))),
+        year_ago: at(period.map(|p| p.minus(4))),
+        quarters: period.map_or_else(Vec::new, |p| (0..8).rev().map(|n| p.minus(n)).collect()),
+    };
+
+    let allow_html = config.allow_raw_html;
+    let overview = portfolio
+        .overview
+        .as_deref()
+        .map(|md| markdown::render(md, allow_html, "overview-"));
+    let mut pages_written = 0;
+    let c = &shared.common;
+    let singles: Vec<(&str, &str, &str, &str, Value)> = vec![
+        (
+            "index.html",
+            "dashboard.html",
+            "",
+            "dashboard",
+            pages::dashboard(&shared, overview.as_ref()),
+        ),
+        (
+            "accounts/index.html",
+            "accounts.html",
+            "../",
+            "accounts",
+            pages::accounts(&shared),
+        ),
+        (
+            "managers/index.html",
+            "managers.html",
+            "../",
+            "managers",
+            pages::managers(&shared),
+        ),
+        (
+            "findings/index.html",
+            "findings.html",
+            "../",
+            "findings",
+            pages::findings(&shared),
+        ),
+        (
+            "actions/index.html",
+            "actions.html",
+            "../",
+            "actions",
+            pages::actions(&shared),
+        ),
+        (
+            "whitespace/index.html",
+            "whitespace.html",
+            "../",
+            "whitespace",
+            pages::whitespace(&shared),
+        ),
+    ];
+    for (path, template, rel_root, nav, data) in singles {
+        let title = match nav {
+            "dashboard" => "Dashboard",
+            "accounts" => "Accounts",
+            "managers" => "Managers",
+            "findings" => "Findings",
+            "actions" => "Actions",
+            _ => "Whitespace",
+        };
+        staging.write(
+            path,
+            render(&tera, template, &page(c, rel_root, nav, title, data))?.as_bytes(),
+        )?;
+        pages_written += 1;
+    }
+    for m in &analysis.portfolio.managers {
+        let path = format!("managers/{}/index.html", view::manager_slug(&m.name));
+        let html = render(
+            &tera,
+            "manager.html",
+            &page(
+                c,
+                "../../",
+                "managers",
+                &m.name,
+                pages::manager(&shared, &m.name),
+            ),
+        )?;
+        staging.write(&path, html.as_bytes())?;
+        pages_written += 1;
+    }
+
+    let bar = options.progress.then(|| {
+        let bar = indicatif::ProgressBar::new(analysis.accounts.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} account pages")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    (0..analysis.accounts.len())
+        .into_par_iter()
+        .try_for_each(|i| {
+            let a = &analysis.accounts[i];
+            let narrative: Narrative = markdown::render(&a.account.body, allow_html, "plan-");
+            let data = pages::account(&shared, i, &narrative);
+            let html = render(
+                &tera,
+                "account.html",
+                &page(c, "../../", "accounts", &a.account.front.name, data),
+            )?;
+            staging.write(
+                &format!("accounts/{}/index.html", a.account.id),
+                html.as_bytes(),
+            )?;
+            if let Some(b) = &bar {
+                b.inc(1);
+            }
+            Ok::<(), BuildError>(())
+        })?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    pages_written += analysis.accounts.len();
+
+    for (path, content) in ASSETS {
+        staging.write(path, content.as_bytes())?;
+    }
+    if !options.incognito {
+        staging.write(
+            "data/portfolio.json",
+            crate::export::json(analysis, config).as_bytes(),
+        )?;
+        staging.write(
+            "data/accounts.csv",
+            crate::export::csv(analysis, config).as_bytes(),
+        )?;
+    }
+    copy_static(root, &staging)?;
+    let target = staging.commit()?;
+    Ok(Report {
+        pages: pages_written,
+        seconds: started.elapsed().as_secs_f64(),
+        target,
+    })
+}
+
+/// `static/` is copied verbatim (contents are read and written, so a symlink inside cannot make
+/// kamsite write outside the output folder).
+fn copy_static(root: &Root, staging: &Staging) -> Result<(), BuildError> {
+    let dir = root.dir.join("static");
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in walkdir::WalkDir::new(&dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+        let rel = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        let bytes = std::fs::read(entry.path())
+            .map_err(|e| BuildError::Output(OutputError::Io(entry.path().to_path_buf(), e)))?;
+        staging.write(&rel, &bytes)?;
+    }
+    Ok(())
+}

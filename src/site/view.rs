@@ -1,0 +1,139 @@
+//! View models: small, purpose-made, pre-formatted data for templates (Zola's lesson: list
+//! pages get light summaries shared by reference, never the whole account).
+
+use serde::Serialize;
+
+use super::format::{self, Fmt};
+use super::markdown::slug;
+use crate::analyse::{AccountAnalysis, Finding};
+use crate::model::Severity;
+
+/// What every page knows.
+#[derive(Clone, Debug, Serialize)]
+pub struct Common {
+    pub title: String,
+    pub company: Option<String>,
+    pub period: String,
+    pub as_of: String,
+    pub currency: String,
+    pub incognito: bool,
+}
+
+/// One account in a list (dashboard, accounts table, manager pages, whitespace).
+#[derive(Clone, Debug, Serialize)]
+pub struct Summary {
+    pub id: String,
+    pub name: String,
+    /// Relative to the site root.
+    pub href: String,
+    pub designation: &'static str,
+    pub owner: String,
+    pub owner_href: Option<String>,
+    pub stage: &'static str,
+    pub quadrant: &'static str,
+    pub region: String,
+    pub tags: Vec<String>,
+    pub band: &'static str,
+    pub attractiveness: String,
+    pub strength: String,
+    pub health: String,
+    pub revenue: String,
+    pub revenue_ttm: String,
+    pub growth: String,
+    pub share: String,
+    pub findings: usize,
+    /// Worst severity among the account's findings, for the badge colour.
+    pub worst: &'static str,
+    pub sort: SortKeys,
+}
+
+/// Raw numbers for client-side sorting.
+#[derive(Clone, Debug, Serialize)]
+pub struct SortKeys {
+    pub attractiveness: String,
+    pub strength: String,
+    pub health: String,
+    pub revenue: String,
+    pub growth: String,
+}
+
+/// A manager's page address, from their name.
+pub fn manager_slug(name: &str) -> String {
+    slug(name)
+}
+
+pub fn summary(a: &AccountAnalysis<'_>, findings: &[&Finding], fmt: Fmt) -> Summary {
+    let f = &a.account.front;
+    let m = &a.metrics;
+    let worst = findings.iter().map(|f| f.severity).min_by_key(|s| match s {
+        Severity::Error => 0,
+        Severity::Warning => 1,
+        Severity::Info => 2,
+    });
+    Summary {
+        id: a.account.id.clone(),
+        name: f.name.clone(),
+        href: format!("accounts/{}/index.html", a.account.id),
+        designation: f.designation.as_str(),
+        owner: f.owner.clone().unwrap_or_else(|| format::DASH.into()),
+        owner_href: f
+            .owner
+            .as_deref()
+            .map(|o| format!("managers/{}/index.html", manager_slug(o))),
+        stage: f.relationship.stage.map_or("", |s| s.as_str()),
+        quadrant: a.quadrant.map_or("", |q| q.as_str()),
+        region: f.region.clone().unwrap_or_default(),
+        tags: f.tags.clone(),
+        band: a.band.map_or("none", |b| b.as_str()),
+        attractiveness: format::score(a.attractiveness.value),
+        strength: format::score(a.strength.value),
+        health: format::score(a.health.value),
+        revenue: fmt.money(m.revenue),
+        revenue_ttm: fmt.money(m.revenue_ttm),
+        growth: format::signed_pct(m.growth_yoy_pct),
+        share: format::pct(m.revenue_share_pct),
+        findings: findings.len(),
+        worst: worst.map_or("none", |s| s.as_str()),
+        sort: SortKeys {
+            attractiveness: format::key(a.attractiveness.value),
+            strength: format::key(a.strength.value),
+            health: format::key(a.health.value),
+            revenue: if fmt.incognito {
+                String::new()
+            } else {
+                format::key(m.revenue)
+            },
+            growth: format::key(m.growth_yoy_pct),
+        },
+    }
+}
+
+/// A finding as pages show it.
+#[derive(Clone, Debug, Serialize)]
+pub struct FindingView {
+    pub rule: &'static str,
+    pub severity: &'static str,
+    pub account: Option<String>,
+    pub account_name: Option<String>,
+    pub account_href: Option<String>,
+    pub manager: Option<String>,
+    pub message: String,
+    /// Link to the rule's explanation, relative to the site root.
+    pub rule_href: String,
+}
+
+pub fn finding(f: &Finding, name: Option<&str>) -> FindingView {
+    FindingView {
+        rule: f.rule,
+        severity: f.severity.as_str(),
+        account: f.account.clone(),
+        account_name: name.map(str::to_string),
+        account_href: f
+            .account
+            .as_ref()
+            .map(|id| format!("accounts/{id}/index.html")),
+        manager: f.manager.clone(),
+        message: f.message.clone(),
+        rule_href: format!("findings/index.html#rule-{}", f.rule),
+    }
+}
