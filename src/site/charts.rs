@@ -248,7 +248,8 @@ pub fn lines(
         chart
             .configure_mesh()
             .disable_x_mesh()
-            .light_line_style(GREY.mix(0.25))
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(GREY.mix(0.3))
             .x_labels(n)
             .x_label_formatter(&|x| {
                 let i = x.round();
@@ -287,7 +288,7 @@ pub fn lines(
         if series.len() > 1 {
             chart
                 .configure_series_labels()
-                .position(SeriesLabelPosition::UpperLeft)
+                .position(SeriesLabelPosition::MiddleRight)
                 .label_font(font(15.0))
                 .background_style(WHITE.mix(0.0))
                 .border_style(GREY.mix(0.4))
@@ -317,7 +318,8 @@ pub fn bars(
         chart
             .configure_mesh()
             .disable_y_mesh()
-            .light_line_style(GREY.mix(0.25))
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(GREY.mix(0.3))
             .y_labels(0)
             .x_label_formatter(&|v| format!("{v:.0}"))
             .label_style(font(15.0))
@@ -325,7 +327,7 @@ pub fn bars(
         for (i, (label, value, colour)) in items.iter().enumerate() {
             let y = (n - 1 - i) as f64;
             let name = font(16.0).pos(Pos::new(HPos::Right, VPos::Center));
-            chart.draw_series([Text::new(label.clone(), (-2.0, y + 0.5), name)])?;
+            chart.draw_series([Text::new(label.clone(), (-1.5, y + 0.5), name)])?;
             match value {
                 Some(v) => {
                     chart.draw_series([Rectangle::new(
@@ -373,7 +375,8 @@ pub fn pareto(id: &str, shares_desc: &[f64], table: Table) -> Chart {
             .build_cartesian_2d(0f64..100f64, 0f64..100f64)?;
         chart
             .configure_mesh()
-            .light_line_style(GREY.mix(0.25))
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(GREY.mix(0.3))
             .x_desc("Share of accounts, largest first (%)")
             .y_desc("Share of revenue (%)")
             .axis_desc_style(font(15.0))

@@ -57,12 +57,47 @@ pub fn key(v: Option<f64>) -> String {
 /// Change between two values in points or percent, for KPI deltas: `+2.3 %`, `−1.0 pt`.
 pub fn delta(now: Option<f64>, before: Option<f64>, relative: bool) -> Option<String> {
     let (n, b) = (now?, before?);
-    if relative {
+    let (change, unit) = if relative {
         if b == 0.0 {
             return None;
         }
-        Some(format!("{:+.1} %", 100.0 * (n / b - 1.0)))
+        (100.0 * (n / b - 1.0), "%")
     } else {
-        Some(format!("{:+.1} pt", n - b))
+        (n - b, "pt")
+    };
+    // A change that rounds to zero has no sign ("−0.0" reads like a decline).
+    if change.abs() < 0.05 {
+        Some(format!("±0.0 {unit}"))
+    } else {
+        Some(format!("{change:+.1} {unit}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deltas() {
+        assert_eq!(
+            delta(Some(110.0), Some(100.0), true).as_deref(),
+            Some("+10.0 %")
+        );
+        assert_eq!(
+            delta(Some(29.98), Some(30.0), false).as_deref(),
+            Some("±0.0 pt")
+        );
+        assert_eq!(delta(Some(1.0), Some(0.0), true), None);
+        assert_eq!(delta(None, Some(1.0), false), None);
+    }
+
+    #[test]
+    fn incognito_masks_money_only() {
+        let f = Fmt { incognito: true };
+        assert_eq!(f.money(Some(1_250_000.0)), MASK);
+        assert_eq!(f.money(None), DASH);
+        assert_eq!(f.money_short(1_250_000.0), "");
+        assert_eq!(Fmt { incognito: false }.money_short(1_250_000.0), "1.2M");
+        assert_eq!(pct(Some(5.94)), "5.9 %");
     }
 }

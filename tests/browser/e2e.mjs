@@ -1,0 +1,106 @@
+// Drives Debian's Chromium over a built kamsite site from file:// and checks what a reader
+// relies on. Usage: node e2e.mjs SITE_DIR  (CHROMIUM may name the browser binary).
+// Prints one line per check and a closing "N passed, M failed" line; exits 1 on any failure.
+import { chromium } from "playwright-core";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL, fileURLToPath } from "node:url";
+
+const site = process.argv[2];
+const executablePath = process.env.CHROMIUM || "/usr/bin/chromium";
+let passed = 0, failed = 0;
+function check(name, ok, detail = "") {
+  if (ok) { passed++; console.log(`ok   ${name}`); }
+  else { failed++; console.log(`FAIL ${name}${detail ? ": " + detail : ""}`); }
+}
+
+const browser = await chromium.launch({
+  executablePath,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--allow-file-access-from-files"],
+});
+const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+const problems = [];
+context.on("weberror", (e) => problems.push(`page error: ${e.error().message}`));
+const page = await context.newPage();
+page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
+page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+page.on("request", (r) => { if (!r.url().startsWith("file:")) problems.push(`request left the machine: ${r.url()}`); });
+const url = (rel) => pathToFileURL(join(site, rel)).href;
+
+// 1. Every page reachable from the dashboard loads without errors; every internal link resolves.
+const seen = new Set();
+const queue = [url("index.html")];
+const broken = [];
+while (queue.length) {
+  const next = queue.shift();
+  if (seen.has(next)) continue;
+  seen.add(next);
+  await page.goto(next);
+  const links = await page.$$eval("a[href]", (as) => as.map((a) => [a.getAttribute("href"), a.href]));
+  for (const [raw, abs] of links) {
+    if (/^(https?:|mailto:)/.test(raw)) continue;
+    const [file, hash] = abs.split("#");
+    const path = fileURLToPath(file);
+    if (!existsSync(path)) { broken.push(`${next} → ${raw}`); continue; }
+    if (hash && file === next.split("#")[0] && !(await page.$(`[id="${decodeURIComponent(hash)}"]`))) broken.push(`${next} → #${hash}`);
+    if (path.endsWith(".html")) queue.push(file);
+  }
+}
+check(`crawled ${seen.size} pages, every internal link resolves`, broken.length === 0, broken.slice(0, 5).join("; "));
+check("no console errors, failed or outside requests", problems.length === 0, problems.slice(0, 5).join("; "));
+
+// 2. The key account matrix is visible on the dashboard.
+await page.goto(url("index.html"));
+const matrix = page.locator("#fig-matrix svg");
+const box = await matrix.boundingBox();
+check("the matrix SVG is visible", (await matrix.isVisible()) && box && box.height > 200, JSON.stringify(box));
+check("the matrix shows its bubbles", (await page.locator("#fig-matrix svg circle").count()) >= 10);
+
+// 3. Sorting and filtering the accounts table, with the filter kept in the URL.
+await page.goto(url("accounts/index.html"));
+const visibleRows = () => page.locator("#accounts-table tbody tr:not([hidden])");
+const total = await visibleRows().count();
+await page.locator("#accounts-table thead th", { hasText: "Revenue" }).locator("button").click();
+const firstNames = await visibleRows().locator("th").allTextContents();
+const revenues = await visibleRows().locator("td:nth-of-type(8)").evaluateAll((tds) => tds.map((td) => td.dataset.sort).filter((v) => v !== "").map(Number));
+const descending = revenues.every((v, i) => i === 0 || revenues[i - 1] >= v);
+check("sorting by revenue puts the largest account first", descending && revenues.length > 1, `${firstNames[0]}, ${revenues.slice(0, 3)}`);
+await page.locator("#accounts-table thead th", { hasText: "Revenue" }).locator("button").click();
+const ascending = await visibleRows().locator("td:nth-of-type(8)").evaluateAll((tds) => tds.map((td) => td.dataset.sort).filter((v) => v !== "").map(Number));
+check("a second click reverses the order", ascending.every((v, i) => i === 0 || ascending[i - 1] <= v));
+await page.selectOption("select[name=designation]", "key");
+const keyRows = await visibleRows().count();
+const allKey = (await visibleRows().evaluateAll((rs) => rs.map((r) => r.dataset.designation))).every((d) => d === "key");
+check("filtering by designation shows only key accounts", keyRows > 0 && keyRows < total && allKey, `${keyRows} of ${total}`);
+check("the filter is kept in the URL", page.url().includes("designation=key"), page.url());
+await page.goto(page.url());
+check("opening that URL reproduces the view", (await visibleRows().count()) === keyRows);
+
+// 4. Without JavaScript the table is complete.
+const noJs = await browser.newContext({ javaScriptEnabled: false });
+const plain = await noJs.newPage();
+await plain.goto(url("accounts/index.html"));
+check("without JavaScript every account is listed", (await plain.locator("#accounts-table tbody tr:visible").count()) === total);
+await noJs.close();
+
+// 5. An account page opened from file:// shows its charts.
+const account = [...seen].find((u) => /accounts\/[^/]+\/index\.html$/.test(u));
+await page.goto(account);
+const charts = page.locator("svg.chart");
+const count = await charts.count();
+let allVisible = count > 0;
+for (let i = 0; i < count; i++) allVisible = allVisible && (await charts.nth(i).isVisible());
+check(`an account page shows its ${count} charts`, count >= 5 && allVisible);
+await page.locator("details.score summary").first().click();
+check("a score expands to show its explanation", await page.locator("details.score[open] table").first().isVisible());
+
+// 6. On a phone the page does not scroll sideways.
+await page.setViewportSize({ width: 390, height: 800 });
+await page.goto(url("index.html"));
+const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+check("the dashboard fits a phone's width", overflow <= 1, `${overflow}px too wide`);
+
+await browser.close();
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
