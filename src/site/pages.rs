@@ -30,6 +30,8 @@ pub struct Shared<'a> {
     pub year_ago: Option<Aggregates>,
     /// The eight quarters up to P shown in time charts.
     pub quarters: Vec<Quarter>,
+    /// Account indices by owner, so each manager page reads only its own accounts.
+    pub by_owner: BTreeMap<String, Vec<usize>>,
 }
 
 pub fn band_colour(b: Option<Band>) -> charts::RGBColor {
@@ -591,8 +593,9 @@ pub fn manager(s: &Shared<'_>, name: &str) -> Value {
         .managers
         .iter()
         .find(|m| m.name == name);
-    let owned: Vec<&Summary> = s.summaries.iter().filter(|r| r.owner == name).collect();
-    let overdue: Vec<Value> = s.analysis.accounts.iter().filter(|a| a.account.front.owner.as_deref() == Some(name))
+    let indices: &[usize] = s.by_owner.get(name).map_or(&[], Vec::as_slice);
+    let owned: Vec<&Summary> = indices.iter().map(|&i| &s.summaries[i]).collect();
+    let overdue: Vec<Value> = indices.iter().map(|&i| &s.analysis.accounts[i])
         .flat_map(|a| a.account.front.actions.iter().filter(|x| matches!(x.status, ActionStatus::Open | ActionStatus::Blocked) && x.due.is_some_and(|d| d < s.analysis.as_of))
             .map(move |x| json!({ "action": x.action, "due": x.due.map(|d| d.to_string()), "account": a.account.front.name, "href": format!("accounts/{}/index.html", a.account.id) })))
         .collect();

@@ -202,6 +202,13 @@ pub fn build(
         .zip(&by_account)
         .map(|(a, f)| view::summary(a, f, fmt))
         .collect();
+    let mut by_owner: std::collections::BTreeMap<String, Vec<usize>> =
+        std::collections::BTreeMap::new();
+    for (i, a) in analysis.accounts.iter().enumerate() {
+        if let Some(owner) = &a.account.front.owner {
+            by_owner.entry(owner.clone()).or_default().push(i);
+        }
+    }
     let at = |p: Option<Quarter>| {
         p.map(|p| analyse::analyse(portfolio, Some(p), analysis.as_of).portfolio)
     };
@@ -216,6 +223,7 @@ pub fn build(
         previous: at(period.map(|p| p.minus(1))),
         year_ago: at(period.map(|p| p.minus(4))),
         quarters: period.map_or_else(Vec::new, |p| (0..8).rev().map(|n| p.minus(n)).collect()),
+        by_owner,
     };
 
     let allow_html = config.allow_raw_html;
