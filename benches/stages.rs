@@ -63,9 +63,29 @@ fn load_and_validate(c: &mut Criterion) {
     });
 }
 
+/// One account page and its parts, on a 1,000-account portfolio.
+fn account_page(c: &mut Criterion) {
+    use kamsite::site::{markdown, pages, render};
+    let p = in_memory(1_000);
+    let analysis = analyse(&p, latest_period(&p), "2026-10-05".parse().expect("date"));
+    let shared = render::shared(&p, &analysis, kamsite::site::Options::default());
+    let tera = render::templates(&Root::new("/nonexistent")).expect("templates");
+    let body = &analysis.accounts[7].account.body;
+    c.bench_function("account page: markdown + sanitise", |b| {
+        b.iter(|| black_box(markdown::render(body, false, "plan-")))
+    });
+    let narrative = markdown::render(body, false, "plan-");
+    c.bench_function("account page: context with 5 charts", |b| {
+        b.iter(|| black_box(pages::account(&shared, 7, &narrative)))
+    });
+    c.bench_function("account page: whole (markdown, charts, template)", |b| {
+        b.iter(|| black_box(render::account_page(&tera, &shared, 7).ok()))
+    });
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20);
-    targets = analysis, parse, load_and_validate
+    targets = analysis, parse, load_and_validate, account_page
 }
 criterion_main!(benches);

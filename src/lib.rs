@@ -13,4 +13,5 @@ pub mod model;
 pub mod numfmt;
 pub mod output;
 pub mod site;
+pub mod timings;
 pub mod validate;

@@ -31,7 +31,9 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         .output
         .clone()
         .unwrap_or_else(|| args.portfolio.join("public"));
+    let mut t = crate::timings::Timings::start();
     let analysis = analyse::analyse(&p.portfolio, p.period, p.as_of);
+    t.mark("analyse");
     let options = site::Options {
         incognito: args.incognito,
         progress: !args.quiet

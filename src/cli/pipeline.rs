@@ -75,9 +75,12 @@ pub fn settle(
 
 /// Loading and validation diagnostics together, sorted.
 pub fn load_and_validate(root: &Root) -> (Loaded, Vec<Diagnostic>) {
+    let mut t = crate::timings::Timings::start();
     let loaded = load::load(root);
+    t.mark("load");
     let mut all = loaded.diagnostics.clone();
     all.extend(validate::validate(root, &loaded));
+    t.mark("validate");
     diagnostics::sort(&mut all);
     (loaded, all)
 }

@@ -163,69 +163,13 @@ pub fn build(
     options: Options,
 ) -> Result<Report, BuildError> {
     let started = Instant::now();
+    let mut t = crate::timings::Timings::start();
     let tera = templates(root)?;
     let staging = Staging::new(out, &root.dir)?;
+    t.mark("templates + staging");
     let config = &portfolio.config;
-    let fmt = Fmt {
-        incognito: options.incognito,
-    };
-    let period = analysis.period;
-    let common = Common {
-        title: config.title.clone(),
-        company: config.company.clone(),
-        period: period.map_or_else(|| DASH.to_string(), |p| p.to_string()),
-        as_of: analysis.as_of.to_string(),
-        currency: config.currency.clone(),
-        incognito: options.incognito,
-    };
-
-    // Findings per account, in one pass (both lists are sorted by account id).
-    let mut by_account: Vec<Vec<&analyse::Finding>> = vec![Vec::new(); analysis.accounts.len()];
-    let mut portfolio_findings = Vec::new();
-    let mut k = 0;
-    for f in &analysis.findings {
-        match &f.account {
-            None => portfolio_findings.push(f),
-            Some(id) => {
-                while k < analysis.accounts.len() && analysis.accounts[k].account.id < *id {
-                    k += 1;
-                }
-                if k < analysis.accounts.len() {
-                    by_account[k].push(f);
-                }
-            }
-        }
-    }
-    let summaries = analysis
-        .accounts
-        .iter()
-        .zip(&by_account)
-        .map(|(a, f)| view::summary(a, f, fmt))
-        .collect();
-    let mut by_owner: std::collections::BTreeMap<String, Vec<usize>> =
-        std::collections::BTreeMap::new();
-    for (i, a) in analysis.accounts.iter().enumerate() {
-        if let Some(owner) = &a.account.front.owner {
-            by_owner.entry(owner.clone()).or_default().push(i);
-        }
-    }
-    let at = |p: Option<Quarter>| {
-        p.map(|p| analyse::analyse(portfolio, Some(p), analysis.as_of).portfolio)
-    };
-    let shared = Shared {
-        analysis,
-        config,
-        fmt,
-        common,
-        summaries,
-        by_account,
-        portfolio_findings,
-        previous: at(period.map(|p| p.minus(1))),
-        year_ago: at(period.map(|p| p.minus(4))),
-        quarters: period.map_or_else(Vec::new, |p| (0..8).rev().map(|n| p.minus(n)).collect()),
-        by_owner,
-    };
-
+    let shared = shared(portfolio, analysis, options);
+    t.mark("summaries + P-1/P-4 aggregates");
     let allow_html = config.allow_raw_html;
     let overview = portfolio
         .overview
@@ -292,6 +236,7 @@ pub fn build(
         )?;
         pages_written += 1;
     }
+    t.mark("portfolio pages");
     for m in &analysis.portfolio.managers {
         let path = format!("managers/{}/index.html", view::manager_slug(&m.name));
         let html = render(
@@ -309,6 +254,7 @@ pub fn build(
         pages_written += 1;
     }
 
+    t.mark("manager pages");
     let bar = options.progress.then(|| {
         let bar = indicatif::ProgressBar::new(analysis.accounts.len() as u64);
         bar.set_style(
@@ -341,6 +287,7 @@ pub fn build(
         b.finish_and_clear();
     }
     pages_written += analysis.accounts.len();
+    t.mark("account pages");
 
     for (path, content) in ASSETS {
         staging.write(path, content.as_bytes())?;
@@ -356,12 +303,107 @@ pub fn build(
         )?;
     }
     copy_static(root, &staging)?;
+    t.mark("assets, exports, static");
     let target = staging.commit()?;
+    t.mark("commit (swap + remove old)");
     Ok(Report {
         pages: pages_written,
         seconds: started.elapsed().as_secs_f64(),
         target,
     })
+}
+
+/// Everything the page builders share, computed once per build.
+pub fn shared<'a>(
+    portfolio: &'a Portfolio,
+    analysis: &'a Analysis<'a>,
+    options: Options,
+) -> Shared<'a> {
+    let config = &portfolio.config;
+    let fmt = Fmt {
+        incognito: options.incognito,
+    };
+    let period = analysis.period;
+    let common = Common {
+        title: config.title.clone(),
+        company: config.company.clone(),
+        period: period.map_or_else(|| DASH.to_string(), |p| p.to_string()),
+        as_of: analysis.as_of.to_string(),
+        currency: config.currency.clone(),
+        incognito: options.incognito,
+    };
+
+    // Findings per account, in one pass (both lists are sorted by account id).
+    let mut by_account: Vec<Vec<&analyse::Finding>> = vec![Vec::new(); analysis.accounts.len()];
+    let mut portfolio_findings = Vec::new();
+    let mut k = 0;
+    for f in &analysis.findings {
+        match &f.account {
+            None => portfolio_findings.push(f),
+            Some(id) => {
+                while k < analysis.accounts.len() && analysis.accounts[k].account.id < *id {
+                    k += 1;
+                }
+                if k < analysis.accounts.len() {
+                    by_account[k].push(f);
+                }
+            }
+        }
+    }
+    let summaries = analysis
+        .accounts
+        .iter()
+        .zip(&by_account)
+        .map(|(a, f)| view::summary(a, f, fmt))
+        .collect();
+    let mut by_owner: std::collections::BTreeMap<String, Vec<usize>> =
+        std::collections::BTreeMap::new();
+    for (i, a) in analysis.accounts.iter().enumerate() {
+        if let Some(owner) = &a.account.front.owner {
+            by_owner.entry(owner.clone()).or_default().push(i);
+        }
+    }
+    let at = |p: Option<Quarter>| {
+        p.map(|p| analyse::analyse(portfolio, Some(p), analysis.as_of).portfolio)
+    };
+    let shared = Shared {
+        analysis,
+        config,
+        fmt,
+        common,
+        summaries,
+        by_account,
+        portfolio_findings,
+        previous: at(period.map(|p| p.minus(1))),
+        year_ago: at(period.map(|p| p.minus(4))),
+        quarters: period.map_or_else(Vec::new, |p| (0..8).rev().map(|n| p.minus(n)).collect()),
+        by_owner,
+    };
+
+    shared
+}
+
+/// Renders account `i`'s page (Markdown, charts, template): the unit of parallel work.
+pub fn account_page(
+    tera: &tera::Tera,
+    shared: &Shared<'_>,
+    i: usize,
+) -> Result<String, BuildError> {
+    let a = &shared.analysis.accounts[i];
+    let narrative: Narrative =
+        markdown::render(&a.account.body, shared.config.allow_raw_html, "plan-");
+    let data = pages::account(shared, i, &narrative);
+    render(
+        tera,
+        "account.html",
+        &page(
+            &shared.common,
+            "../../",
+            "accounts",
+            &a.account.front.name,
+            data,
+        ),
+    )
 }
 
 /// `static/` is copied verbatim (contents are read and written, so a symlink inside cannot make
