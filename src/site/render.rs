@@ -366,7 +366,7 @@ pub fn shared<'a>(
     let at = |p: Option<Quarter>| {
         p.map(|p| analyse::analyse(portfolio, Some(p), analysis.as_of).portfolio)
     };
-    let shared = Shared {
+    Shared {
         analysis,
         config,
         fmt,
@@ -378,9 +378,7 @@ pub fn shared<'a>(
         year_ago: at(period.map(|p| p.minus(4))),
         quarters: period.map_or_else(Vec::new, |p| (0..8).rev().map(|n| p.minus(n)).collect()),
         by_owner,
-    };
-
-    shared
+    }
 }
 
 /// Renders account `i`'s page (Markdown, charts, template): the unit of parallel work.
