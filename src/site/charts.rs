@@ -248,7 +248,7 @@ pub fn lines(
         chart
             .configure_mesh()
             .disable_x_mesh()
-            .light_line_style(TRANSPARENT)
+            .max_light_lines(0)
             .bold_line_style(GREY.mix(0.3))
             .x_labels(n)
             .x_label_formatter(&|x| {
@@ -318,7 +318,7 @@ pub fn bars(
         chart
             .configure_mesh()
             .disable_y_mesh()
-            .light_line_style(TRANSPARENT)
+            .max_light_lines(0)
             .bold_line_style(GREY.mix(0.3))
             .y_labels(0)
             .x_label_formatter(&|v| format!("{v:.0}"))
@@ -375,7 +375,7 @@ pub fn pareto(id: &str, shares_desc: &[f64], table: Table) -> Chart {
             .build_cartesian_2d(0f64..100f64, 0f64..100f64)?;
         chart
             .configure_mesh()
-            .light_line_style(TRANSPARENT)
+            .max_light_lines(0)
             .bold_line_style(GREY.mix(0.3))
             .x_desc("Share of accounts, largest first (%)")
             .y_desc("Share of revenue (%)")

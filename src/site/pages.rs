@@ -66,6 +66,25 @@ impl<'a> Shared<'a> {
     }
 }
 
+/// How many findings the dashboard lists before pointing to the findings page.
+const DASHBOARD_FINDINGS: usize = 40;
+/// How many rows a dashboard chart's table lists before pointing to the accounts table.
+const DASHBOARD_TABLE_ROWS: usize = 60;
+
+/// Keeps the first `DASHBOARD_TABLE_ROWS` rows and says where the others are.
+fn cap(mut rows: Vec<Vec<String>>, width: usize) -> Vec<Vec<String>> {
+    if rows.len() > DASHBOARD_TABLE_ROWS {
+        let more = rows.len() - DASHBOARD_TABLE_ROWS;
+        rows.truncate(DASHBOARD_TABLE_ROWS);
+        let mut note = vec![format!(
+            "… and {more} more accounts: see the accounts table"
+        )];
+        note.resize(width, String::new());
+        rows.push(note);
+    }
+    rows
+}
+
 fn kpi(label: &str, value: String, prev: Option<String>, year: Option<String>) -> Value {
     json!({ "label": label, "value": value, "vs_prev": prev, "vs_year": year })
 }
@@ -134,18 +153,24 @@ pub fn dashboard(s: &Shared<'_>, overview: Option<&Narrative>) -> Value {
             pt(|a| a.health_mean, y),
         ),
     ];
-    let important: Vec<&Finding> = s
+    // Errors first, then warnings; a large portfolio shows the first ones and links to the rest.
+    let mut important: Vec<&Finding> = s
         .analysis
         .findings
         .iter()
         .filter(|f| f.severity != crate::model::Severity::Info)
         .collect();
+    important.sort_by_key(|f| f.severity != crate::model::Severity::Error);
+    let more = important.len().saturating_sub(DASHBOARD_FINDINGS);
+    important.truncate(DASHBOARD_FINDINGS);
     json!({
         "kpis": kpis,
         "charts": [matrix_chart(s), pareto_chart(s), revenue_chart(s)],
         "severities": g.severities,
         "quadrants": quadrant_counts(g),
         "findings": s.finding_views(&important),
+        "more_findings": more,
+        "more_findings": more,
         "overview": overview,
         "accounts": g.accounts,
         "incognito": s.fmt.incognito,
@@ -189,6 +214,15 @@ fn matrix_chart(s: &Shared<'_>) -> Chart {
             a.band.map_or(format::DASH, |b| b.as_str()).to_string(),
         ]);
     }
+    // Largest accounts first, so a capped table keeps the ones that matter most.
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by(|&x, &y| {
+        points[y]
+            .revenue_ttm
+            .total_cmp(&points[x].revenue_ttm)
+            .then(x.cmp(&y))
+    });
+    let sorted_rows: Vec<Vec<String>> = order.into_iter().map(|i| rows[i].clone()).collect();
     let split = &s.config.scoring.matrix_split;
     let table = Table {
         headers: [
@@ -201,7 +235,7 @@ fn matrix_chart(s: &Shared<'_>) -> Chart {
         ]
         .map(String::from)
         .to_vec(),
-        rows,
+        rows: cap(sorted_rows, 6),
     };
     charts::matrix(
         "matrix",
@@ -244,7 +278,7 @@ fn pareto_chart(s: &Shared<'_>) -> Chart {
         headers: ["Rank", "Account", "Share of revenue", "Cumulative"]
             .map(String::from)
             .to_vec(),
-        rows,
+        rows: cap(rows, 4),
     };
     charts::pareto("pareto", &shares, table)
 }

@@ -57,6 +57,46 @@ const ASSETS: &[(&str, &str)] = &[
     ("assets/site.js", include_str!("../../assets/site.js")),
 ];
 
+/// The portfolio-wide pages: output path, template, relative root, navigation key, title.
+const SINGLES: [(&str, &str, &str, &str, &str); 6] = [
+    ("index.html", "dashboard.html", "", "dashboard", "Dashboard"),
+    (
+        "accounts/index.html",
+        "accounts.html",
+        "../",
+        "accounts",
+        "Accounts",
+    ),
+    (
+        "managers/index.html",
+        "managers.html",
+        "../",
+        "managers",
+        "Managers",
+    ),
+    (
+        "findings/index.html",
+        "findings.html",
+        "../",
+        "findings",
+        "Findings",
+    ),
+    (
+        "actions/index.html",
+        "actions.html",
+        "../",
+        "actions",
+        "Actions",
+    ),
+    (
+        "whitespace/index.html",
+        "whitespace.html",
+        "../",
+        "whitespace",
+        "Whitespace",
+    ),
+];
+
 /// Build settings from the command line.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Options {
@@ -175,86 +215,10 @@ pub fn build(
         .overview
         .as_deref()
         .map(|md| markdown::render(md, allow_html, "overview-"));
-    let mut pages_written = 0;
     let c = &shared.common;
-    let singles: Vec<(&str, &str, &str, &str, Value)> = vec![
-        (
-            "index.html",
-            "dashboard.html",
-            "",
-            "dashboard",
-            pages::dashboard(&shared, overview.as_ref()),
-        ),
-        (
-            "accounts/index.html",
-            "accounts.html",
-            "../",
-            "accounts",
-            pages::accounts(&shared),
-        ),
-        (
-            "managers/index.html",
-            "managers.html",
-            "../",
-            "managers",
-            pages::managers(&shared),
-        ),
-        (
-            "findings/index.html",
-            "findings.html",
-            "../",
-            "findings",
-            pages::findings(&shared),
-        ),
-        (
-            "actions/index.html",
-            "actions.html",
-            "../",
-            "actions",
-            pages::actions(&shared),
-        ),
-        (
-            "whitespace/index.html",
-            "whitespace.html",
-            "../",
-            "whitespace",
-            pages::whitespace(&shared),
-        ),
-    ];
-    for (path, template, rel_root, nav, data) in singles {
-        let title = match nav {
-            "dashboard" => "Dashboard",
-            "accounts" => "Accounts",
-            "managers" => "Managers",
-            "findings" => "Findings",
-            "actions" => "Actions",
-            _ => "Whitespace",
-        };
-        staging.write(
-            path,
-            render(&tera, template, &page(c, rel_root, nav, title, data))?.as_bytes(),
-        )?;
-        pages_written += 1;
-    }
-    t.mark("portfolio pages");
-    for m in &analysis.portfolio.managers {
-        let path = format!("managers/{}/index.html", view::manager_slug(&m.name));
-        let html = render(
-            &tera,
-            "manager.html",
-            &page(
-                c,
-                "../../",
-                "managers",
-                &m.name,
-                pages::manager(&shared, &m.name),
-            ),
-        )?;
-        staging.write(&path, html.as_bytes())?;
-        pages_written += 1;
-    }
 
-    t.mark("manager pages");
+    // Every page is one job in one parallel pass: the big list pages (accounts, findings)
+    // render while account pages do, instead of before them.
     let bar = options.progress.then(|| {
         let bar = indicatif::ProgressBar::new(analysis.accounts.len() as u64);
         bar.set_style(
@@ -263,31 +227,57 @@ pub fn build(
         );
         bar
     });
-    (0..analysis.accounts.len())
-        .into_par_iter()
-        .try_for_each(|i| {
-            let a = &analysis.accounts[i];
-            let narrative: Narrative = markdown::render(&a.account.body, allow_html, "plan-");
-            let data = pages::account(&shared, i, &narrative);
+    let singles = SINGLES.len();
+    let managers = analysis.portfolio.managers.len();
+    let jobs = singles + managers + analysis.accounts.len();
+    (0..jobs).into_par_iter().try_for_each(|job| {
+        if job < singles {
+            let (path, template, rel_root, nav, title) = SINGLES[job];
+            let data = match nav {
+                "dashboard" => pages::dashboard(&shared, overview.as_ref()),
+                "accounts" => pages::accounts(&shared),
+                "managers" => pages::managers(&shared),
+                "findings" => pages::findings(&shared),
+                "actions" => pages::actions(&shared),
+                _ => pages::whitespace(&shared),
+            };
+            staging.write(
+                path,
+                render(&tera, template, &page(c, rel_root, nav, title, data))?.as_bytes(),
+            )?;
+        } else if job < singles + managers {
+            let m = &analysis.portfolio.managers[job - singles];
+            let path = format!("managers/{}/index.html", view::manager_slug(&m.name));
             let html = render(
                 &tera,
-                "account.html",
-                &page(c, "../../", "accounts", &a.account.front.name, data),
+                "manager.html",
+                &page(
+                    c,
+                    "../../",
+                    "managers",
+                    &m.name,
+                    pages::manager(&shared, &m.name),
+                ),
             )?;
+            staging.write(&path, html.as_bytes())?;
+        } else {
+            let i = job - singles - managers;
+            let html = account_page(&tera, &shared, i)?;
             staging.write(
-                &format!("accounts/{}/index.html", a.account.id),
+                &format!("accounts/{}/index.html", analysis.accounts[i].account.id),
                 html.as_bytes(),
             )?;
             if let Some(b) = &bar {
                 b.inc(1);
             }
-            Ok::<(), BuildError>(())
-        })?;
+        }
+        Ok::<(), BuildError>(())
+    })?;
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    pages_written += analysis.accounts.len();
-    t.mark("account pages");
+    let pages_written = jobs;
+    t.mark("pages");
 
     for (path, content) in ASSETS {
         staging.write(path, content.as_bytes())?;
