@@ -45,17 +45,26 @@ fn escape(s: &str) -> String {
 
 /// Adds `<title>`/`<desc>` and ARIA attributes, and makes black follow the text colour.
 fn finish(id: &str, title: &str, description: &str, svg: String, table: Table) -> Chart {
-    let svg = svg
-        .replace("fill=\"#000000\"", "fill=\"currentColor\"")
-        .replace("stroke=\"#000000\"", "stroke=\"currentColor\"");
+    // One pass: insert the accessible name after the opening tag and turn plotters' black
+    // (`"#000000"`, as fill or stroke) into `currentColor`.
     let head_end = svg.find('>').unwrap_or(0);
     let (head, rest) = svg.split_at(head_end);
-    let svg = format!(
-        "{head} role=\"img\" aria-labelledby=\"{id}-t {id}-d\" class=\"chart\"><title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>{}",
+    let mut out = String::with_capacity(svg.len() + title.len() + description.len() + 160);
+    out.push_str(head);
+    out.push_str(&format!(
+        " role=\"img\" aria-labelledby=\"{id}-t {id}-d\" class=\"chart\"><title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>",
         escape(title),
-        escape(description),
-        &rest[1..]
-    );
+        escape(description)
+    ));
+    let mut parts = rest.get(1..).unwrap_or("").split("\"#000000\"");
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    for part in parts {
+        out.push_str("\"currentColor\"");
+        out.push_str(part);
+    }
+    let svg = out;
     Chart {
         id: id.to_string(),
         title: title.to_string(),
@@ -251,6 +260,7 @@ pub fn lines(
             .max_light_lines(0)
             .bold_line_style(GREY.mix(0.3))
             .x_labels(n)
+            .y_labels(5)
             .x_label_formatter(&|x| {
                 let i = x.round();
                 if (x - i).abs() < 1e-6 && i >= 0.0 {
@@ -321,6 +331,7 @@ pub fn bars(
             .max_light_lines(0)
             .bold_line_style(GREY.mix(0.3))
             .y_labels(0)
+            .x_labels(6)
             .x_label_formatter(&|v| format!("{v:.0}"))
             .label_style(font(15.0))
             .draw()?;

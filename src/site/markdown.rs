@@ -48,6 +48,19 @@ pub fn render(markdown: &str, allow_raw_html: bool, id_prefix: &str) -> Narrativ
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS;
     let mut events: Vec<Event<'_>> = Parser::new_ext(markdown, options).collect();
+    // pulldown-cmark escapes all text; what it passes through unchanged is raw HTML and URLs.
+    // Without raw HTML, checking URL schemes here is enough and the (costly) HTML sanitiser
+    // is skipped.
+    let has_raw_html = events
+        .iter()
+        .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
+    for e in &mut events {
+        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = e {
+            if !allow_raw_html && !safe_url(dest_url) {
+                *dest_url = CowStr::from("#");
+            }
+        }
+    }
     let mut toc = Vec::new();
     let mut used = HashSet::new();
     let mut i = 0;
@@ -88,10 +101,30 @@ pub fn render(markdown: &str, allow_raw_html: bool, id_prefix: &str) -> Narrativ
     }
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    if !allow_raw_html {
+    if !allow_raw_html && has_raw_html {
         html = sanitise(&html);
     }
     Narrative { html, toc }
+}
+
+/// Relative links, fragments and the web and mail schemes; never `javascript:`, `data:`,
+/// `vbscript:` or anything else a browser might execute.
+fn safe_url(url: &str) -> bool {
+    let lower: String = url
+        .trim_start()
+        .chars()
+        .filter(|c| !c.is_control() && !c.is_whitespace())
+        .take(12)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    match lower.find(':') {
+        None => true,
+        Some(colon) => {
+            // A colon after a `/`, `?` or `#` is part of a path or query, not a scheme.
+            let before = &lower[..colon];
+            before.contains(['/', '?', '#']) || ["http", "https", "mailto", "tel"].contains(&before)
+        }
+    }
 }
 
 fn shift(level: HeadingLevel) -> HeadingLevel {
@@ -161,6 +194,36 @@ mod tests {
             assert!(!clean.contains(bad), "{bad} survived: {clean}");
         }
         assert!(render(md, true, "").html.contains("<script>"));
+    }
+
+    #[test]
+    fn dangerous_link_schemes_are_dropped_without_raw_html_too() {
+        for md in [
+            "[a](javascript:alert(1))",
+            "[a]( JaVaScRiPt:alert(1))",
+            "[a](data:text/html,x)",
+            "![i](vbscript:x)",
+            "[a](java\u{0}script:x)",
+        ] {
+            let html = render(md, false, "").html;
+            let lower = html.to_lowercase();
+            assert!(
+                !lower.contains("href=\"javascript")
+                    && !lower.contains("href=\"java")
+                    && !lower.contains("src=\"vbscript")
+                    && !lower.contains("href=\"data:"),
+                "{md} → {html}"
+            );
+        }
+        for ok in [
+            "[a](https://x.org/a:b)",
+            "[a](../b/index.html#c)",
+            "[a](mailto:x@y.org)",
+            "[a](docs/a:b.html)",
+        ] {
+            let html = render(ok, false, "").html;
+            assert!(!html.contains("href=\"#\""), "{ok} was dropped: {html}");
+        }
     }
 
     #[test]
