@@ -4,6 +4,7 @@
 //! Colours are the Okabe–Ito palette (safe for colour-blind readers). Black in plotters' output
 //! becomes `currentColor`, so the charts follow the page's text colour in dark mode.
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 pub use plotters::style::RGBColor;
@@ -92,6 +93,90 @@ fn draw(
 
 fn font(size: f64) -> TextStyle<'static> {
     ("sans-serif", size).into_font().color(&INK)
+}
+
+type Plot<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// Axis lines, grid lines and tick labels, drawn directly: plotters' mesh computes and lays out
+/// far more than these charts show, and was 14 % of a whole build (docs/performance.md).
+/// `vertical_grid`: grid lines across x (bar charts); otherwise across y (line charts).
+fn axes(
+    chart: &Plot<'_, '_>,
+    root: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
+    x_ticks: &[(f64, String)],
+    y_ticks: &[(f64, String)],
+    vertical_grid: bool,
+    overlay: &mut String,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let coord = chart.as_coord_spec();
+    let (x0, x1) = (coord.get_x_range().start, coord.get_x_range().end);
+    let (y0, y1) = (coord.get_y_range().start, coord.get_y_range().end);
+    let px = |x: f64, y: f64| coord.translate(&(x, y));
+    let grid = GREY.mix(0.3).stroke_width(1);
+    let ink = INK.stroke_width(1);
+    for (x, label) in x_ticks {
+        let (bottom, top) = (px(*x, y0), px(*x, y1));
+        if vertical_grid {
+            root.draw(&PathElement::new(vec![bottom, top], grid))?;
+        }
+        root.draw(&PathElement::new(
+            vec![bottom, (bottom.0, bottom.1 + 5)],
+            ink,
+        ))?;
+        text(overlay, bottom.0, bottom.1 + 20, "middle", 15, label);
+    }
+    for (y, label) in y_ticks {
+        let (left, right) = (px(x0, *y), px(x1, *y));
+        if !vertical_grid {
+            root.draw(&PathElement::new(vec![left, right], grid))?;
+        }
+        root.draw(&PathElement::new(vec![(left.0 - 5, left.1), left], ink))?;
+        text(overlay, left.0 - 8, left.1 + 5, "end", 15, label);
+    }
+    root.draw(&PathElement::new(
+        vec![px(x0, y1), px(x0, y0), px(x1, y0)],
+        ink,
+    ))?;
+    Ok(())
+}
+
+/// Appends a plain SVG `<text>` (baseline at `y`): plotters' text drawing estimates layout and
+/// formats every attribute as a float, which made labels the most expensive part of a chart.
+fn text(out: &mut String, x: i32, y: i32, anchor: &str, size: u32, label: &str) {
+    use std::fmt::Write as _;
+    let _ = write!(
+        out,
+        "<text x=\"{x}\" y=\"{y}\" text-anchor=\"{anchor}\" font-family=\"sans-serif\" font-size=\"{size}\" fill=\"currentColor\">{}</text>\n",
+        escape(label)
+    );
+}
+
+/// Inserts `overlay` just before the closing `</svg>`.
+fn with_overlay(mut svg: String, overlay: &str) -> String {
+    if let Some(end) = svg.rfind("</svg>") {
+        svg.insert_str(end, overlay);
+    }
+    svg
+}
+
+/// About `count` round values spanning [lo, hi] (1, 2 or 5 times a power of ten apart).
+fn nice_ticks(lo: f64, hi: f64, count: usize) -> Vec<f64> {
+    let span = (hi - lo).abs().max(f64::MIN_POSITIVE);
+    let raw = span / count.max(1) as f64;
+    let magnitude = 10f64.powf(raw.log10().floor());
+    // The 1-2-5 step whose number of ticks is closest to `count`.
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * magnitude)
+        .min_by(|a, b| {
+            ((span / a) - count as f64)
+                .abs()
+                .total_cmp(&((span / b) - count as f64).abs())
+        })
+        .unwrap_or(raw);
+    let first = (lo / step).ceil() as i64;
+    let last = (hi / step).floor() as i64;
+    (first..=last).map(|i| i as f64 * step).collect()
 }
 
 /// One bubble of the key account matrix.
@@ -248,30 +333,23 @@ pub fn lines(
         hi + (hi - lo) * 0.08
     };
     let n = categories.len().max(1);
+    let mut overlay = String::new();
     let svg = draw((720, 340), |root| {
         let mut chart = ChartBuilder::on(root)
             .margin(14)
             .x_label_area_size(34)
             .y_label_area_size(70)
             .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), lo..hi)?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .max_light_lines(0)
-            .bold_line_style(GREY.mix(0.3))
-            .x_labels(n)
-            .y_labels(5)
-            .x_label_formatter(&|x| {
-                let i = x.round();
-                if (x - i).abs() < 1e-6 && i >= 0.0 {
-                    categories.get(i as usize).cloned().unwrap_or_default()
-                } else {
-                    String::new()
-                }
-            })
-            .y_label_formatter(&|y| y_label(*y))
-            .label_style(font(15.0))
-            .draw()?;
+        let y_ticks: Vec<(f64, String)> = nice_ticks(lo, hi, 5)
+            .into_iter()
+            .map(|v| (v, y_label(v)))
+            .collect();
+        let x_ticks: Vec<(f64, String)> = categories
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (i as f64, c.clone()))
+            .collect();
+        axes(&chart, root, &x_ticks, &y_ticks, false, &mut overlay)?;
         for (name, colour, values) in series {
             // Gaps in the data break the line rather than being drawn as zero.
             let mut run: Vec<(f64, f64)> = Vec::new();
@@ -306,7 +384,7 @@ pub fn lines(
         }
         Ok(())
     });
-    finish(id, title, description, svg, table)
+    finish(id, title, description, with_overlay(svg, &overlay), table)
 }
 
 /// Horizontal bars 0–100, one per (label, value, colour); missing values are named, not drawn.
@@ -319,50 +397,48 @@ pub fn bars(
 ) -> Chart {
     let n = items.len().max(1);
     let height = 44 + 34 * n as u32;
+    let mut overlay = String::new();
     let svg = draw((720, height), |root| {
-        let mut chart = ChartBuilder::on(root)
+        let chart = ChartBuilder::on(root)
             .margin(10)
+            .margin_right(24)
             .x_label_area_size(26)
             .y_label_area_size(230)
             .build_cartesian_2d(0f64..100f64, 0f64..n as f64)?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .max_light_lines(0)
-            .bold_line_style(GREY.mix(0.3))
-            .y_labels(0)
-            .x_labels(6)
-            .x_label_formatter(&|v| format!("{v:.0}"))
-            .label_style(font(15.0))
-            .draw()?;
+        let x_ticks: Vec<(f64, String)> = (0..=5)
+            .map(|i| (20.0 * i as f64, format!("{}", 20 * i)))
+            .collect();
+        axes(&chart, root, &x_ticks, &[], true, &mut overlay)?;
+        let coord = chart.as_coord_spec();
         for (i, (label, value, colour)) in items.iter().enumerate() {
             let y = (n - 1 - i) as f64;
-            let name = font(16.0).pos(Pos::new(HPos::Right, VPos::Center));
-            chart.draw_series([Text::new(label.clone(), (-1.5, y + 0.5), name)])?;
+            let (left, middle) = coord.translate(&(0.0, y + 0.5));
+            text(&mut overlay, left - 8, middle + 5, "end", 16, label);
             match value {
                 Some(v) => {
-                    chart.draw_series([Rectangle::new(
-                        [(0.0, y + 0.18), (v.clamp(0.0, 100.0), y + 0.82)],
-                        colour.filled(),
-                    )])?;
-                    let at = font(15.0).pos(Pos::new(HPos::Left, VPos::Center));
-                    chart.draw_series([Text::new(
-                        format!("{v:.0}"),
-                        ((v.clamp(0.0, 100.0) + 1.0).min(94.0), y + 0.5),
+                    let v = v.clamp(0.0, 100.0);
+                    let (x0, y0) = coord.translate(&(0.0, y + 0.82));
+                    let (x1, y1) = coord.translate(&(v, y + 0.18));
+                    root.draw(&Rectangle::new([(x0, y0), (x1, y1)], colour.filled()))?;
+                    let (at, _) = coord.translate(&((v + 1.0).min(94.0), y));
+                    text(
+                        &mut overlay,
                         at,
-                    )])?;
+                        middle + 5,
+                        "start",
+                        15,
+                        &format!("{v:.0}"),
+                    );
                 }
                 None => {
-                    let at = font(15.0)
-                        .color(&GREY)
-                        .pos(Pos::new(HPos::Left, VPos::Center));
-                    chart.draw_series([Text::new("not given", (1.0, y + 0.5), at)])?;
+                    let (at, _) = coord.translate(&(1.0, y));
+                    text(&mut overlay, at, middle + 5, "start", 15, "not given");
                 }
             }
         }
         Ok(())
     });
-    finish(id, title, description, svg, table)
+    finish(id, title, description, with_overlay(svg, &overlay), table)
 }
 
 /// The concentration (Pareto) curve with the 80/20 reference.
@@ -415,6 +491,19 @@ pub fn pareto(id: &str, shares_desc: &[f64], table: Table) -> Chart {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nice_ticks_are_round() {
+        assert_eq!(
+            nice_ticks(0.0, 1_080_000.0, 5),
+            [0.0, 200_000.0, 400_000.0, 600_000.0, 800_000.0, 1_000_000.0]
+        );
+        assert_eq!(nice_ticks(0.0, 27.0, 5), [0.0, 5.0, 10.0, 15.0, 20.0, 25.0]);
+        assert_eq!(
+            nice_ticks(-40.0, 90.0, 5),
+            [-40.0, -20.0, 0.0, 20.0, 40.0, 60.0, 80.0]
+        );
+    }
 
     #[test]
     fn charts_are_accessible_and_theme_aware() {

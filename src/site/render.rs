@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use rayon::prelude::*;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::format::{Fmt, DASH};
 use super::markdown::{self, Narrative};
@@ -192,7 +192,17 @@ fn render(tera: &tera::Tera, name: &str, context: &Value) -> Result<String, Buil
 
 /// Context of one page: shared `site`, the relative `root`, navigation and the page's own data.
 fn page(common: &Common, root: &str, nav: &str, title: &str, data: Value) -> Value {
-    json!({ "site": common, "root": root, "nav": nav, "page_title": title, "page": data })
+    // Built by hand rather than with `json!`, which would deep-copy `data` via `to_value`.
+    let mut map = serde_json::Map::with_capacity(5);
+    map.insert(
+        "site".into(),
+        serde_json::to_value(common).unwrap_or(Value::Null),
+    );
+    map.insert("root".into(), Value::from(root));
+    map.insert("nav".into(), Value::from(nav));
+    map.insert("page_title".into(), Value::from(title));
+    map.insert("page".into(), data);
+    Value::Object(map)
 }
 
 pub fn build(
