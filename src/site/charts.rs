@@ -144,9 +144,9 @@ fn axes(
 /// formats every attribute as a float, which made labels the most expensive part of a chart.
 fn text(out: &mut String, x: i32, y: i32, anchor: &str, size: u32, label: &str) {
     use std::fmt::Write as _;
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<text x=\"{x}\" y=\"{y}\" text-anchor=\"{anchor}\" font-family=\"sans-serif\" font-size=\"{size}\" fill=\"currentColor\">{}</text>\n",
+        "<text x=\"{x}\" y=\"{y}\" text-anchor=\"{anchor}\" font-family=\"sans-serif\" font-size=\"{size}\" fill=\"currentColor\">{}</text>",
         escape(label)
     );
 }
