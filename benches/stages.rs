@@ -83,9 +83,44 @@ fn account_page(c: &mut Criterion) {
     });
 }
 
+/// The two chart kinds of an account page, on typical data.
+fn charts(c: &mut Criterion) {
+    use kamsite::site::charts::{self, Table, BLUE, GREEN, VERMILLION};
+    let quarters: Vec<String> = synth::QUARTERS.iter().map(|q| q.to_string()).collect();
+    let series = |base: f64| {
+        (0..8)
+            .map(|i| Some(base * (1.0 + i as f64 / 20.0)))
+            .collect::<Vec<_>>()
+    };
+    let lines = [
+        ("Revenue".to_string(), BLUE, series(1e6)),
+        ("Profit".to_string(), GREEN, series(2e5)),
+        ("Cost to serve".to_string(), VERMILLION, series(1e5)),
+    ];
+    c.bench_function("chart: lines, 3 series × 8 quarters", |b| {
+        b.iter(|| {
+            black_box(charts::lines(
+                "c",
+                "t",
+                "d",
+                &quarters,
+                &lines,
+                |v| format!("{v:.0}"),
+                Table::default(),
+            ))
+        })
+    });
+    let items: Vec<(String, Option<f64>, _)> = (0..9)
+        .map(|i| (format!("criterion {i}"), Some(10.0 * i as f64), BLUE))
+        .collect();
+    c.bench_function("chart: bars, 9 criteria", |b| {
+        b.iter(|| black_box(charts::bars("c", "t", "d", &items, Table::default())))
+    });
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20);
-    targets = analysis, parse, load_and_validate, account_page
+    targets = analysis, parse, load_and_validate, account_page, charts
 }
 criterion_main!(benches);

@@ -302,6 +302,12 @@ pub fn account(i: usize, seed: u64) -> (String, String) {
     for _ in 0..4 {
         let _ = writeln!(s, "- {}", sentence(&mut rng, 9));
     }
+    let _ = write!(
+        s,
+        "\n## The relationship\n\n{}\n\n{}\n",
+        paragraph(&mut rng, 5),
+        paragraph(&mut rng, 4)
+    );
     let _ = write!(s, "\n## Our strategy\n\n{}\n\n{}\n\n## SWOT\n\n| Strengths | Weaknesses | Opportunities | Threats |\n|---|---|---|---|\n", paragraph(&mut rng, 5), paragraph(&mut rng, 4));
     for _ in 0..3 {
         let _ = writeln!(
