@@ -1,5 +1,6 @@
 //! Stage 4: the review site — view models, charts, Markdown and templates — and its build.
 
+pub mod account_page;
 pub mod charts;
 pub mod format;
 pub mod markdown;

@@ -5,7 +5,6 @@ use std::path::Path;
 use std::time::Instant;
 
 use rayon::prelude::*;
-use serde_json::Value;
 
 use super::format::{Fmt, DASH};
 use super::markdown::{self, Narrative};
@@ -183,7 +182,11 @@ fn template_error(e: &tera::Error) -> String {
     msg
 }
 
-fn render(tera: &tera::Tera, name: &str, context: &Value) -> Result<String, BuildError> {
+fn render(
+    tera: &tera::Tera,
+    name: &str,
+    context: &impl serde::Serialize,
+) -> Result<String, BuildError> {
     let ctx = tera::Context::from_serialize(context)
         .map_err(|e| BuildError::Template(template_error(&e)))?;
     tera.render(name, &ctx)
@@ -191,18 +194,30 @@ fn render(tera: &tera::Tera, name: &str, context: &Value) -> Result<String, Buil
 }
 
 /// Context of one page: shared `site`, the relative `root`, navigation and the page's own data.
-fn page(common: &Common, root: &str, nav: &str, title: &str, data: Value) -> Value {
-    // Built by hand rather than with `json!`, which would deep-copy `data` via `to_value`.
-    let mut map = serde_json::Map::with_capacity(5);
-    map.insert(
-        "site".into(),
-        serde_json::to_value(common).unwrap_or(Value::Null),
-    );
-    map.insert("root".into(), Value::from(root));
-    map.insert("nav".into(), Value::from(nav));
-    map.insert("page_title".into(), Value::from(title));
-    map.insert("page".into(), data);
-    Value::Object(map)
+fn page<'a, T: serde::Serialize>(
+    common: &'a Common,
+    root: &'a str,
+    nav: &'a str,
+    title: &'a str,
+    data: T,
+) -> PageContext<'a, T> {
+    PageContext {
+        site: common,
+        root,
+        nav,
+        page_title: title,
+        page: data,
+    }
+}
+
+/// What every template receives: shared `site`, the relative `root`, navigation and the page.
+#[derive(serde::Serialize)]
+struct PageContext<'a, T> {
+    site: &'a Common,
+    root: &'a str,
+    nav: &'a str,
+    page_title: &'a str,
+    page: T,
 }
 
 pub fn build(
@@ -390,7 +405,7 @@ pub fn account_page(
     let a = &shared.analysis.accounts[i];
     let narrative: Narrative =
         markdown::render(&a.account.body, shared.config.allow_raw_html, "plan-");
-    let data = pages::account(shared, i, &narrative);
+    let data = super::account_page::account(shared, i, &narrative);
     render(
         tera,
         "account.html",

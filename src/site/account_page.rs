@@ -1,0 +1,458 @@
+//! The account page's view: typed and mostly borrowed, serialised straight into the template
+//! context. This is the page rendered once per account, so it avoids building an intermediate
+//! `serde_json::Value` tree (that tree, its conversion and its drop were a fifth of a build).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use super::charts::{self, Chart, Table, BLUE, GREEN, PURPLE, VERMILLION};
+use super::format::{self, DASH};
+use super::markdown::Narrative;
+use super::pages::{band_colour, Shared};
+use super::view::{FindingView, Summary};
+use crate::analyse::{metrics, AccountAnalysis, Band, Score};
+use crate::model::{ActionStatus, Financials, Quarter, TeamMember};
+use crate::numfmt::short;
+
+#[derive(Serialize)]
+pub struct AccountPage<'a> {
+    a: &'a Summary,
+    front: Front<'a>,
+    scorecard: Vec<ScorecardRow>,
+    period: Option<[String; 3]>,
+    scores: [ScoreView; 3],
+    pipeline: String,
+    weighted_pipeline: String,
+    charts: Vec<Chart>,
+    contacts: Vec<RoleGroup<'a>>,
+    contact_count: usize,
+    our_people: usize,
+    shape: &'static str,
+    opportunities: Vec<OpportunityView<'a>>,
+    whitespace: Vec<CoverageView<'a>>,
+    initiatives: Vec<InitiativeView<'a>>,
+    actions: Vec<ActionView<'a>>,
+    findings: Vec<FindingView>,
+    narrative: &'a Narrative,
+    source: &'a str,
+    edit: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Front<'a> {
+    sponsor: &'a Option<String>,
+    team: &'a [TeamMember],
+    industry: &'a Option<String>,
+    country: &'a Option<String>,
+    customer_since: Option<String>,
+    target: Option<&'static str>,
+    rating: Option<RatingView>,
+    horizon: Option<i64>,
+    last_reviewed: Option<String>,
+    next_review: Option<String>,
+    objectives: &'a [String],
+    extra: &'a Option<serde_json::Value>,
+}
+
+#[derive(Serialize)]
+struct RatingView {
+    ours: i64,
+    theirs: i64,
+}
+
+#[derive(Serialize)]
+struct ScorecardRow {
+    label: &'static str,
+    values: [String; 3],
+}
+
+#[derive(Serialize)]
+struct ScoreView {
+    name: &'static str,
+    value: String,
+    components: Vec<ComponentView>,
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct ComponentView {
+    name: String,
+    input: String,
+    weight: String,
+    score: String,
+}
+
+#[derive(Serialize)]
+struct RoleGroup<'a> {
+    role: String,
+    people: Vec<ContactView<'a>>,
+}
+
+#[derive(Serialize)]
+struct ContactView<'a> {
+    name: &'a str,
+    title: &'a Option<String>,
+    stance: Option<&'static str>,
+    our_contact: &'a Option<String>,
+    last_contact: Option<String>,
+}
+
+#[derive(Serialize)]
+struct OpportunityView<'a> {
+    name: &'a str,
+    offering: &'a Option<String>,
+    value: String,
+    stage: &'static str,
+    probability: String,
+    weighted: String,
+    close: Option<String>,
+    open: bool,
+}
+
+#[derive(Serialize)]
+struct CoverageView<'a> {
+    offering: &'a str,
+    coverage: &'static str,
+}
+
+#[derive(Serialize)]
+struct InitiativeView<'a> {
+    name: &'a str,
+    status: &'static str,
+    investment: String,
+    started: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ActionView<'a> {
+    action: &'a str,
+    owner: &'a Option<String>,
+    due: Option<String>,
+    status: &'static str,
+    overdue: bool,
+}
+
+/// Each component of a score with its input, weight and 0–100 value, ready to show.
+fn explain(score: &Score<'_>) -> Vec<ComponentView> {
+    score
+        .components
+        .iter()
+        .map(|c| ComponentView {
+            name: c.name.replace('_', " "),
+            input: c
+                .input_text
+                .map_or_else(|| c.input.map_or(DASH.into(), short), str::to_string),
+            weight: short(c.weight),
+            score: format::score(c.score),
+        })
+        .collect()
+}
+
+fn score_view(name: &'static str, score: &Score<'_>, kind: &'static str) -> ScoreView {
+    ScoreView {
+        name,
+        value: format::score(score.value),
+        components: explain(score),
+        kind,
+    }
+}
+
+/// The full account page in review-pack order.
+pub fn account<'a>(s: &'a Shared<'a>, i: usize, narrative: &'a Narrative) -> AccountPage<'a> {
+    let a: &AccountAnalysis<'_> = &s.analysis.accounts[i];
+    let f = &a.account.front;
+    let period = s.analysis.period;
+    let as_of = s.analysis.as_of;
+    let m = &a.metrics;
+    let prev = period.map(|p| metrics::metrics(a.account, Some(p.minus(1)), as_of));
+    let year = period.map(|p| metrics::metrics(a.account, Some(p.minus(4)), as_of));
+    let three = |v: fn(&metrics::Metrics) -> Option<f64>, show: &dyn Fn(Option<f64>) -> String| {
+        [
+            show(v(m)),
+            show(prev.as_ref().and_then(v)),
+            show(year.as_ref().and_then(v)),
+        ]
+    };
+    let money = |v: Option<f64>| s.fmt.money(v);
+    let row = |label, values| ScorecardRow { label, values };
+    let scorecard = vec![
+        row("Revenue", three(|m| m.revenue, &money)),
+        row("Gross margin", three(|m| m.margin_pct, &format::pct)),
+        row("Profit after cost to serve", three(|m| m.profit, &money)),
+        row("Profit margin", three(|m| m.profit_pct, &format::pct)),
+        row(
+            "Cost to serve",
+            three(|m| m.cost_to_serve_pct, &format::pct),
+        ),
+        row(
+            "Share of wallet",
+            three(|m| m.share_of_wallet_pct, &format::pct),
+        ),
+        row("Discount", three(|m| m.discount_pct, &format::pct)),
+        row(
+            "Growth vs previous quarter",
+            three(|m| m.growth_qoq_pct, &format::signed_pct),
+        ),
+        row(
+            "Growth vs a year ago",
+            three(|m| m.growth_yoy_pct, &format::signed_pct),
+        ),
+    ];
+
+    let ours: BTreeSet<&str> = f
+        .contacts
+        .iter()
+        .filter_map(|c| c.our_contact.as_deref())
+        .collect();
+    let shape = if f.contacts.len() >= 3 && ours.len() >= 2 {
+        "diamond"
+    } else {
+        "bow tie"
+    };
+    let mut by_role: BTreeMap<&str, Vec<ContactView<'_>>> = BTreeMap::new();
+    for c in &f.contacts {
+        by_role
+            .entry(c.role.map_or("unspecified", |r| r.as_str()))
+            .or_default()
+            .push(ContactView {
+                name: &c.name,
+                title: &c.title,
+                stance: c.stance.map(|s| s.as_str()),
+                our_contact: &c.our_contact,
+                last_contact: c.last_contact.map(|d| d.to_string()),
+            });
+    }
+
+    AccountPage {
+        a: &s.summaries[i],
+        front: Front {
+            sponsor: &f.sponsor,
+            team: &f.team,
+            industry: &f.industry,
+            country: &f.country,
+            customer_since: f.customer_since.map(|d| d.to_string()),
+            target: f.relationship.target.map(|t| t.as_str()),
+            rating: f.relationship.rating.map(|r| RatingView {
+                ours: r.ours,
+                theirs: r.theirs,
+            }),
+            horizon: f.plan.horizon_months,
+            last_reviewed: f.plan.last_reviewed.map(|d| d.to_string()),
+            next_review: f.plan.next_review.map(|d| d.to_string()),
+            objectives: &f.plan.objectives,
+            extra: &f.extra,
+        },
+        scorecard,
+        period: period.map(|p| {
+            [
+                p.to_string(),
+                p.minus(1).to_string(),
+                p.minus(4).to_string(),
+            ]
+        }),
+        scores: [
+            score_view("Attractiveness", &a.attractiveness, "criteria"),
+            score_view("Strength", &a.strength, "criteria"),
+            score_view("Health", &a.health, "health"),
+        ],
+        pipeline: s.fmt.money(Some(m.pipeline)),
+        weighted_pipeline: s.fmt.money(Some(m.weighted_pipeline)),
+        charts: account_charts(s, a),
+        contacts: by_role
+            .into_iter()
+            .map(|(role, people)| RoleGroup {
+                role: role.replace('_', " "),
+                people,
+            })
+            .collect(),
+        contact_count: f.contacts.len(),
+        our_people: ours.len(),
+        shape,
+        opportunities: f
+            .opportunities
+            .iter()
+            .map(|o| OpportunityView {
+                name: &o.name,
+                offering: &o.offering,
+                value: s.fmt.money(Some(o.value)),
+                stage: o.stage.as_str(),
+                probability: format!("{:.0} %", o.effective_probability()),
+                weighted: s
+                    .fmt
+                    .money(Some(o.value * o.effective_probability() / 100.0)),
+                close: o.close.map(|c| c.to_string()),
+                open: o.stage.is_open(),
+            })
+            .collect(),
+        whitespace: s
+            .config
+            .offerings
+            .iter()
+            .map(|o| CoverageView {
+                offering: o,
+                coverage: f.whitespace.get(o).map_or("unknown", |c| c.as_str()),
+            })
+            .collect(),
+        initiatives: f
+            .joint_initiatives
+            .iter()
+            .map(|j| InitiativeView {
+                name: &j.name,
+                status: j.status.as_str(),
+                investment: s.fmt.money(j.investment),
+                started: j.started.map(|d| d.to_string()),
+            })
+            .collect(),
+        actions: f
+            .actions
+            .iter()
+            .map(|x| ActionView {
+                action: &x.action,
+                owner: &x.owner,
+                due: x.due.map(|d| d.to_string()),
+                status: x.status.as_str(),
+                overdue: matches!(x.status, ActionStatus::Open | ActionStatus::Blocked)
+                    && x.due.is_some_and(|d| d < as_of),
+            })
+            .collect(),
+        findings: s.finding_views(&s.by_account[i]),
+        narrative,
+        source: &a.account.source,
+        edit: s
+            .config
+            .repo_url
+            .as_deref()
+            .map(|u| format!("{}/{}", u.trim_end_matches('/'), a.account.source)),
+    }
+}
+
+/// The five charts of an account page.
+fn account_charts(s: &Shared<'_>, a: &AccountAnalysis<'_>) -> Vec<Chart> {
+    let id = &a.account.id;
+    let quarters: Vec<String> = s.quarters.iter().map(Quarter::to_string).collect();
+    let per_quarter = |g: &dyn Fn(&Financials) -> Option<f64>| -> Vec<Option<f64>> {
+        s.quarters
+            .iter()
+            .map(|&q| metrics::quarter(a.account, q).and_then(g))
+            .collect()
+    };
+    let revenue = per_quarter(&|f| f.revenue);
+    let profit = per_quarter(&|f| Some(f.gross_margin? - f.cost_to_serve?));
+    let cts = per_quarter(&|f| f.cost_to_serve);
+    let sow = per_quarter(&|f| metrics::pct(f.revenue, f.category_spend));
+    let fin_rows = quarters
+        .iter()
+        .enumerate()
+        .map(|(k, q)| {
+            vec![
+                q.clone(),
+                s.fmt.money(revenue[k]),
+                s.fmt.money(profit[k]),
+                s.fmt.money(cts[k]),
+            ]
+        })
+        .collect();
+    let sow_rows = quarters
+        .iter()
+        .zip(&sow)
+        .map(|(q, v)| vec![q.clone(), format::pct(*v)])
+        .collect();
+    let fmt = s.fmt;
+    let headers = |h: &[&str]| h.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let mut out = vec![
+        charts::lines(
+            &format!("{id}-fin"),
+            "Revenue, profit and cost to serve",
+            "Revenue, profit after cost to serve and cost to serve per quarter.",
+            &quarters,
+            &[
+                ("Revenue".into(), BLUE, revenue),
+                ("Profit".into(), GREEN, profit),
+                ("Cost to serve".into(), VERMILLION, cts),
+            ],
+            move |v| fmt.money_short(v),
+            Table {
+                headers: headers(&["Quarter", "Revenue", "Profit", "Cost to serve"]),
+                rows: fin_rows,
+            },
+        ),
+        charts::lines(
+            &format!("{id}-sow"),
+            "Share of wallet",
+            "Our revenue as a share of the customer's addressable spend, per quarter.",
+            &quarters,
+            &[("Share of wallet".into(), PURPLE, sow)],
+            |v| format!("{v:.0} %"),
+            Table {
+                headers: headers(&["Quarter", "Share of wallet"]),
+                rows: sow_rows,
+            },
+        ),
+    ];
+    for (key, title, score) in [
+        ("att", "Attractiveness criteria", &a.attractiveness),
+        ("str", "Strength criteria", &a.strength),
+    ] {
+        let items: Vec<_> = score
+            .components
+            .iter()
+            .map(|c| (c.name.replace('_', " "), c.score, BLUE))
+            .collect();
+        let rows = score
+            .components
+            .iter()
+            .map(|c| {
+                vec![
+                    c.name.replace('_', " "),
+                    c.input.map_or(DASH.into(), short),
+                    short(c.weight),
+                    format::score(c.score),
+                ]
+            })
+            .collect();
+        out.push(charts::bars(
+            &format!("{id}-{key}"),
+            title,
+            &format!(
+                "Each criterion's rating mapped to 0–100; the score is their weighted mean, {}.",
+                format::score(score.value)
+            ),
+            &items,
+            Table {
+                headers: headers(&["Criterion", "Rating 1–5", "Weight", "Score"]),
+                rows,
+            },
+        ));
+    }
+    let items: Vec<_> = a
+        .health
+        .components
+        .iter()
+        .map(|c| {
+            (
+                c.name.replace('_', " "),
+                c.score,
+                band_colour(c.score.map(Band::of)),
+            )
+        })
+        .collect();
+    let rows = explain(&a.health)
+        .into_iter()
+        .map(|c| vec![c.name, c.input, c.weight, c.score])
+        .collect();
+    out.push(charts::bars(
+        &format!("{id}-health"),
+        "Health components",
+        &format!(
+            "Each health component on 0–100; health is their weighted mean, {}.",
+            format::score(a.health.value)
+        ),
+        &items,
+        Table {
+            headers: headers(&["Component", "Input", "Weight", "Score"]),
+            rows,
+        },
+    ));
+    out
+}
