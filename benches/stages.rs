@@ -65,7 +65,7 @@ fn load_and_validate(c: &mut Criterion) {
 
 /// One account page and its parts, on a 1,000-account portfolio.
 fn account_page(c: &mut Criterion) {
-    use kamsite::site::{markdown, pages, render};
+    use kamsite::site::{account_page, markdown, render};
     let p = in_memory(1_000);
     let analysis = analyse(&p, latest_period(&p), "2026-10-05".parse().expect("date"));
     let shared = render::shared(&p, &analysis, kamsite::site::Options::default());
@@ -76,7 +76,7 @@ fn account_page(c: &mut Criterion) {
     });
     let narrative = markdown::render(body, false, "plan-");
     c.bench_function("account page: context with 5 charts", |b| {
-        b.iter(|| black_box(pages::account(&shared, 7, &narrative)))
+        b.iter(|| black_box(account_page::account(&shared, 7, &narrative)))
     });
     c.bench_function("account page: whole (markdown, charts, template)", |b| {
         b.iter(|| black_box(render::account_page(&tera, &shared, 7).ok()))
