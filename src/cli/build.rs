@@ -18,11 +18,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         );
         return ExitCode::from(EXIT_USAGE);
     }
-    let p = match prepare(
-        &args.portfolio,
-        args.period.as_deref(),
-        args.as_of.as_deref(),
-    ) {
+    let p = match prepare(&args.portfolio, &args.when) {
         Ok(p) => p,
         Err(code) => return code,
     };

@@ -31,11 +31,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         anstream::eprintln!("{summary}");
         return ExitCode::from(EXIT_INVALID);
     }
-    let p = match settle(
-        loaded.portfolio,
-        args.period.as_deref(),
-        args.as_of.as_deref(),
-    ) {
+    let p = match settle(loaded.portfolio, &args.when) {
         Ok(p) => p,
         Err(code) => return code,
     };

@@ -7,11 +7,7 @@ use super::{ExportArgs, ExportFormat};
 use crate::{analyse, export};
 
 pub fn run(args: &ExportArgs) -> ExitCode {
-    let p = match prepare(
-        &args.portfolio,
-        args.period.as_deref(),
-        args.as_of.as_deref(),
-    ) {
+    let p = match prepare(&args.portfolio, &args.when) {
         Ok(p) => p,
         Err(code) => return code,
     };

@@ -54,12 +54,8 @@ pub struct BuildArgs {
     /// Output folder (default: PORTFOLIO/public).
     #[arg(short = 'o', long = "output")]
     pub output: Option<PathBuf>,
-    /// Review period, YYYY-Qn (default: latest period in any account's financials).
-    #[arg(long)]
-    pub period: Option<String>,
-    /// Date for staleness and overdue checks, YYYY-MM-DD.
-    #[arg(long = "as-of")]
-    pub as_of: Option<String>,
+    #[command(flatten)]
+    pub when: When,
     /// Git revision or previous portfolio.json to compare against.
     #[arg(long)]
     pub baseline: Option<String>,
@@ -69,6 +65,18 @@ pub struct BuildArgs {
     /// No progress bar and no summary line.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// The review period and date, shared by every command that analyses (SPEC §5).
+#[derive(Debug, Args)]
+pub struct When {
+    /// Review period, YYYY-Qn (default: kamsite.yaml `period`, else the latest quarter in the financials).
+    #[arg(long)]
+    pub period: Option<String>,
+    /// Date for staleness and overdue checks, YYYY-MM-DD (default: kamsite.yaml `as_of`,
+    /// else SOURCE_DATE_EPOCH, else today in UTC).
+    #[arg(long = "as-of")]
+    pub as_of: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -82,12 +90,8 @@ pub struct CheckArgs {
     /// Findings of this severity (or worse) fail the run; validation errors always do.
     #[arg(long = "fail-on", value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
-    /// Review period, YYYY-Qn.
-    #[arg(long)]
-    pub period: Option<String>,
-    /// Date for staleness and overdue checks, YYYY-MM-DD.
-    #[arg(long = "as-of")]
-    pub as_of: Option<String>,
+    #[command(flatten)]
+    pub when: When,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -117,10 +121,8 @@ pub struct ScoreArgs {
     /// Column to sort by (numbers sort descending).
     #[arg(long)]
     pub sort: Option<String>,
-    #[arg(long)]
-    pub period: Option<String>,
-    #[arg(long = "as-of")]
-    pub as_of: Option<String>,
+    #[command(flatten)]
+    pub when: When,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -138,10 +140,8 @@ pub struct ExportArgs {
     /// Write here instead of standard output.
     #[arg(short = 'o', long = "output")]
     pub output: Option<PathBuf>,
-    #[arg(long)]
-    pub period: Option<String>,
-    #[arg(long = "as-of")]
-    pub as_of: Option<String>,
+    #[command(flatten)]
+    pub when: When,
 }
 
 #[derive(Debug, Args)]

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use super::check::print_diagnostics;
-use super::EXIT_INVALID;
+use super::{When, EXIT_INVALID};
 use crate::diagnostics::{self, Diagnostic, Format};
 use crate::load::{self, Loaded, Root};
 use crate::model::{Date, Portfolio, Quarter};
@@ -19,11 +19,7 @@ pub struct Prepared {
 }
 
 /// Loads and validates; on any error prints the diagnostics (human format) and returns exit 1.
-pub fn prepare(
-    dir: &Path,
-    period: Option<&str>,
-    as_of: Option<&str>,
-) -> Result<Prepared, ExitCode> {
+pub fn prepare(dir: &Path, when: &When) -> Result<Prepared, ExitCode> {
     let root = Root::new(dir);
     let (loaded, all) = load_and_validate(&root);
     if all.iter().any(Diagnostic::is_error) {
@@ -37,21 +33,17 @@ pub fn prepare(
     }
     // Warnings (say, a stray file in accounts/) do not stop the command but are worth seeing.
     print_diagnostics(&all, Format::Human);
-    settle(loaded.portfolio, period, as_of)
+    settle(loaded.portfolio, when)
 }
 
 /// Settles the review period and `as_of` of a valid portfolio (exit 2 on a malformed flag).
-pub fn settle(
-    portfolio: Portfolio,
-    period: Option<&str>,
-    as_of: Option<&str>,
-) -> Result<Prepared, ExitCode> {
+pub fn settle(portfolio: Portfolio, when: &When) -> Result<Prepared, ExitCode> {
     let usage = |msg: String| {
         anstream::eprintln!("error: {msg}");
         ExitCode::from(super::EXIT_USAGE)
     };
     let config = &portfolio.config;
-    let period = match period {
+    let period = match when.period.as_deref() {
         Some(p) => Some(
             p.parse::<Quarter>()
                 .map_err(|e| usage(format!("--period: {e}")))?,
@@ -60,7 +52,7 @@ pub fn settle(
             .period
             .or_else(|| crate::analyse::latest_period(&portfolio)),
     };
-    let as_of = match as_of {
+    let as_of = match when.as_of.as_deref() {
         Some(d) => d
             .parse::<Date>()
             .map_err(|e| usage(format!("--as-of: {e}")))?,

@@ -82,11 +82,7 @@ pub fn run(args: &ScoreArgs) -> ExitCode {
         );
         return ExitCode::from(EXIT_USAGE);
     };
-    let p = match prepare(
-        &args.portfolio,
-        args.period.as_deref(),
-        args.as_of.as_deref(),
-    ) {
+    let p = match prepare(&args.portfolio, &args.when) {
         Ok(p) => p,
         Err(code) => return code,
     };

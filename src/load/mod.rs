@@ -201,11 +201,34 @@ fn account_paths(root: &Root) -> (Vec<String>, Vec<Diagnostic>) {
 }
 
 fn relative(root: &Root, path: &Path) -> String {
-    let rel = path.strip_prefix(&root.dir).unwrap_or(path);
+    slash_path(path.strip_prefix(&root.dir).unwrap_or(path))
+}
+
+/// A relative path with `/` separators, the same on every platform (used in messages and as
+/// names of templates and output files).
+pub fn slash_path(rel: &Path) -> String {
     rel.components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// Every file under `dir` (following links), in path order, as (relative `/` name, path).
+/// Used for a portfolio's `templates/` and `static/`; missing folder: no files.
+pub fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
+    walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                slash_path(e.path().strip_prefix(dir).unwrap_or(e.path())),
+                e.into_path(),
+            )
+        })
+        .collect()
 }
 
 /// Reads `rel` as UTF-8 text without a BOM. `None` when the file does not exist.

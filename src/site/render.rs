@@ -140,31 +140,15 @@ pub fn templates(root: &Root) -> Result<tera::Tera, BuildError> {
         .iter()
         .map(|(n, c)| (n.to_string(), c.to_string()))
         .collect();
-    let dir = root.dir.join("templates");
-    if dir.is_dir() {
-        for entry in walkdir::WalkDir::new(&dir)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_map(Result::ok)
-        {
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
-            let name = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            let content = std::fs::read_to_string(entry.path()).map_err(|e| {
-                BuildError::Template(format!(
-                    "cannot read {}: {e}",
-                    root.display(&format!("templates/{name}"))
-                ))
-            })?;
-            all.retain(|(n, _)| *n != name);
-            all.push((name, content));
-        }
+    for (name, path) in crate::load::files_under(&root.dir.join("templates")) {
+        let content = std::fs::read_to_string(&path).map_err(|e| {
+            BuildError::Template(format!(
+                "cannot read {}: {e}",
+                root.display(&format!("templates/{name}"))
+            ))
+        })?;
+        all.retain(|(n, _)| *n != name);
+        all.push((name, content));
     }
     let mut tera = tera::Tera::new();
     tera.add_raw_templates(all)
@@ -422,27 +406,9 @@ pub fn account_page(
 /// `static/` is copied verbatim (contents are read and written, so a symlink inside cannot make
 /// kamsite write outside the output folder).
 fn copy_static(root: &Root, staging: &Staging) -> Result<(), BuildError> {
-    let dir = root.dir.join("static");
-    if !dir.is_dir() {
-        return Ok(());
-    }
-    for entry in walkdir::WalkDir::new(&dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
-        let rel = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        let bytes = std::fs::read(entry.path())
-            .map_err(|e| BuildError::Output(OutputError::Io(entry.path().to_path_buf(), e)))?;
+    for (rel, path) in crate::load::files_under(&root.dir.join("static")) {
+        let bytes = std::fs::read(&path)
+            .map_err(|e| BuildError::Output(OutputError::Io(path.clone(), e)))?;
         staging.write(&rel, &bytes)?;
     }
     Ok(())
