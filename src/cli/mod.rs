@@ -5,6 +5,7 @@ mod build;
 mod check;
 mod export;
 mod pipeline;
+mod scaffold;
 mod score;
 
 use std::path::PathBuf;
@@ -166,6 +167,8 @@ pub fn run() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Score(args) => score::run(&args),
+        Command::Init(args) => scaffold::init(&args),
+        Command::New(args) => scaffold::new(&args),
         other => {
             let name = format!("{other:?}");
             let name = name

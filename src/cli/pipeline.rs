@@ -78,7 +78,7 @@ pub fn load_and_validate(root: &Root) -> (Loaded, Vec<Diagnostic>) {
 }
 
 /// kamsite.yaml `as_of`, else `SOURCE_DATE_EPOCH` (reproducible builds), else today in UTC.
-fn default_as_of(configured: Option<Date>) -> Result<Date, String> {
+pub(super) fn default_as_of(configured: Option<Date>) -> Result<Date, String> {
     if let Some(d) = configured {
         return Ok(d);
     }

@@ -1,0 +1,153 @@
+//! `kamsite init` and `kamsite new`: starting points that pass `kamsite check`. Neither ever
+//! overwrites a file that exists.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use super::{InitArgs, NewArgs, EXIT_INVALID};
+use crate::model::Date;
+
+const CONFIG: &str = include_str!("scaffold/kamsite.yaml");
+const OVERVIEW: &str = include_str!("scaffold/overview.md");
+const ACCOUNT: &str = include_str!("scaffold/account.md");
+
+fn fail(msg: String) -> ExitCode {
+    anstream::eprintln!("error: {msg}");
+    ExitCode::from(EXIT_INVALID)
+}
+
+/// Creates `path` with `content`, refusing to replace an existing file.
+fn create(path: &Path, content: &str) -> Result<(), String> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    }
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, content.as_bytes()))
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => format!(
+                "{} already exists; kamsite never overwrites it",
+                path.display()
+            ),
+            _ => format!("cannot write {}: {e}", path.display()),
+        })
+}
+
+/// An account file for `name`, with today's date as the last review.
+pub fn account_file(name: &str, today: Date) -> String {
+    // YAML-quote the name so that `Müller & Söhne: GmbH` stays one string.
+    let quoted = format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""));
+    ACCOUNT
+        .replace("{name}", &quoted)
+        .replace("{today}", &today.to_string())
+}
+
+pub fn init(args: &InitArgs) -> ExitCode {
+    let dir = &args.dir;
+    let today = match super::pipeline::default_as_of(None) {
+        Ok(d) => d,
+        Err(e) => return fail(e),
+    };
+    if dir.join("kamsite.yaml").exists() || dir.join("accounts").exists() {
+        return fail(format!(
+            "{} already holds a portfolio (kamsite.yaml or accounts/); nothing was changed",
+            dir.display()
+        ));
+    }
+    let files = [
+        ("kamsite.yaml", CONFIG.to_string()),
+        ("overview.md", OVERVIEW.to_string()),
+        (
+            "accounts/example-customer.md",
+            account_file("Example Customer", today),
+        ),
+        (".gitignore", "public/\n".to_string()),
+    ];
+    for (rel, content) in &files {
+        let path = dir.join(rel);
+        if *rel == ".gitignore" && path.exists() {
+            continue; // the user's own .gitignore stays as it is
+        }
+        if let Err(e) = create(&path, content) {
+            return fail(e);
+        }
+    }
+    anstream::eprintln!(
+        "created a portfolio in {}\nnext: edit kamsite.yaml, add accounts with `kamsite new \"Customer name\" --portfolio {0}`, then `kamsite build {0}`",
+        dir.display()
+    );
+    ExitCode::SUCCESS
+}
+
+/// An account id (SPEC §1: `[a-z0-9][a-z0-9-]*`, at most 64) from a customer name:
+/// `Müller & Söhne GmbH` → `mueller-soehne-gmbh`.
+pub fn account_id(name: &str) -> String {
+    let mut id = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        let ascii = match c {
+            'a'..='z' | '0'..='9' => Some(c.to_string()),
+            'ä' | 'æ' => Some("ae".into()),
+            'ö' | 'ø' | 'œ' => Some("oe".into()),
+            'ü' => Some("ue".into()),
+            'ß' => Some("ss".into()),
+            'à' | 'á' | 'â' | 'ã' | 'å' => Some("a".into()),
+            'ç' => Some("c".into()),
+            'è' | 'é' | 'ê' | 'ë' => Some("e".into()),
+            'ì' | 'í' | 'î' | 'ï' => Some("i".into()),
+            'ñ' => Some("n".into()),
+            'ò' | 'ó' | 'ô' | 'õ' => Some("o".into()),
+            'ù' | 'ú' | 'û' => Some("u".into()),
+            'ý' | 'ÿ' => Some("y".into()),
+            _ => None,
+        };
+        match ascii {
+            Some(a) => id.push_str(&a),
+            None if !id.is_empty() && !id.ends_with('-') => id.push('-'),
+            None => {}
+        }
+    }
+    let mut id: String = id.chars().take(64).collect();
+    while id.ends_with('-') {
+        id.pop();
+    }
+    if id.is_empty() {
+        id.push_str("account");
+    }
+    id
+}
+
+pub fn new(args: &NewArgs) -> ExitCode {
+    let id = account_id(&args.name);
+    if args.name.trim().is_empty() {
+        return fail("the account needs a name".into());
+    }
+    let path = args.portfolio.join("accounts").join(format!("{id}.md"));
+    let today = match super::pipeline::default_as_of(None) {
+        Ok(d) => d,
+        Err(e) => return fail(e),
+    };
+    match create(&path, &account_file(&args.name, today)) {
+        Ok(()) => {
+            println!("{}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_from_names() {
+        assert_eq!(account_id("Müller & Söhne GmbH"), "mueller-soehne-gmbh");
+        assert_eq!(account_id("  Acme, Inc. "), "acme-inc");
+        assert_eq!(account_id("Café Señor"), "cafe-senor");
+        assert_eq!(account_id("株式会社"), "account");
+        assert_eq!(account_id(&"x".repeat(80)).len(), 64);
+    }
+}
