@@ -68,3 +68,79 @@ fn schema_rejects_a_wrong_shape() {
     let result = std::panic::catch_unwind(|| validate(&doc));
     assert!(result.is_err(), "a score of 130 must not validate");
 }
+
+/// Every example account's front matter, as JSON.
+fn example_fronts() -> Vec<(String, serde_json::Value)> {
+    walkdir::WalkDir::new(example().join("accounts"))
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.path().extension().is_some_and(|x| x == "md")
+                && !e.file_name().to_string_lossy().starts_with('_')
+        })
+        .map(|e| {
+            let text = std::fs::read_to_string(e.path()).unwrap();
+            let yaml = text
+                .split("\n---\n")
+                .next()
+                .unwrap()
+                .trim_start_matches("---\n");
+            (
+                e.path().display().to_string(),
+                serde_saphyr::from_str(yaml).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn account_schema() -> (boon::Schemas, boon::SchemaIndex) {
+    let schema: serde_json::Value = serde_json::from_slice(
+        &Command::cargo_bin("kamsite")
+            .unwrap()
+            .arg("schema")
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    compiler
+        .add_resource("account.schema.json", schema)
+        .unwrap();
+    let index = compiler
+        .compile("account.schema.json", &mut schemas)
+        .unwrap();
+    (schemas, index)
+}
+
+#[test]
+fn every_example_account_matches_the_front_matter_schema() {
+    let (schemas, index) = account_schema();
+    let fronts = example_fronts();
+    assert_eq!(fronts.len(), 20);
+    for (file, front) in &fronts {
+        if let Err(e) = schemas.validate(front, index) {
+            panic!("{file} does not match `kamsite schema`:\n{e:#}");
+        }
+    }
+    let mut broken = fronts[0].1.clone();
+    broken["designation"] = serde_json::json!("keyy");
+    assert!(schemas.validate(&broken, index).is_err());
+}
+
+#[test]
+fn the_schema_names_exactly_the_model_keys() {
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("../docs/account.schema.json")).unwrap();
+    let mut in_schema: Vec<&String> = schema["properties"].as_object().unwrap().keys().collect();
+    in_schema.sort();
+    // Decoding and re-serialising a file lists every field of the model, present or not.
+    let text = std::fs::read_to_string(example().join("accounts/emea/acme-industrial.md")).unwrap();
+    let account = kamsite::load::parse_account("a.md", "a.md", text.into_bytes()).unwrap();
+    let model = serde_json::to_value(&account.front).unwrap();
+    let mut in_model: Vec<&String> = model.as_object().unwrap().keys().collect();
+    in_model.sort();
+    assert_eq!(in_schema, in_model);
+}

@@ -6,6 +6,7 @@ mod check;
 mod export;
 mod pipeline;
 mod scaffold;
+mod schema;
 mod score;
 
 use std::path::PathBuf;
@@ -169,6 +170,7 @@ pub fn run() -> ExitCode {
         Command::Score(args) => score::run(&args),
         Command::Init(args) => scaffold::init(&args),
         Command::New(args) => scaffold::new(&args),
+        Command::Schema => schema::run(),
         other => {
             let name = format!("{other:?}");
             let name = name
