@@ -8,6 +8,7 @@ mod pipeline;
 mod scaffold;
 mod schema;
 mod score;
+mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -171,15 +172,6 @@ pub fn run() -> ExitCode {
         Command::Init(args) => scaffold::init(&args),
         Command::New(args) => scaffold::new(&args),
         Command::Schema => schema::run(),
-        other => {
-            let name = format!("{other:?}");
-            let name = name
-                .split(['(', ' '])
-                .next()
-                .unwrap_or("this")
-                .to_lowercase();
-            anstream::eprintln!("error: `kamsite {name}` is not available yet in this version");
-            ExitCode::from(EXIT_USAGE)
-        }
+        Command::Serve(args) => serve::run(&args),
     }
 }
