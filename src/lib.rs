@@ -5,6 +5,7 @@
 //! → render (templates and charts) → write (atomic). [`cli`] is a thin layer on top.
 
 pub mod analyse;
+pub mod baseline;
 pub mod cli;
 pub mod diagnostics;
 pub mod export;

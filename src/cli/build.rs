@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use super::pipeline::prepare;
-use super::{BuildArgs, EXIT_INVALID, EXIT_USAGE};
+use super::{BuildArgs, EXIT_INVALID};
 use crate::model::Severity;
 use crate::{analyse, site};
 
@@ -12,12 +12,6 @@ use crate::{analyse, site};
 const PROGRESS_FROM: usize = 500;
 
 pub fn run(args: &BuildArgs) -> ExitCode {
-    if args.baseline.is_some() {
-        anstream::eprintln!(
-            "error: --baseline (the changes page) is not available yet in this version"
-        );
-        return ExitCode::from(EXIT_USAGE);
-    }
     let p = match prepare(&args.portfolio, &args.when) {
         Ok(p) => p,
         Err(code) => return code,
@@ -30,7 +24,18 @@ pub fn run(args: &BuildArgs) -> ExitCode {
     let mut t = crate::timings::Timings::start();
     let analysis = analyse::analyse(&p.portfolio, p.period, p.as_of);
     t.mark("analyse");
+    let baseline = match &args.baseline {
+        None => None,
+        Some(arg) => match crate::baseline::resolve(arg, &args.portfolio, p.as_of) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                anstream::eprintln!("error: {e}\nnothing was written");
+                return ExitCode::from(EXIT_INVALID);
+            }
+        },
+    };
     let options = site::Options {
+        baseline: baseline.as_ref(),
         incognito: args.incognito,
         progress: !args.quiet
             && std::io::stderr().is_terminal()

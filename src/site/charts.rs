@@ -186,6 +186,8 @@ pub struct MatrixPoint {
     pub strength: f64,
     pub revenue_ttm: f64,
     pub colour: RGBColor,
+    /// (attractiveness, strength) at the baseline, when there is one and it differs.
+    pub from: Option<(f64, f64)>,
 }
 
 /// The key account matrix: strength across, attractiveness up, bubble area ∝ revenue.
@@ -242,6 +244,17 @@ pub fn matrix(
         ] {
             let v = if y > 50.0 { VPos::Top } else { VPos::Bottom };
             chart.draw_series([Text::new(text, (x, y), q.clone().pos(Pos::new(h, v)))])?;
+        }
+        // Where each account came from: a thin line from its baseline position.
+        for p in points {
+            if let Some((a0, s0)) = p.from {
+                let style = GREY.stroke_width(2);
+                chart.draw_series(LineSeries::new(
+                    [(s0, a0), (p.strength, p.attractiveness)],
+                    style,
+                ))?;
+                chart.draw_series([Circle::new((s0, a0), 3, GREY.filled())])?;
+            }
         }
         // Largest first, so small bubbles stay visible on top.
         for &i in &order {

@@ -30,6 +30,7 @@ pub struct Shared<'a> {
     pub quarters: Vec<Quarter>,
     /// Account indices by owner, so each manager page reads only its own accounts.
     pub by_owner: BTreeMap<String, Vec<usize>>,
+    pub baseline: Option<&'a crate::baseline::Baseline>,
 }
 
 pub fn band_colour(b: Option<Band>) -> charts::RGBColor {
@@ -202,6 +203,11 @@ fn matrix_chart(s: &Shared<'_>) -> Chart {
             strength: st,
             revenue_ttm: a.metrics.revenue_ttm.unwrap_or(0.0),
             colour: band_colour(a.band),
+            from: s
+                .baseline
+                .and_then(|b| b.accounts.get(&a.account.id))
+                .and_then(|b| Some((b.scores.attractiveness?, b.scores.strength?)))
+                .filter(|&(a0, s0)| (a0 - att).abs() >= 0.5 || (s0 - st).abs() >= 0.5),
         });
         rows.push(vec![
             a.account.front.name.clone(),
@@ -424,4 +430,92 @@ pub fn whitespace(s: &Shared<'_>) -> Value {
         "cells": s.config.offerings.iter().map(|o| a.account.front.whitespace.get(o).map_or("unknown", |c| c.as_str())).collect::<Vec<_>>(),
     })).collect();
     json!({ "offerings": s.config.offerings, "rows": rows })
+}
+
+/// `62 → 70 (+8)`, or `—` when either side is unknown.
+fn moved(before: Option<f64>, now: Option<f64>, show: impl Fn(Option<f64>) -> String) -> String {
+    match (before, now) {
+        (Some(b), Some(n)) => format!("{} → {} ({:+.0})", show(Some(b)), show(Some(n)), n - b),
+        _ => format!("{} → {}", show(before), show(now)),
+    }
+}
+
+/// What changed since the baseline: accounts that moved, arrived or left, findings that
+/// appeared or were resolved.
+pub fn changes(s: &Shared<'_>) -> Value {
+    let Some(b) = s.baseline else {
+        return Value::Null;
+    };
+    let mut moved_rows = Vec::new();
+    let mut added = Vec::new();
+    for (i, a) in s.analysis.accounts.iter().enumerate() {
+        let Some(before) = b.accounts.get(&a.account.id) else {
+            added.push(&s.summaries[i]);
+            continue;
+        };
+        let quadrant = a.quadrant.map(|q| q.as_str().to_string());
+        let delta = |x: Option<f64>, y: Option<f64>| x.zip(y).map_or(0.0, |(x, y)| (x - y).abs());
+        let changed = quadrant != before.quadrant
+            || before.designation != a.account.front.designation.as_str()
+            || delta(before.scores.attractiveness, a.attractiveness.value) >= 0.5
+            || delta(before.scores.strength, a.strength.value) >= 0.5
+            || delta(before.scores.health, a.health.value) >= 0.5;
+        if changed {
+            moved_rows.push(json!({
+                "a": s.summaries[i],
+                "designation": format!("{} → {}", before.designation, a.account.front.designation),
+                "quadrant": format!("{} → {}", before.quadrant.as_deref().unwrap_or(format::DASH), quadrant.as_deref().unwrap_or(format::DASH)),
+                "quadrant_changed": quadrant != before.quadrant,
+                "attractiveness": moved(before.scores.attractiveness, a.attractiveness.value, format::score),
+                "strength": moved(before.scores.strength, a.strength.value, format::score),
+                "health": moved(before.scores.health, a.health.value, format::score),
+                "revenue_ttm": format!("{} → {}", s.fmt.money(before.metrics.revenue_ttm), s.fmt.money(a.metrics.revenue_ttm)),
+            }));
+        }
+    }
+    let current: BTreeSet<&str> = s
+        .analysis
+        .accounts
+        .iter()
+        .map(|a| a.account.id.as_str())
+        .collect();
+    let removed: Vec<Value> = b
+        .accounts
+        .iter()
+        .filter(|(id, _)| !current.contains(id.as_str()))
+        .map(|(id, a)| json!({ "id": id, "name": a.name }))
+        .collect();
+    let was: BTreeSet<(&str, &str)> = b
+        .findings
+        .iter()
+        .map(|(a, r)| (a.as_str(), r.as_str()))
+        .collect();
+    fn key(f: &Finding) -> (&str, &'static str) {
+        (f.account.as_deref().unwrap_or(""), f.rule)
+    }
+    let now: BTreeSet<(&str, &str)> = s.analysis.findings.iter().map(key).collect();
+    let new_findings: Vec<&Finding> = s
+        .analysis
+        .findings
+        .iter()
+        .filter(|f| !was.contains(&key(f)))
+        .collect();
+    let resolved: Vec<Value> = b
+        .findings
+        .iter()
+        .filter(|(a, r)| !now.contains(&(a.as_str(), r.as_str())))
+        .map(|(a, r)| {
+            let name = b.accounts.get(a).map_or("portfolio", |x| x.name.as_str());
+            json!({ "account": name, "rule": r, "rule_href": format!("findings/index.html#rule-{r}") })
+        })
+        .collect();
+    json!({
+        "label": b.label,
+        "period_before": b.period.as_deref().unwrap_or(format::DASH),
+        "moved": moved_rows,
+        "added": added,
+        "removed": removed,
+        "new_findings": s.finding_views(&new_findings),
+        "resolved": resolved,
+    })
 }

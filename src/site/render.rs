@@ -49,6 +49,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "partials/findings.html",
         include_str!("../../templates/partials/findings.html"),
     ),
+    ("changes.html", include_str!("../../templates/changes.html")),
 ];
 
 const ASSETS: &[(&str, &str)] = &[
@@ -57,7 +58,7 @@ const ASSETS: &[(&str, &str)] = &[
 ];
 
 /// The portfolio-wide pages: output path, template, relative root, navigation key, title.
-const SINGLES: [(&str, &str, &str, &str, &str); 6] = [
+const SINGLES: [(&str, &str, &str, &str, &str); 7] = [
     ("index.html", "dashboard.html", "", "dashboard", "Dashboard"),
     (
         "accounts/index.html",
@@ -94,12 +95,22 @@ const SINGLES: [(&str, &str, &str, &str, &str); 6] = [
         "whitespace",
         "Whitespace",
     ),
+    // Last, so that builds without a baseline can leave it out.
+    (
+        "changes/index.html",
+        "changes.html",
+        "../",
+        "changes",
+        "Changes",
+    ),
 ];
 
 /// Build settings from the command line.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct Options {
+pub struct Options<'a> {
     pub incognito: bool,
+    /// What to compare against (the changes page and the matrix arrows).
+    pub baseline: Option<&'a crate::baseline::Baseline>,
     /// Show a progress bar (the caller decides: terminal, long build, not quiet).
     pub progress: bool,
 }
@@ -209,7 +220,7 @@ pub fn build(
     portfolio: &Portfolio,
     analysis: &Analysis<'_>,
     out: &Path,
-    options: Options,
+    options: Options<'_>,
 ) -> Result<Report, BuildError> {
     let started = Instant::now();
     let mut t = crate::timings::Timings::start();
@@ -236,7 +247,12 @@ pub fn build(
         );
         bar
     });
-    let singles = SINGLES.len();
+    // The changes page exists only with a baseline.
+    let singles = if options.baseline.is_some() {
+        SINGLES.len()
+    } else {
+        SINGLES.len() - 1
+    };
     let managers = analysis.portfolio.managers.len();
     let jobs = singles + managers + analysis.accounts.len();
     (0..jobs).into_par_iter().try_for_each(|job| {
@@ -248,6 +264,7 @@ pub fn build(
                 "managers" => pages::managers(&shared),
                 "findings" => pages::findings(&shared),
                 "actions" => pages::actions(&shared),
+                "changes" => pages::changes(&shared),
                 _ => pages::whitespace(&shared),
             };
             staging.write(
@@ -316,7 +333,7 @@ pub fn build(
 pub fn shared<'a>(
     portfolio: &'a Portfolio,
     analysis: &'a Analysis<'a>,
-    options: Options,
+    options: Options<'a>,
 ) -> Shared<'a> {
     let config = &portfolio.config;
     let fmt = Fmt {
@@ -330,6 +347,7 @@ pub fn shared<'a>(
         as_of: analysis.as_of.to_string(),
         currency: config.currency.clone(),
         incognito: options.incognito,
+        baseline: options.baseline.map(|b| b.label.clone()),
     };
 
     // Findings per account, in one pass (both lists are sorted by account id).
@@ -377,6 +395,7 @@ pub fn shared<'a>(
         year_ago: at(period.map(|p| p.minus(4))),
         quarters: period.map_or_else(Vec::new, |p| (0..8).rev().map(|n| p.minus(n)).collect()),
         by_owner,
+        baseline: options.baseline,
     }
 }
 

@@ -17,6 +17,8 @@ pub struct Common {
     pub as_of: String,
     pub currency: String,
     pub incognito: bool,
+    /// The baseline's name when the site compares against one (shows the Changes page).
+    pub baseline: Option<String>,
 }
 
 /// One account in a list (dashboard, accounts table, manager pages, whitespace).
