@@ -16,8 +16,8 @@ fn account(name: &str, profitability: u8) -> String {
 fn fixture() -> Fixture {
     Fixture::new()
         .file("kamsite.yaml", format!("as_of: 2026-10-05\n{NO_COUNT}"))
-        .account("acme.md", &account("Acme", 5))
-        .account("beta.md", &account("Beta", 4))
+        .account("acme.md", account("Acme", 5))
+        .account("beta.md", account("Beta", 4))
 }
 
 fn kamsite(f: &Fixture, args: &[&str]) -> assert_cmd::assert::Assert {
