@@ -101,56 +101,42 @@ pub fn dashboard(s: &Shared<'_>, overview: Option<&Narrative>) -> Value {
     let pt = |f: fn(&Aggregates) -> Option<f64>, other: Option<&Aggregates>| {
         format::delta(f(g), other.and_then(f), false)
     };
+    // Money changes are relative (%), rates and scores absolute (points).
+    let money = |label: &str, f: fn(&Aggregates) -> Option<f64>| {
+        kpi(
+            label,
+            s.fmt.money(f(g)),
+            money_delta(f, p),
+            money_delta(f, y),
+        )
+    };
+    let points = |label: &str, shown: String, f: fn(&Aggregates) -> Option<f64>| {
+        kpi(label, shown, pt(f, p), pt(f, y))
+    };
     let kpis = vec![
-        kpi(
-            "Revenue",
-            s.fmt.money(g.revenue),
-            money_delta(|a| a.revenue, p),
-            money_delta(|a| a.revenue, y),
-        ),
-        kpi(
-            "Revenue, last 12 months",
-            s.fmt.money(g.revenue_ttm),
-            money_delta(|a| a.revenue_ttm, p),
-            money_delta(|a| a.revenue_ttm, y),
-        ),
-        kpi(
+        money("Revenue", |a| a.revenue),
+        money("Revenue, last 12 months", |a| a.revenue_ttm),
+        points(
             "Growth vs a year ago",
             format::signed_pct(g.growth_yoy_pct),
-            pt(|a| a.growth_yoy_pct, p),
-            pt(|a| a.growth_yoy_pct, y),
+            |a| a.growth_yoy_pct,
         ),
-        kpi(
-            "Gross margin",
-            format::pct(g.margin_pct),
-            pt(|a| a.margin_pct, p),
-            pt(|a| a.margin_pct, y),
-        ),
-        kpi(
-            "Profit after cost to serve",
-            s.fmt.money(g.profit),
-            money_delta(|a| a.profit, p),
-            money_delta(|a| a.profit, y),
-        ),
+        points("Gross margin", format::pct(g.margin_pct), |a| a.margin_pct),
+        money("Profit after cost to serve", |a| a.profit),
         kpi("Key accounts", g.key_accounts.to_string(), None, None),
-        kpi(
+        points(
             "Key accounts' revenue share",
             format::pct(g.key_revenue_share_pct),
-            pt(|a| a.key_revenue_share_pct, p),
-            pt(|a| a.key_revenue_share_pct, y),
+            |a| a.key_revenue_share_pct,
         ),
-        kpi(
+        points(
             "Top 20 % of accounts hold",
             format::pct(g.top20_share_pct),
-            pt(|a| a.top20_share_pct, p),
-            pt(|a| a.top20_share_pct, y),
+            |a| a.top20_share_pct,
         ),
-        kpi(
-            "Mean health",
-            format::score(g.health_mean),
-            pt(|a| a.health_mean, p),
-            pt(|a| a.health_mean, y),
-        ),
+        points("Mean health", format::score(g.health_mean), |a| {
+            a.health_mean
+        }),
     ];
     // Errors first, then warnings; a large portfolio shows the first ones and links to the rest.
     let mut important: Vec<&Finding> = s
