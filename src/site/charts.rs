@@ -162,6 +162,9 @@ fn with_overlay(mut svg: String, overlay: &str) -> String {
 /// About `count` round values spanning [lo, hi] (1, 2 or 5 times a power of ten apart).
 fn nice_ticks(lo: f64, hi: f64, count: usize) -> Vec<f64> {
     let span = (hi - lo).abs().max(f64::MIN_POSITIVE);
+    if !span.is_finite() {
+        return Vec::new(); // values near f64::MAX: no sensible ticks, and no unbounded loop
+    }
     let raw = span / count.max(1) as f64;
     let magnitude = 10f64.powf(raw.log10().floor());
     // The 1-2-5 step whose number of ticks is closest to `count`.
@@ -176,6 +179,9 @@ fn nice_ticks(lo: f64, hi: f64, count: usize) -> Vec<f64> {
         .unwrap_or(raw);
     let first = (lo / step).ceil() as i64;
     let last = (hi / step).floor() as i64;
+    if last.saturating_sub(first) > 4 * count as i64 + 4 {
+        return Vec::new();
+    }
     (first..=last).map(|i| i as f64 * step).collect()
 }
 
