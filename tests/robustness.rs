@@ -1,8 +1,7 @@
 //! No input, however broken, may panic: arbitrary bytes, and YAML-shaped text built from the real
-//! keys with arbitrary values, go through the parser and validation.
+//! keys with arbitrary values, go through the parser; random valid portfolios with extreme
+//! numbers go through the whole pipeline.
 #![allow(clippy::unwrap_used)] // a failing test or benchmark may panic; the library may not
-#![allow(clippy::unwrap_used)] // a failing test may panic; the library may not
-
 use kamsite::load::parse_account;
 use proptest::prelude::*;
 
