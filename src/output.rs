@@ -205,3 +205,71 @@ impl Drop for Staging {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn setup() -> (tempfile::TempDir, PathBuf, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let portfolio = dir.path().join("portfolio");
+        std::fs::create_dir_all(portfolio.join("accounts")).unwrap();
+        let out = dir.path().join("site");
+        (dir, portfolio, out)
+    }
+
+    #[test]
+    fn writes_never_leave_the_output_folder() {
+        let (dir, portfolio, out) = setup();
+        let staging = Staging::new(&out, &portfolio).unwrap();
+        for bad in [
+            "../escape.html",
+            "/etc/passwd",
+            "a/../../b",
+            "",
+            "./x/../../y",
+        ] {
+            assert!(staging.write(bad, b"x").is_err(), "{bad} was written");
+        }
+        staging.write("accounts/acme/index.html", b"ok").unwrap();
+        assert!(!dir.path().join("escape.html").exists());
+        staging.commit().unwrap();
+        assert_eq!(
+            std::fs::read(out.join("accounts/acme/index.html")).unwrap(),
+            b"ok"
+        );
+        assert!(out.join(MARKER).is_file());
+    }
+
+    #[test]
+    fn an_unfinished_build_leaves_no_trace() {
+        let (dir, portfolio, out) = setup();
+        let staging = Staging::new(&out, &portfolio).unwrap();
+        staging.write("index.html", b"half").unwrap();
+        drop(staging);
+        assert!(!out.exists());
+        let leftovers = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+            .count();
+        assert_eq!(leftovers, 0);
+    }
+
+    #[test]
+    fn a_rebuild_replaces_only_kamsite_output() {
+        let (_dir, portfolio, out) = setup();
+        let first = Staging::new(&out, &portfolio).unwrap();
+        first.write("old.html", b"1").unwrap();
+        first.commit().unwrap();
+        let second = Staging::new(&out, &portfolio).unwrap();
+        second.write("new.html", b"2").unwrap();
+        second.commit().unwrap();
+        assert!(!out.join("old.html").exists() && out.join("new.html").is_file());
+        std::fs::remove_file(out.join(MARKER)).unwrap();
+        assert!(matches!(
+            Staging::new(&out, &portfolio),
+            Err(OutputError::Foreign(_))
+        ));
+    }
+}
