@@ -44,13 +44,25 @@ fn chromium() -> Option<PathBuf> {
         .or_else(|| on_path("chromium"))
 }
 
-/// Builds the example portfolio into a temporary folder with the real binary.
+/// Builds the example portfolio into a temporary folder with the real binary, against a
+/// baseline (its own export), so that every kind of page exists, the changes page included.
 fn build_example() -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");
+    let baseline = out.path().join("baseline.json");
+    let export = assert_cmd::Command::cargo_bin("kamsite")
+        .unwrap()
+        .args(["export", "--format", "json", "-o"])
+        .arg(&baseline)
+        .arg(common::example())
+        .output()
+        .unwrap();
+    assert!(export.status.success());
     let status = assert_cmd::Command::cargo_bin("kamsite")
         .unwrap()
-        .args(["build", "-q", "-o"])
+        .args(["build", "-q", "--baseline"])
+        .arg(&baseline)
+        .arg("-o")
         .arg(&site)
         .arg(common::example())
         .output()
