@@ -175,10 +175,41 @@ fn quadrant_counts(g: &Aggregates) -> Vec<Value> {
         .collect()
 }
 
+/// The matrix draws at most this many bubbles; beyond it a chart is a wall of circles.
+const MATRIX_POINTS: usize = 500;
+
 fn matrix_chart(s: &Shared<'_>) -> Chart {
     let mut points = Vec::new();
     let mut rows = Vec::new();
-    for a in &s.analysis.accounts {
+    // Key accounts first, then candidates, then the rest, each by revenue: a large portfolio
+    // shows what the review is about; every account stays in the accounts table.
+    let mut order: Vec<&crate::analyse::AccountAnalysis<'_>> = s
+        .analysis
+        .accounts
+        .iter()
+        .filter(|a| a.attractiveness.value.is_some() && a.strength.value.is_some())
+        .collect();
+    let scored = order.len();
+    if scored > MATRIX_POINTS {
+        let rank = |d: crate::model::Designation| match d {
+            crate::model::Designation::Key => 0,
+            crate::model::Designation::Candidate => 1,
+            crate::model::Designation::Other => 2,
+        };
+        order.sort_by(|x, y| {
+            rank(x.account.front.designation)
+                .cmp(&rank(y.account.front.designation))
+                .then(
+                    y.metrics
+                        .revenue_ttm
+                        .unwrap_or(0.0)
+                        .total_cmp(&x.metrics.revenue_ttm.unwrap_or(0.0)),
+                )
+                .then(x.account.id.cmp(&y.account.id))
+        });
+        order.truncate(MATRIX_POINTS);
+    }
+    for a in order {
         let (Some(att), Some(st)) = (a.attractiveness.value, a.strength.value) else {
             continue;
         };
@@ -227,13 +258,20 @@ fn matrix_chart(s: &Shared<'_>) -> Chart {
         .to_vec(),
         rows: cap(sorted_rows, 6),
     };
-    charts::matrix(
+    let mut chart = charts::matrix(
         "matrix",
         &points,
         (split.attractiveness, split.strength),
         24,
         table,
-    )
+    );
+    if scored > points.len() {
+        chart.description.push_str(&format!(
+            " Of {scored} scored accounts, the {} shown are the key accounts, then candidates, then the largest others; the accounts table lists all.",
+            points.len()
+        ));
+    }
+    chart
 }
 
 fn pareto_chart(s: &Shared<'_>) -> Chart {
