@@ -302,11 +302,17 @@ pub fn matrix(
             let r = radius(p.revenue_ttm) as i32;
             let tw = (p.label.chars().count() as f64 * 7.0) as i32;
             let th = 14;
+            // Right, left, centred above and below, then above and below aligned to either
+            // side (for bubbles near the plot's edges).
             let candidates = [
                 (cx + r + 4, cy - th / 2),
                 (cx - r - 4 - tw, cy - th / 2),
                 (cx - tw / 2, cy - r - 4 - th),
                 (cx - tw / 2, cy + r + 4),
+                (cx + r - tw, cy - r - 4 - th),
+                (cx + r - tw, cy + r + 4),
+                (cx - r, cy - r - 4 - th),
+                (cx - r, cy + r + 4),
             ];
             let own = (cx - r, cy - r, cx + r, cy + r);
             let spot = candidates
