@@ -170,13 +170,8 @@ fn from_git(rev: &str, portfolio: &Path, as_of: Date) -> Result<Baseline, String
         std::fs::write(&dest, bytes).map_err(|e| e.to_string())?;
     }
     let root = crate::load::Root::new(tmp.path());
-    let loaded = crate::load::load(&root);
-    let problems = loaded
-        .diagnostics
-        .iter()
-        .chain(&crate::validate::validate(&root, &loaded))
-        .filter(|d| d.is_error())
-        .count();
+    let (loaded, diagnostics) = crate::validate::load_and_validate(&root);
+    let problems = diagnostics.iter().filter(|d| d.is_error()).count();
     if problems > 0 {
         return Err(format!("the portfolio at `{rev}` has {problems} error(s); check it out and run `kamsite check` to see them"));
     }

@@ -113,6 +113,19 @@ impl<'a> Checker<'a> {
 const MONEY: &str = "an amount";
 const PCT: &str = "a percentage";
 
+/// Loads the portfolio and runs every check: the loader's and the checks' diagnostics
+/// together, sorted. What every command (and a git baseline) starts from.
+pub fn load_and_validate(root: &Root) -> (Loaded, Vec<Diagnostic>) {
+    let mut t = crate::timings::Timings::start();
+    let loaded = load::load(root);
+    t.mark("load");
+    let mut all = loaded.diagnostics.clone();
+    all.extend(validate(root, &loaded));
+    t.mark("validate");
+    crate::diagnostics::sort(&mut all);
+    (loaded, all)
+}
+
 /// Runs every check and returns positioned diagnostics, sorted.
 pub fn validate(root: &Root, loaded: &Loaded) -> Vec<Diagnostic> {
     let config = &loaded.portfolio.config;

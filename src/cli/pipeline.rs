@@ -6,10 +6,10 @@ use std::process::ExitCode;
 
 use super::check::print_diagnostics;
 use super::{When, EXIT_INVALID};
-use crate::diagnostics::{self, Diagnostic, Format};
-use crate::load::{self, Loaded, Root};
+use crate::diagnostics::{Diagnostic, Format};
+use crate::load::Root;
 use crate::model::{Date, Portfolio, Quarter};
-use crate::validate;
+pub use crate::validate::load_and_validate;
 
 /// A loaded, valid portfolio with its period and date settled.
 pub struct Prepared {
@@ -63,18 +63,6 @@ pub fn settle(portfolio: Portfolio, when: &When) -> Result<Prepared, ExitCode> {
         period,
         as_of,
     })
-}
-
-/// Loading and validation diagnostics together, sorted.
-pub fn load_and_validate(root: &Root) -> (Loaded, Vec<Diagnostic>) {
-    let mut t = crate::timings::Timings::start();
-    let loaded = load::load(root);
-    t.mark("load");
-    let mut all = loaded.diagnostics.clone();
-    all.extend(validate::validate(root, &loaded));
-    t.mark("validate");
-    diagnostics::sort(&mut all);
-    (loaded, all)
 }
 
 /// kamsite.yaml `as_of`, else `SOURCE_DATE_EPOCH` (reproducible builds), else today in UTC.

@@ -179,24 +179,23 @@ fn quadrant_counts(g: &Aggregates) -> Vec<Value> {
 const MATRIX_POINTS: usize = 500;
 
 fn matrix_chart(s: &Shared<'_>) -> Chart {
-    let mut points = Vec::new();
-    let mut rows = Vec::new();
-    // Key accounts first, then candidates, then the rest, each by revenue: a large portfolio
-    // shows what the review is about; every account stays in the accounts table.
-    let mut order: Vec<&crate::analyse::AccountAnalysis<'_>> = s
+    // Only scored accounts can be placed. Beyond `MATRIX_POINTS`, key accounts come first,
+    // then candidates, then the rest, each by revenue: a large portfolio shows what the review
+    // is about; every account stays in the accounts table.
+    let mut placed: Vec<(&crate::analyse::AccountAnalysis<'_>, f64, f64)> = s
         .analysis
         .accounts
         .iter()
-        .filter(|a| a.attractiveness.value.is_some() && a.strength.value.is_some())
+        .filter_map(|a| Some((a, a.attractiveness.value?, a.strength.value?)))
         .collect();
-    let scored = order.len();
+    let scored = placed.len();
     if scored > MATRIX_POINTS {
         let rank = |d: crate::model::Designation| match d {
             crate::model::Designation::Key => 0,
             crate::model::Designation::Candidate => 1,
             crate::model::Designation::Other => 2,
         };
-        order.sort_by(|x, y| {
+        placed.sort_by(|(x, ..), (y, ..)| {
             rank(x.account.front.designation)
                 .cmp(&rank(y.account.front.designation))
                 .then(
@@ -207,18 +206,17 @@ fn matrix_chart(s: &Shared<'_>) -> Chart {
                 )
                 .then(x.account.id.cmp(&y.account.id))
         });
-        order.truncate(MATRIX_POINTS);
+        placed.truncate(MATRIX_POINTS);
     }
-    for a in order {
-        let (Some(att), Some(st)) = (a.attractiveness.value, a.strength.value) else {
-            continue;
-        };
-        let label: String = a.account.front.name.chars().take(22).collect();
+    let mut points = Vec::with_capacity(placed.len());
+    let mut rows = Vec::with_capacity(placed.len());
+    for (a, att, st) in placed {
+        let revenue_ttm = a.metrics.revenue_ttm.unwrap_or(0.0);
         points.push(charts::MatrixPoint {
-            label,
+            label: a.account.front.name.chars().take(22).collect(),
             attractiveness: att,
             strength: st,
-            revenue_ttm: a.metrics.revenue_ttm.unwrap_or(0.0),
+            revenue_ttm,
             colour: band_colour(a.band),
             from: s
                 .baseline
@@ -226,24 +224,20 @@ fn matrix_chart(s: &Shared<'_>) -> Chart {
                 .and_then(|b| Some((b.scores.attractiveness?, b.scores.strength?)))
                 .filter(|&(a0, s0)| (a0 - att).abs() >= 0.5 || (s0 - st).abs() >= 0.5),
         });
-        rows.push(vec![
+        let row = vec![
             a.account.front.name.clone(),
             format::score(Some(att)),
             format::score(Some(st)),
             a.quadrant.map_or("", |q| q.as_str()).to_string(),
             s.fmt.money(a.metrics.revenue_ttm),
             a.band.map_or(format::DASH, |b| b.as_str()).to_string(),
-        ]);
+        ];
+        rows.push((revenue_ttm, row));
     }
-    // Largest accounts first, so a capped table keeps the ones that matter most.
-    let mut order: Vec<usize> = (0..rows.len()).collect();
-    order.sort_by(|&x, &y| {
-        points[y]
-            .revenue_ttm
-            .total_cmp(&points[x].revenue_ttm)
-            .then(x.cmp(&y))
-    });
-    let sorted_rows: Vec<Vec<String>> = order.into_iter().map(|i| rows[i].clone()).collect();
+    // Largest accounts first (stable, so ties keep account order): a capped table keeps the
+    // ones that matter most.
+    rows.sort_by(|x, y| y.0.total_cmp(&x.0));
+    let sorted_rows: Vec<Vec<String>> = rows.into_iter().map(|(_, row)| row).collect();
     let split = &s.config.scoring.matrix_split;
     let table = Table {
         headers: [
