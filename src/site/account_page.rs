@@ -149,6 +149,14 @@ fn explain(score: &Score<'_>) -> Vec<ComponentView> {
         .collect()
 }
 
+/// The rows of a score chart's data table: the same explanation the score's details show.
+fn table_rows(score: &Score<'_>) -> Vec<Vec<String>> {
+    explain(score)
+        .into_iter()
+        .map(|c| vec![c.name, c.input, c.weight, c.score])
+        .collect()
+}
+
 fn score_view(name: &'static str, score: &Score<'_>, kind: &'static str) -> ScoreView {
     ScoreView {
         name,
@@ -399,18 +407,7 @@ fn account_charts(s: &Shared<'_>, a: &AccountAnalysis<'_>) -> Vec<Chart> {
             .iter()
             .map(|c| (c.name.replace('_', " "), c.score, BLUE))
             .collect();
-        let rows = score
-            .components
-            .iter()
-            .map(|c| {
-                vec![
-                    c.name.replace('_', " "),
-                    c.input.map_or(DASH.into(), short),
-                    short(c.weight),
-                    format::score(c.score),
-                ]
-            })
-            .collect();
+        let rows = table_rows(score);
         out.push(charts::bars(
             &format!("{id}-{key}"),
             title,
@@ -437,10 +434,7 @@ fn account_charts(s: &Shared<'_>, a: &AccountAnalysis<'_>) -> Vec<Chart> {
             )
         })
         .collect();
-    let rows = explain(&a.health)
-        .into_iter()
-        .map(|c| vec![c.name, c.input, c.weight, c.score])
-        .collect();
+    let rows = table_rows(&a.health);
     out.push(charts::bars(
         &format!("{id}-health"),
         "Health components",
