@@ -68,7 +68,7 @@ fn account_page(c: &mut Criterion) {
     use kamsite::site::{account_page, markdown, render};
     let p = in_memory(1_000);
     let analysis = analyse(&p, latest_period(&p), "2026-10-05".parse().expect("date"));
-    let shared = render::shared(&p, &analysis, kamsite::site::Options::default());
+    let shared = render::shared(&analysis, kamsite::site::Options::default());
     let tera = render::templates(&Root::new("/nonexistent")).expect("templates");
     let body = &analysis.accounts[7].account.body;
     c.bench_function("account page: markdown + sanitise", |b| {

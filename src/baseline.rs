@@ -1,7 +1,7 @@
 //! A baseline to compare against (`build --baseline`): a previous `portfolio.json` (SPEC §11),
 //! or a git revision of the repository holding the portfolio. A revision is checked out into a
-//! temporary folder, loaded and analysed like the current portfolio, then reduced to the same
-//! export document, so both kinds of baseline go through one reader.
+//! temporary folder, then opened and analysed through the same pipeline as the current
+//! portfolio (`project`), with the revision's own `as_of`, else its commit date.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -90,13 +90,13 @@ pub fn from_json(text: &str, label: &str) -> Result<Baseline, String> {
 
 /// `arg` names a file: read it as a portfolio.json; otherwise it is a git revision of the
 /// repository that holds `portfolio`.
-pub fn resolve(arg: &str, portfolio: &Path, as_of: Date) -> Result<Baseline, String> {
+pub fn resolve(arg: &str, portfolio: &Path) -> Result<Baseline, String> {
     let file = Path::new(arg);
     if file.is_file() {
         let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {arg}: {e}"))?;
         return from_json(&text, arg);
     }
-    from_git(arg, portfolio, as_of)
+    from_git(arg, portfolio)
 }
 
 fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
@@ -113,7 +113,7 @@ fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
     }
 }
 
-fn from_git(rev: &str, portfolio: &Path, as_of: Date) -> Result<Baseline, String> {
+fn from_git(rev: &str, portfolio: &Path) -> Result<Baseline, String> {
     let not_rev = |e: String| {
         format!("--baseline `{rev}` is neither a file nor a git revision of the portfolio's repository ({e})")
     };
@@ -169,22 +169,78 @@ fn from_git(rev: &str, portfolio: &Path, as_of: Date) -> Result<Baseline, String
         }
         std::fs::write(&dest, bytes).map_err(|e| e.to_string())?;
     }
-    let root = crate::load::Root::new(tmp.path());
-    let (loaded, diagnostics) = crate::validate::load_and_validate(&root);
-    let problems = diagnostics.iter().filter(|d| d.is_error()).count();
-    if problems > 0 {
-        return Err(format!("the portfolio at `{rev}` has {problems} error(s); check it out and run `kamsite check` to see them"));
-    }
-    let portfolio = loaded.portfolio;
-    let period = portfolio
-        .config
-        .period
-        .or_else(|| crate::analyse::latest_period(&portfolio));
-    let analysis =
-        crate::analyse::analyse(&portfolio, period, portfolio.config.as_of.unwrap_or(as_of));
+    let committed = git(Path::new(&top), &["show", "-s", "--format=%ct", &commit])?;
     let short: String = commit.chars().take(10).collect();
-    from_json(
-        &crate::export::json(&analysis, &portfolio.config),
+    analysed(
+        tmp.path(),
         &format!("{rev} ({short})"),
+        commit_date(&committed),
     )
+}
+
+/// A revision's date: its commit time (what `as_of` defaults to for a revision, SPEC §14).
+fn commit_date(out: &[u8]) -> Option<Date> {
+    String::from_utf8_lossy(out)
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .and_then(Date::from_unix_seconds)
+}
+
+/// Opens and analyses the portfolio at `dir` through the one pipeline, with its own
+/// kamsite.yaml `as_of`, else `as_of`, and reduces it to what a comparison needs.
+fn analysed(dir: &Path, label: &str, as_of: Option<Date>) -> Result<Baseline, String> {
+    let when = crate::project::When {
+        period: None,
+        as_of: None,
+    };
+    let mut project = match crate::project::Project::open(dir, when) {
+        Ok(p) => p,
+        Err(crate::project::Error::Invalid { diagnostics, .. }) => {
+            let problems = diagnostics.iter().filter(|d| d.is_error()).count();
+            return Err(format!("the portfolio at `{label}` has {problems} error(s); check it out and run `kamsite check` to see them"));
+        }
+        Err(e) => return Err(e.to_string()),
+    };
+    if project.portfolio.config.as_of.is_none() {
+        if let Some(d) = as_of {
+            project.as_of = d;
+        }
+    }
+    Ok(Baseline::from_analysis(&project.analyse(None), label))
+}
+
+impl Baseline {
+    /// What a comparison needs of an analysis, without a detour through JSON text.
+    pub fn from_analysis(analysis: &crate::analyse::Analysis<'_>, label: &str) -> Baseline {
+        Baseline {
+            label: label.to_string(),
+            period: analysis.period.map(|p| p.to_string()),
+            accounts: analysis
+                .accounts
+                .iter()
+                .map(|a| {
+                    let before = Before {
+                        name: a.account.front.name.clone(),
+                        designation: a.account.front.designation.as_str().to_string(),
+                        quadrant: a.quadrant.map(|q| q.as_str().to_string()),
+                        scores: Scores {
+                            attractiveness: a.attractiveness.value,
+                            strength: a.strength.value,
+                            health: a.health.value,
+                        },
+                        metrics: Metrics {
+                            revenue_ttm: a.metrics.revenue_ttm,
+                        },
+                    };
+                    (a.account.id.clone(), before)
+                })
+                .collect(),
+            findings: analysis
+                .findings
+                .iter()
+                .map(|f| (f.account.clone().unwrap_or_default(), f.rule.to_string()))
+                .collect(),
+        }
+    }
 }

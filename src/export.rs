@@ -9,7 +9,6 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::analyse::{metrics, Aggregates, Analysis, Finding, Metrics};
-use crate::model::Config;
 
 /// The schema id written into every export; bump it when a key changes meaning.
 pub const SCHEMA: &str = "kamsite/portfolio/v1";
@@ -43,10 +42,12 @@ struct Scores {
     attractiveness: Option<f64>,
     strength: Option<f64>,
     health: Option<f64>,
+    /// SPEC §6 v1.1: the share of the health weights that had inputs.
+    health_coverage_pct: f64,
 }
 
-/// The §11 JSON document as a value (numbers normalised).
-pub fn json_value(analysis: &Analysis<'_>, config: &Config) -> Value {
+/// The account rows of the document, each with its rule ids.
+fn rows<'a>(analysis: &'a Analysis<'_>) -> Vec<AccountRow<'a>> {
     // Findings are sorted by account, so each account's rule ids are one contiguous run; a
     // single pass over both sorted lists keeps this linear.
     let mut findings = analysis
@@ -54,7 +55,7 @@ pub fn json_value(analysis: &Analysis<'_>, config: &Config) -> Value {
         .iter()
         .filter(|f| f.account.is_some())
         .peekable();
-    let accounts = analysis
+    analysis
         .accounts
         .iter()
         .map(|a| {
@@ -77,32 +78,46 @@ pub fn json_value(analysis: &Analysis<'_>, config: &Config) -> Value {
                     attractiveness: a.attractiveness.value,
                     strength: a.strength.value,
                     health: a.health.value,
+                    health_coverage_pct: a.health_coverage_pct,
                 },
                 metrics: &a.metrics,
                 findings: rules,
             }
         })
-        .collect();
+        .collect()
+}
+
+/// The §11 JSON document as a value (numbers normalised).
+pub fn json_value(analysis: &Analysis<'_>) -> Value {
     let doc = Document {
         schema: SCHEMA,
         period: analysis.period.map(|p| p.to_string()),
         as_of: analysis.as_of.to_string(),
-        currency: &config.currency,
+        currency: &analysis.config.currency,
         portfolio: &analysis.portfolio,
-        accounts,
+        accounts: rows(analysis),
         findings: &analysis.findings,
     };
     normalise(serde_json::to_value(doc).unwrap_or(Value::Null))
 }
 
 /// Pretty-printed JSON with a final newline.
-pub fn json(analysis: &Analysis<'_>, config: &Config) -> String {
-    let mut out = serde_json::to_string_pretty(&json_value(analysis, config)).unwrap_or_default();
+pub fn json(analysis: &Analysis<'_>) -> String {
+    let mut out = serde_json::to_string_pretty(&json_value(analysis)).unwrap_or_default();
     out.push('\n');
     out
 }
 
-/// Writes integral floats as integers (`1250000`, not `1250000.0`), recursively.
+/// Integral floats as integers (`1250000`, not `1250000.0`), as JSON numbers are written.
+fn number(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 9.0e15 {
+        (f as i64).to_string()
+    } else {
+        serde_json::Number::from_f64(f).map_or_else(String::new, |n| n.to_string())
+    }
+}
+
+/// Writes integral floats as integers, recursively.
 fn normalise(v: Value) -> Value {
     match v {
         Value::Number(n) => match n.as_f64() {
@@ -119,34 +134,45 @@ fn normalise(v: Value) -> Value {
     }
 }
 
+/// The CSV columns before the metrics.
+const CSV_HEAD: [&str; 9] = [
+    "id",
+    "name",
+    "designation",
+    "owner",
+    "stage",
+    "quadrant",
+    "attractiveness",
+    "strength",
+    "health",
+];
+
 /// One row per account: id, name, designation, owner, stage, quadrant, the three scores, then
 /// every §5 metric, with a header row. Empty cells for null.
-pub fn csv(analysis: &Analysis<'_>, config: &Config) -> String {
-    let doc = json_value(analysis, config);
+pub fn csv(analysis: &Analysis<'_>) -> String {
     let mut out = String::new();
-    let header: Vec<&str> = [
-        "id",
-        "name",
-        "designation",
-        "owner",
-        "stage",
-        "quadrant",
-        "attractiveness",
-        "strength",
-        "health",
-    ]
-    .into_iter()
-    .chain(metrics::KEYS)
-    .collect();
+    let header: Vec<&str> = CSV_HEAD.into_iter().chain(metrics::KEYS).collect();
     out.push_str(&header.join(","));
     out.push_str("\r\n");
-    for row in doc["accounts"].as_array().into_iter().flatten() {
-        let cells = header.iter().enumerate().map(|(i, key)| match i {
-            0..=5 => &row[*key],
-            6..=8 => &row["scores"][*key],
-            _ => &row["metrics"][*key],
-        });
-        let line: Vec<String> = cells.map(cell).collect();
+    for row in rows(analysis) {
+        let text = [
+            Some(row.id),
+            Some(row.name),
+            Some(row.designation),
+            row.owner,
+            row.stage,
+            row.quadrant,
+        ]
+        .map(|t| text_cell(t.unwrap_or("")));
+        let numbers = [
+            row.scores.attractiveness,
+            row.scores.strength,
+            row.scores.health,
+        ]
+        .into_iter()
+        .chain(row.metrics.values())
+        .map(|v| v.map_or_else(String::new, number));
+        let line: Vec<String> = text.into_iter().chain(numbers).collect();
         out.push_str(&line.join(","));
         out.push_str("\r\n");
     }
@@ -154,17 +180,12 @@ pub fn csv(analysis: &Analysis<'_>, config: &Config) -> String {
 }
 
 /// RFC 4180 quoting: fields with a comma, quote or line break are quoted, quotes doubled.
-fn cell(v: &Value) -> String {
-    let text = match v {
-        Value::Null => String::new(),
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
+fn text_cell(text: &str) -> String {
     if text.contains([',', '"', '\n', '\r']) {
         let mut q = String::with_capacity(text.len() + 2);
         let _ = write!(q, "\"{}\"", text.replace('"', "\"\""));
         q
     } else {
-        text
+        text.to_string()
     }
 }

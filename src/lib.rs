@@ -13,6 +13,7 @@ pub mod load;
 pub mod model;
 pub mod numfmt;
 pub mod output;
+pub mod project;
 pub mod site;
 pub mod timings;
 pub mod validate;

@@ -197,6 +197,13 @@ fn check_config(config: &Config) -> Vec<Problem> {
         100.0,
         "a score",
     );
+    c.range(
+        scoring.key("health_min_coverage_pct"),
+        config.scoring.health_min_coverage_pct,
+        0.0,
+        100.0,
+        "a percentage",
+    );
 
     let g = &config.guidelines.key_accounts;
     if !(0 <= g.hard_min && g.hard_min <= g.min && g.min <= g.max && g.max <= g.hard_max) {

@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 use indexmap::IndexMap;
 use serde::Serialize;
 
+use super::compare;
 use super::findings::Finding;
-use super::metrics::{growth_pct, pct, quarter};
+use super::metrics::{pct, quarter};
 use super::scores::Quadrant;
 use super::AccountAnalysis;
 use crate::model::{Config, Designation, Quarter, Severity, Stage};
@@ -20,6 +21,26 @@ pub struct ManagerLoad {
     pub capacity: i64,
     pub revenue_ttm: Option<f64>,
     pub overdue_actions: u32,
+    /// Indices (into the analysis' accounts) of the accounts this manager owns.
+    #[serde(skip)]
+    pub account_indices: Vec<usize>,
+}
+
+impl ManagerLoad {
+    /// More key accounts than capacity (what `manager-over-capacity` reports).
+    pub fn over_capacity(&self) -> bool {
+        self.key_accounts as i64 > self.capacity
+    }
+
+    /// Key accounts as a percentage of capacity, capped at 100 for the load bar; 100 when the
+    /// capacity is 0.
+    pub fn load_pct(&self) -> i64 {
+        if self.capacity > 0 {
+            (100 * self.key_accounts as i64 / self.capacity).min(100)
+        } else {
+            100
+        }
+    }
 }
 
 /// The §8 aggregates. Field order is the export order.
@@ -28,8 +49,13 @@ pub struct Aggregates {
     pub accounts: usize,
     pub key_accounts: usize,
     pub candidates: usize,
+    /// Accounts with no revenue for the review period (SPEC §8 v1.1).
+    pub accounts_without_period_data: usize,
     pub revenue: Option<f64>,
     pub revenue_ttm: Option<f64>,
+    /// Like-for-like: over the accounts with revenue in both P and P−1.
+    pub growth_qoq_pct: Option<f64>,
+    /// Like-for-like: over the accounts with revenue in both P and P−4.
     pub growth_yoy_pct: Option<f64>,
     pub key_revenue_share_pct: Option<f64>,
     pub top20_share_pct: Option<f64>,
@@ -67,23 +93,15 @@ pub fn aggregate(
             .and_then(|f| f.revenue)
     };
 
-    // Growth over the accounts that have revenue in both P and P−4.
-    let both: Vec<(f64, f64)> = accounts
-        .iter()
-        .filter_map(|a| {
-            Some((
-                revenue_at(a, period)?,
-                revenue_at(a, period.map(|p| p.minus(4)))?,
-            ))
-        })
-        .collect();
-    let growth_yoy_pct = if both.is_empty() {
-        None
-    } else {
-        growth_pct(
-            Some(both.iter().map(|b| b.0).sum()),
-            Some(both.iter().map(|b| b.1).sum()),
-        )
+    // Growth over the accounts that have revenue in both periods (one definition for both).
+    let growth = |back: i32| {
+        compare::like_for_like_growth(accounts.iter().map(|a| {
+            (
+                revenue_at(a, period),
+                revenue_at(a, period.map(|p| p.minus(back))),
+            )
+        }))
+        .0
     };
 
     // Top ⌈0.2·n⌉ accounts by trailing revenue (accounts without revenue count as 0).
@@ -133,9 +151,14 @@ pub fn aggregate(
         accounts: accounts.len(),
         key_accounts: designated(Designation::Key).count(),
         candidates: designated(Designation::Candidate).count(),
+        accounts_without_period_data: accounts
+            .iter()
+            .filter(|a| a.metrics.revenue.is_none())
+            .count(),
         revenue: sum(accounts.iter().map(|a| a.metrics.revenue)),
         revenue_ttm: total_ttm,
-        growth_yoy_pct,
+        growth_qoq_pct: growth(1),
+        growth_yoy_pct: growth(4),
         key_revenue_share_pct: pct(
             sum(designated(Designation::Key).map(|a| a.metrics.revenue_ttm)).or(Some(0.0)),
             total_ttm,
@@ -155,14 +178,14 @@ pub fn aggregate(
 
 /// Every manager in kamsite.yaml and every account owner, by name.
 fn managers(config: &Config, accounts: &[AccountAnalysis<'_>]) -> Vec<ManagerLoad> {
-    let mut by_name: BTreeMap<&str, Vec<&AccountAnalysis<'_>>> = config
+    let mut by_name: BTreeMap<&str, Vec<(usize, &AccountAnalysis<'_>)>> = config
         .managers
         .iter()
         .map(|m| (m.name.as_str(), Vec::new()))
         .collect();
-    for a in accounts {
+    for (i, a) in accounts.iter().enumerate() {
         if let Some(owner) = a.account.front.owner.as_deref() {
-            by_name.entry(owner).or_default().push(a);
+            by_name.entry(owner).or_default().push((i, a));
         }
     }
     by_name
@@ -171,12 +194,13 @@ fn managers(config: &Config, accounts: &[AccountAnalysis<'_>]) -> Vec<ManagerLoa
             name: name.to_string(),
             key_accounts: owned
                 .iter()
-                .filter(|a| a.account.front.designation == Designation::Key)
+                .filter(|(_, a)| a.account.front.designation == Designation::Key)
                 .count(),
             accounts: owned.len(),
             capacity: config.capacity_of(name),
-            revenue_ttm: sum(owned.iter().map(|a| a.metrics.revenue_ttm)),
-            overdue_actions: owned.iter().map(|a| a.metrics.overdue_actions).sum(),
+            revenue_ttm: sum(owned.iter().map(|(_, a)| a.metrics.revenue_ttm)),
+            overdue_actions: owned.iter().map(|(_, a)| a.metrics.overdue_actions).sum(),
+            account_indices: owned.iter().map(|(i, _)| *i).collect(),
         })
         .collect()
 }

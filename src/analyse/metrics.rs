@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Account, ActionStatus, Date, Financials, Quarter};
+use crate::model::{Account, Action, ActionStatus, Date, Financials, Opportunity, Quarter};
 
 /// The §5 metrics of one account. Field order is the export order.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -48,6 +48,30 @@ pub const KEYS: [&str; 15] = [
     "plan_age_days",
 ];
 
+impl Metrics {
+    /// The values in [`KEYS`] order, for the CSV row (a unit test keeps both in the order of
+    /// the struct's fields, which is the JSON order).
+    pub fn values(&self) -> [Option<f64>; 15] {
+        [
+            self.revenue,
+            self.revenue_ttm,
+            self.growth_qoq_pct,
+            self.growth_yoy_pct,
+            self.margin_pct,
+            self.profit,
+            self.profit_pct,
+            self.cost_to_serve_pct,
+            self.share_of_wallet_pct,
+            self.discount_pct,
+            Some(self.pipeline),
+            Some(self.weighted_pipeline),
+            Some(f64::from(self.overdue_actions)),
+            self.revenue_share_pct,
+            self.plan_age_days.map(|d| d as f64),
+        ]
+    }
+}
+
 /// `100 · (a / b)`, or `None` when either is missing or `b` is 0.
 pub fn pct(a: Option<f64>, b: Option<f64>) -> Option<f64> {
     match (a, b) {
@@ -70,6 +94,22 @@ fn revenue_in(account: &Account, q: Quarter) -> Option<f64> {
     quarter(account, q).and_then(|f| f.revenue)
 }
 
+/// An action is overdue when it is still to do (open or blocked) and its due date is before
+/// `as_of`. The one definition: the metric, the rule, the account page and the actions page.
+pub fn is_overdue(action: &Action, as_of: Date) -> bool {
+    is_to_do(action) && action.due.is_some_and(|d| d < as_of)
+}
+
+/// An opportunity's value weighted by its probability (given, else the stage's default).
+pub fn weighted_value(o: &Opportunity) -> f64 {
+    o.value * o.effective_probability() / 100.0
+}
+
+/// Still to do: open or blocked (the actions page lists these).
+pub fn is_to_do(action: &Action) -> bool {
+    matches!(action.status, ActionStatus::Open | ActionStatus::Blocked)
+}
+
 /// Metrics of `account` for period `period` (None: the portfolio has no financials at all).
 pub fn metrics(account: &Account, period: Option<Quarter>, as_of: Date) -> Metrics {
     let open = account
@@ -78,15 +118,12 @@ pub fn metrics(account: &Account, period: Option<Quarter>, as_of: Date) -> Metri
         .iter()
         .filter(|o| o.stage.is_open());
     let pipeline = open.clone().map(|o| o.value).sum();
-    let weighted_pipeline = open
-        .map(|o| o.value * o.effective_probability() / 100.0)
-        .sum();
+    let weighted_pipeline = open.map(weighted_value).sum();
     let overdue_actions = account
         .front
         .actions
         .iter()
-        .filter(|a| matches!(a.status, ActionStatus::Open | ActionStatus::Blocked))
-        .filter(|a| a.due.is_some_and(|d| d < as_of))
+        .filter(|a| is_overdue(a, as_of))
         .count() as u32;
     let plan_age_days = account
         .front
@@ -127,5 +164,38 @@ impl Metrics {
     pub fn with_share(mut self, portfolio_ttm: Option<f64>) -> Metrics {
         self.revenue_share_pct = pct(self.revenue_ttm, portfolio_ttm);
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `KEYS` and `values()` follow the struct's fields, which serde writes in order.
+    #[test]
+    fn keys_and_values_follow_the_export_order() {
+        let m = Metrics {
+            revenue: Some(1.0),
+            revenue_ttm: Some(2.0),
+            growth_qoq_pct: Some(3.0),
+            growth_yoy_pct: Some(4.0),
+            margin_pct: Some(5.0),
+            profit: Some(6.0),
+            profit_pct: Some(7.0),
+            cost_to_serve_pct: Some(8.0),
+            share_of_wallet_pct: Some(9.0),
+            discount_pct: Some(10.0),
+            pipeline: 11.0,
+            weighted_pipeline: 12.0,
+            overdue_actions: 13,
+            revenue_share_pct: Some(14.0),
+            plan_age_days: Some(15),
+        };
+        let json = serde_json::to_value(&m).expect("serialises");
+        let obj = json.as_object().expect("an object");
+        let keys: Vec<&str> = obj.keys().map(String::as_str).collect();
+        assert_eq!(keys, KEYS);
+        let values: Vec<f64> = obj.values().filter_map(serde_json::Value::as_f64).collect();
+        assert_eq!(values, m.values().map(|v| v.unwrap_or(f64::NAN)));
     }
 }

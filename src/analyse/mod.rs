@@ -1,30 +1,52 @@
-//! Stage 3: analysis — metrics, scores, quadrants, findings and aggregates, as pure functions
-//! of the validated portfolio. Nothing here reads files, prints or builds HTML.
+//! Stage 3: analysis — metrics, scores, quadrants, findings, aggregates and comparisons, as
+//! pure functions of the validated portfolio. Nothing here reads files, prints or builds HTML.
+//!
+//! The [`Analysis`] owns every domain fact a page or an export shows: the site only formats
+//! what is here, so a number can never be computed twice and disagree with itself.
 //!
 //! Everything is linear in the number of accounts (one pass per account, one sort for the
 //! top-20 % share), so 10,000 accounts analyse in milliseconds.
 
 pub mod aggregate;
+pub mod changes;
+pub mod compare;
 pub mod findings;
 pub mod metrics;
 pub mod rules;
 pub mod scores;
+pub mod series;
+pub mod shape;
 
-use crate::model::{Account, Date, Portfolio, Quarter};
+use crate::model::{Account, Config, Date, Portfolio, Quarter};
 pub use aggregate::{Aggregates, ManagerLoad};
+pub use changes::Changes;
+pub use compare::{Change, Comparison, Earlier, Unit};
 pub use findings::Finding;
 pub use metrics::Metrics;
+pub use rules::RuleSettings;
 pub use scores::{Band, Quadrant, Score};
+pub use series::QuarterFigures;
+pub use shape::{Relationship, Shape};
 
 /// Everything computed about one account.
 #[derive(Clone, Debug)]
 pub struct AccountAnalysis<'a> {
     pub account: &'a Account,
     pub metrics: Metrics,
+    /// The account in P−1 and P−4 (None without a review period).
+    pub previous: Option<Earlier>,
+    pub year_ago: Option<Earlier>,
+    /// Figures in each of [`Analysis::quarters`].
+    pub series: Vec<QuarterFigures>,
+    /// Parallel to the account's actions: whether each is overdue.
+    pub overdue: Vec<bool>,
+    pub relationship: Relationship,
     pub attractiveness: Score<'a>,
     pub strength: Score<'a>,
     pub quadrant: Option<Quadrant>,
     pub health: Score<'a>,
+    /// The share of the health weights whose component has an input (SPEC §6).
+    pub health_coverage_pct: f64,
     pub band: Option<Band>,
 }
 
@@ -32,11 +54,25 @@ pub struct AccountAnalysis<'a> {
 /// portfolio findings first.
 #[derive(Clone, Debug)]
 pub struct Analysis<'a> {
+    pub config: &'a Config,
     pub period: Option<Quarter>,
     pub as_of: Date,
+    /// The eight quarters up to the review period, oldest first (time charts).
+    pub quarters: Vec<Quarter>,
     pub accounts: Vec<AccountAnalysis<'a>>,
     pub findings: Vec<Finding>,
     pub portfolio: Aggregates,
+    /// Every rule with its effective settings, in registry order.
+    pub rules: Vec<RuleSettings>,
+    /// The KPIs like-for-like against P−1 and P−4.
+    pub vs_previous: Option<Comparison>,
+    pub vs_year_ago: Option<Comparison>,
+    /// Σ revenue per quarter of [`Analysis::quarters`]: key, candidate, other.
+    pub revenue_by_designation: Vec<[Option<f64>; 3]>,
+    /// Accounts by share of trailing revenue, largest first (the concentration curve).
+    pub concentration: Vec<series::Ranked>,
+    /// What moved since the baseline, when there is one.
+    pub changes: Option<Changes>,
 }
 
 /// The latest quarter in any account's financials.
@@ -48,10 +84,27 @@ pub fn latest_period(portfolio: &Portfolio) -> Option<Quarter> {
         .max()
 }
 
+/// The account as it stood in `q`: metrics and health then.
+fn earlier(account: &Account, q: Quarter, as_of: Date, config: &Config) -> Earlier {
+    let metrics = metrics::metrics(account, Some(q), as_of);
+    let scoring = &config.scoring;
+    let health = scores::health(
+        account,
+        &metrics,
+        &scoring.health,
+        scoring.health_min_coverage_pct,
+    )
+    .value;
+    Earlier { metrics, health }
+}
+
 /// Analyses `portfolio` for `period` (None: no account has financials) as of `as_of`.
 pub fn analyse(portfolio: &Portfolio, period: Option<Quarter>, as_of: Date) -> Analysis<'_> {
     let config = &portfolio.config;
     let scoring = &config.scoring;
+    let rules = RuleSettings::resolve(&config.findings);
+    let single_threaded = rules::settings(&rules, "single-threaded").unwrap_or(&rules[0]);
+    let quarters = series::quarters(period);
     let mut accounts: Vec<AccountAnalysis<'_>> = portfolio
         .accounts
         .iter()
@@ -63,6 +116,16 @@ pub fn analyse(portfolio: &Portfolio, period: Option<Quarter>, as_of: Date) -> A
             AccountAnalysis {
                 account,
                 quadrant: Quadrant::of(attractiveness.value, strength.value, &scoring.matrix_split),
+                previous: period.map(|p| earlier(account, p.minus(1), as_of, config)),
+                year_ago: period.map(|p| earlier(account, p.minus(4), as_of, config)),
+                series: series::account_series(account, &quarters),
+                overdue: account
+                    .front
+                    .actions
+                    .iter()
+                    .map(|x| metrics::is_overdue(x, as_of))
+                    .collect(),
+                relationship: shape::relationship(&account.front.contacts, single_threaded),
                 metrics,
                 attractiveness,
                 strength,
@@ -70,6 +133,7 @@ pub fn analyse(portfolio: &Portfolio, period: Option<Quarter>, as_of: Date) -> A
                     value: None,
                     components: Vec::new(),
                 },
+                health_coverage_pct: 0.0,
                 band: None,
             }
         })
@@ -82,16 +146,63 @@ pub fn analyse(portfolio: &Portfolio, period: Option<Quarter>, as_of: Date) -> A
         .fold(None, |acc: Option<f64>, v| Some(acc.unwrap_or(0.0) + v));
     for a in &mut accounts {
         a.metrics = std::mem::take(&mut a.metrics).with_share(total_ttm);
-        a.health = scores::health(a.account, &a.metrics, &scoring.health);
+        a.health = scores::health(
+            a.account,
+            &a.metrics,
+            &scoring.health,
+            scoring.health_min_coverage_pct,
+        );
+        a.health_coverage_pct = a.health.coverage_pct();
         a.band = a.health.value.map(Band::of);
     }
-    let findings = findings::findings(config, &accounts, period);
+    let ctx = rules::Context {
+        config,
+        period,
+        accounts: accounts.len(),
+    };
+    let findings = findings::findings(&ctx, &rules, &accounts);
     let portfolio = aggregate::aggregate(config, &accounts, &findings, period, total_ttm);
+    let comparison = |back: i32, previous: bool| {
+        let p = period?;
+        let earlier: Vec<Earlier> = accounts
+            .iter()
+            .map(|a| if previous { &a.previous } else { &a.year_ago })
+            .map(|e| e.clone().unwrap_or_default())
+            .collect();
+        Some(compare::compare(&accounts, &earlier, p, p.minus(back)))
+    };
+    let vs_previous = comparison(1, true);
+    let vs_year_ago = comparison(4, false);
+    let revenue_by_designation = series::revenue_by_designation(&accounts, &quarters);
+    let concentration = series::concentration(&accounts);
     Analysis {
+        config,
         period,
         as_of,
+        quarters,
         accounts,
         findings,
         portfolio,
+        rules,
+        vs_previous,
+        vs_year_ago,
+        revenue_by_designation,
+        concentration,
+        changes: None,
+    }
+}
+
+impl<'a> Analysis<'a> {
+    /// Adds the comparison with a baseline (the changes page and the matrix arrows).
+    pub fn with_baseline(mut self, baseline: &crate::baseline::Baseline) -> Analysis<'a> {
+        self.changes = Some(changes::changes(&self, baseline));
+        self
+    }
+
+    /// The index of account `id` (accounts are sorted by id).
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.accounts
+            .binary_search_by(|a| a.account.id.as_str().cmp(id))
+            .ok()
     }
 }

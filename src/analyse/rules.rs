@@ -1,12 +1,27 @@
-//! The registry of finding rules (SPEC §7): ids, default severities, tunable thresholds and the
-//! one-line reason each rule exists. Configuration validation, the findings engine, the site's
-//! rule explanations and `docs/scoring.md` all read this one table.
+//! The 19 finding rules (SPEC §7), each one value: id, default severity, tunable thresholds,
+//! when it fires, why it matters — and its check. Configuration validation, the findings
+//! engine, the findings page and `docs/scoring.md` all read this one table, so adding a rule
+//! touches this file and the docs, and a rule id can never be misspelt in two places.
 
-use crate::model::Severity;
+use std::collections::BTreeMap;
 
-/// Static description of one finding rule.
-#[derive(Debug)]
-pub struct RuleInfo {
+use super::shape::Shape;
+use super::AccountAnalysis;
+use crate::model::{
+    Config, Designation, InitiativeStatus, Quarter, RetentionRisk, RuleOverride, Severity, Stage,
+};
+use crate::numfmt::{short as num, thousands};
+
+/// What a rule looks at: one account, or the whole portfolio.
+pub enum Check {
+    /// Returns "what was found" when the rule fires for the account.
+    Account(fn(&Context<'_>, &AccountAnalysis<'_>, &RuleSettings) -> Option<String>),
+    /// Returns every firing (a rule such as manager-over-capacity fires once per manager).
+    Portfolio(fn(&Context<'_>, &[AccountAnalysis<'_>], &RuleSettings) -> Vec<Fired>),
+}
+
+/// One finding rule.
+pub struct Rule {
     pub id: &'static str,
     pub severity: Severity,
     /// Threshold names and their defaults, as set under `findings.<rule>` in kamsite.yaml.
@@ -15,82 +30,422 @@ pub struct RuleInfo {
     pub trigger: &'static str,
     /// Why it matters, in one clause (appended to every message of the rule).
     pub why: &'static str,
+    pub check: Check,
 }
 
-macro_rules! rule {
-    ($id:literal, $sev:ident, [$($k:literal = $v:expr),*], $trigger:literal, $why:literal) => {
-        RuleInfo {
-            id: $id,
-            severity: Severity::$sev,
-            thresholds: &[$(($k, $v)),*],
-            trigger: $trigger,
-            why: $why,
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id)
+    }
+}
+
+/// A portfolio rule's firing, before the configured severity is applied.
+pub struct Fired {
+    /// The rule's default severity for this firing (key-account-count has two).
+    pub severity: Severity,
+    pub manager: Option<String>,
+    pub found: String,
+}
+
+/// What every check may read besides the account.
+pub struct Context<'a> {
+    pub config: &'a Config,
+    pub period: Option<Quarter>,
+    /// The number of accounts in the portfolio.
+    pub accounts: usize,
+}
+
+impl Context<'_> {
+    /// The review period as messages name it.
+    fn p(&self) -> String {
+        self.period
+            .map_or_else(|| "the review period".to_string(), |q| q.to_string())
+    }
+}
+
+/// A rule's effective settings: the registry's defaults overlaid with kamsite.yaml, resolved
+/// once per run. The findings page shows exactly these.
+#[derive(Clone, Debug)]
+pub struct RuleSettings {
+    pub rule: &'static Rule,
+    pub enabled: bool,
+    /// The configured severity, replacing every default severity of the rule.
+    pub severity: Option<Severity>,
+    /// Every threshold of the rule with its effective value, in registry order.
+    pub thresholds: Vec<(&'static str, f64)>,
+}
+
+impl RuleSettings {
+    /// Resolves every rule against `findings:` of kamsite.yaml, in registry order.
+    pub fn resolve(overrides: &BTreeMap<String, RuleOverride>) -> Vec<RuleSettings> {
+        RULES
+            .iter()
+            .map(|rule| {
+                let over = overrides.get(rule.id);
+                RuleSettings {
+                    rule,
+                    enabled: over.and_then(|o| o.enabled).unwrap_or(true),
+                    severity: over.and_then(|o| o.severity),
+                    thresholds: rule
+                        .thresholds
+                        .iter()
+                        .map(|&(k, v)| {
+                            (
+                                k,
+                                over.and_then(|o| o.thresholds.get(k).copied()).unwrap_or(v),
+                            )
+                        })
+                        .collect(),
+                }
+            })
+            .collect()
+    }
+
+    /// The effective value of threshold `key` (validation guarantees it exists).
+    pub fn threshold(&self, key: &str) -> f64 {
+        self.thresholds
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or(0.0, |(_, v)| *v)
+    }
+
+    /// The severity a firing gets: the configured one, else the firing's default.
+    pub fn severity_for(&self, default: Severity) -> Severity {
+        self.severity.unwrap_or(default)
+    }
+
+    /// How the findings page names the severity ("warning / error" for two defaults).
+    pub fn severity_label(&self) -> &'static str {
+        match self.severity {
+            Some(s) => s.as_str(),
+            None if self.rule.id == "key-account-count" => "warning / error",
+            None => self.rule.severity.as_str(),
         }
-    };
+    }
 }
 
-pub const RULES: &[RuleInfo] = &[
-    rule!("unrecognised-potential", Warning, ["min_attractiveness" = 70.0],
-        "the account is not designated key and its attractiveness is at least `min_attractiveness`",
-        "the accounts with the highest upside are often not the ones designated key"),
-    rule!("key-account-count", Warning, [],
-        "the number of key accounts is outside guidelines.key_accounts [min, max] (warning) or [hard_min, hard_max] (error)",
-        "too few key accounts concentrate risk, too many spread the KAM resources thin"),
-    rule!("manager-over-capacity", Warning, [],
-        "a manager owns more key accounts than their capacity",
-        "too many key accounts for the resources means none of them is managed well"),
-    rule!("transactional-relationship", Warning, [],
-        "a key account's relationship stage is exploratory or basic",
-        "key relationships that stay transactional never become strategic partnerships"),
-    rule!("single-threaded", Warning, ["min_contacts" = 3.0, "min_our_contacts" = 2.0],
-        "a key account has fewer than `min_contacts` contacts, or fewer than `min_our_contacts` distinct people on our side holding them (the bow tie)",
-        "a relationship that runs through one pair of people is lost when either of them leaves"),
-    rule!("discount-without-joint-value", Warning, ["min_discount_pct" = 5.0],
-        "the discount in the review period is at least `min_discount_pct` and no joint initiative is active or completed",
-        "discounts given while joint value creation is missing buy volume, not partnership"),
-    rule!("volume-only-selection", Info, [],
-        "a key account's attractiveness is below the matrix split while its revenue share is at least an average account's (100 / number of accounts)",
-        "key accounts chosen on current volume alone miss the customers with future potential"),
-    rule!("concentration-risk", Warning, ["max_share_pct" = 10.0],
-        "the account holds at least `max_share_pct` percent of portfolio revenue (trailing twelve months)",
-        "one customer with that much of the revenue is a major-customer risk"),
-    rule!("unprofitable", Error, [],
-        "profit (gross margin − cost to serve) in the review period is below zero",
-        "key accounts can generate the greatest losses when the cost to serve is not managed"),
-    rule!("profitability-unmeasured", Info, [],
-        "a key account has no gross_margin or no cost_to_serve for the review period",
-        "customer profitability is rarely measured, so losses stay hidden"),
-    rule!("perception-gap", Warning, ["min_gap" = 2.0],
-        "our rating and the customer's rating of the relationship differ by at least `min_gap` points",
-        "suppliers and customers often perceive the relationship differently"),
-    rule!("short-horizon", Warning, ["min_months" = 12.0],
-        "a key account plan has no horizon_months or one shorter than `min_months`",
-        "key account plans look one to three years ahead; shorter plans are sales plans"),
-    rule!("no-sponsor", Info, [],
-        "a key account has no executive sponsor",
-        "key account management needs visible leadership support"),
-    rule!("no-account-team", Info, [],
-        "a key account has no cross-functional team",
-        "key accounts are served by a cross-functional team, not by a salesperson alone"),
-    rule!("stale-plan", Warning, ["max_age_days" = 120.0],
-        "a key account plan has no plan.last_reviewed, or was last reviewed more than `max_age_days` days before as_of",
-        "a plan that nobody reviews no longer steers the account"),
-    rule!("overdue-actions", Warning, [],
-        "the account has open or blocked actions whose due date is before as_of",
-        "overdue actions show the plan is not being executed"),
-    rule!("declining-revenue", Warning, ["max_decline_pct" = 10.0],
-        "revenue fell by `max_decline_pct` percent or more against the same quarter a year before",
-        "falling revenue at a key customer is the first sign of a retention problem"),
-    rule!("retention-risk", Error, [],
-        "health.retention_risk is high, or the relationship stage is disintegrating",
-        "losing a key customer has a disproportionate impact on the business"),
-    rule!("missing-data", Info, [],
-        "the account has no financials for the review period, or its attractiveness or strength cannot be scored",
-        "without the numbers the account cannot be placed or compared"),
+/// The settings of `id` among resolved settings.
+pub fn settings<'s>(all: &'s [RuleSettings], id: &str) -> Option<&'s RuleSettings> {
+    all.iter().find(|s| s.rule.id == id)
+}
+
+fn key(a: &AccountAnalysis<'_>) -> bool {
+    a.account.front.designation == Designation::Key
+}
+
+fn plural(n: usize, word: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { word } else { many })
+}
+
+pub static RULES: &[Rule] = &[
+    Rule {
+        id: "unrecognised-potential",
+        severity: Severity::Warning,
+        thresholds: &[("min_attractiveness", 70.0)],
+        trigger: "the account is not designated key and its attractiveness is at least `min_attractiveness`",
+        why: "the accounts with the highest upside are often not the ones designated key",
+        check: Check::Account(|_, a, s| {
+            let (att, min) = (a.attractiveness.value?, s.threshold("min_attractiveness"));
+            (!key(a) && att >= min).then(|| {
+                format!("designated {} but attractiveness is {} (≥ {})", a.account.front.designation, num(att), num(min))
+            })
+        }),
+    },
+    Rule {
+        id: "key-account-count",
+        severity: Severity::Warning,
+        thresholds: &[],
+        trigger: "the number of key accounts is outside guidelines.key_accounts [min, max] (warning) or [hard_min, hard_max] (error)",
+        why: "too few key accounts concentrate risk, too many spread the KAM resources thin",
+        check: Check::Portfolio(|ctx, accounts, _| {
+            let n = accounts.iter().filter(|a| key(a)).count() as i64;
+            let g = &ctx.config.guidelines.key_accounts;
+            let (severity, (lo, hi)) = if n < g.hard_min || n > g.hard_max {
+                (Severity::Error, (g.hard_min, g.hard_max))
+            } else {
+                (Severity::Warning, (g.min, g.max))
+            };
+            if (lo..=hi).contains(&n) {
+                return Vec::new();
+            }
+            let side = if n < lo { "below" } else { "above" };
+            vec![Fired { severity, manager: None, found: format!("{n} key accounts, {side} the range of {lo} to {hi}") }]
+        }),
+    },
+    Rule {
+        id: "manager-over-capacity",
+        severity: Severity::Warning,
+        thresholds: &[],
+        trigger: "a manager owns more key accounts than their capacity",
+        why: "too many key accounts for the resources means none of them is managed well",
+        check: Check::Portfolio(|ctx, accounts, _| {
+            let mut load: BTreeMap<&str, i64> = BTreeMap::new();
+            for a in accounts.iter().filter(|a| key(a)) {
+                if let Some(owner) = a.account.front.owner.as_deref() {
+                    *load.entry(owner).or_default() += 1;
+                }
+            }
+            load.into_iter()
+                .filter_map(|(manager, n)| {
+                    let cap = ctx.config.capacity_of(manager);
+                    (n > cap).then(|| Fired {
+                        severity: Severity::Warning,
+                        manager: Some(manager.to_string()),
+                        found: format!("{manager} owns {n} key accounts, capacity {cap}"),
+                    })
+                })
+                .collect()
+        }),
+    },
+    Rule {
+        id: "transactional-relationship",
+        severity: Severity::Warning,
+        thresholds: &[],
+        trigger: "a key account's relationship stage is exploratory or basic",
+        why: "key relationships that stay transactional never become strategic partnerships",
+        check: Check::Account(|_, a, _| {
+            let stage = a.account.front.relationship.stage?;
+            (key(a) && matches!(stage, Stage::Exploratory | Stage::Basic))
+                .then(|| format!("key account whose relationship is still {stage}"))
+        }),
+    },
+    Rule {
+        id: "single-threaded",
+        severity: Severity::Warning,
+        thresholds: &[("min_contacts", 3.0), ("min_our_contacts", 2.0)],
+        trigger: "a key account has fewer than `min_contacts` contacts, or fewer than `min_our_contacts` distinct people on our side holding them (the bow tie)",
+        why: "a relationship that runs through one pair of people is lost when either of them leaves",
+        // The shape is computed once, from these same thresholds, for the page's relationship map.
+        check: Check::Account(|_, a, s| {
+            let r = &a.relationship;
+            (key(a) && r.shape == Shape::BowTie).then(|| {
+                format!(
+                    "{} at the customer, held by {} on our side (need {} and {})",
+                    plural(r.contacts, "contact", "contacts"),
+                    plural(r.our_people, "person", "persons"),
+                    num(s.threshold("min_contacts")),
+                    num(s.threshold("min_our_contacts"))
+                )
+            })
+        }),
+    },
+    Rule {
+        id: "discount-without-joint-value",
+        severity: Severity::Warning,
+        thresholds: &[("min_discount_pct", 5.0)],
+        trigger: "the discount in the review period is at least `min_discount_pct` and no joint initiative is active or completed",
+        why: "discounts given while joint value creation is missing buy volume, not partnership",
+        check: Check::Account(|ctx, a, s| {
+            let d = a.metrics.discount_pct?;
+            let joint = a.account.front.joint_initiatives.iter().any(|j| {
+                matches!(j.status, InitiativeStatus::Active | InitiativeStatus::Completed)
+            });
+            (d >= s.threshold("min_discount_pct") && !joint).then(|| {
+                format!("discount of {} % in {} with no active or completed joint initiative", num(d), ctx.p())
+            })
+        }),
+    },
+    Rule {
+        id: "volume-only-selection",
+        severity: Severity::Info,
+        thresholds: &[],
+        trigger: "a key account's attractiveness is below the matrix split while its revenue share is at least an average account's (100 / number of accounts)",
+        why: "key accounts chosen on current volume alone miss the customers with future potential",
+        check: Check::Account(|ctx, a, _| {
+            let (share, att) = (a.metrics.revenue_share_pct?, a.attractiveness.value?);
+            let split = ctx.config.scoring.matrix_split.attractiveness;
+            let average = 100.0 / ctx.accounts as f64;
+            (key(a) && att < split && share >= average).then(|| {
+                format!("key account with attractiveness {} (below the split of {}) but {} % of revenue (average account: {} %)", num(att), num(split), num(share), num(average))
+            })
+        }),
+    },
+    Rule {
+        id: "concentration-risk",
+        severity: Severity::Warning,
+        thresholds: &[("max_share_pct", 10.0)],
+        trigger: "the account holds at least `max_share_pct` percent of portfolio revenue (trailing twelve months)",
+        why: "one customer with that much of the revenue is a major-customer risk",
+        check: Check::Account(|_, a, s| {
+            let (share, max) = (a.metrics.revenue_share_pct?, s.threshold("max_share_pct"));
+            (share >= max).then(|| {
+                format!("{} % of portfolio revenue over the last twelve months (≥ {} %)", num(share), num(max))
+            })
+        }),
+    },
+    Rule {
+        id: "unprofitable",
+        severity: Severity::Error,
+        thresholds: &[],
+        trigger: "profit (gross margin − cost to serve) in the review period is below zero",
+        why: "key accounts can generate the greatest losses when the cost to serve is not managed",
+        check: Check::Account(|ctx, a, _| {
+            let profit = a.metrics.profit?;
+            (profit < 0.0).then(|| {
+                format!("profit of {} in {}: the cost to serve exceeds the gross margin", thousands(profit), ctx.p())
+            })
+        }),
+    },
+    Rule {
+        id: "profitability-unmeasured",
+        severity: Severity::Info,
+        thresholds: &[],
+        trigger: "a key account has no gross_margin or no cost_to_serve for the review period",
+        why: "customer profitability is rarely measured, so losses stay hidden",
+        check: Check::Account(|ctx, a, _| {
+            let q = ctx.period.and_then(|q| super::metrics::quarter(a.account, q));
+            let missing: Vec<&str> = [
+                ("gross_margin", q.and_then(|q| q.gross_margin)),
+                ("cost_to_serve", q.and_then(|q| q.cost_to_serve)),
+            ]
+            .into_iter()
+            .filter(|(_, v)| v.is_none())
+            .map(|(k, _)| k)
+            .collect();
+            (key(a) && !missing.is_empty()).then(|| format!("no {} for {}", missing.join(" or "), ctx.p()))
+        }),
+    },
+    Rule {
+        id: "perception-gap",
+        severity: Severity::Warning,
+        thresholds: &[("min_gap", 2.0)],
+        trigger: "our rating and the customer's rating of the relationship differ by at least `min_gap` points",
+        why: "suppliers and customers often perceive the relationship differently",
+        check: Check::Account(|_, a, s| {
+            let r = a.account.front.relationship.rating?;
+            ((r.ours - r.theirs).abs() as f64 >= s.threshold("min_gap")).then(|| {
+                format!("we rate the relationship {} of 5, the customer {} of 5", r.ours, r.theirs)
+            })
+        }),
+    },
+    Rule {
+        id: "short-horizon",
+        severity: Severity::Warning,
+        thresholds: &[("min_months", 12.0)],
+        trigger: "a key account plan has no horizon_months or one shorter than `min_months`",
+        why: "key account plans look one to three years ahead; shorter plans are sales plans",
+        check: Check::Account(|_, a, s| {
+            let min = s.threshold("min_months");
+            match a.account.front.plan.horizon_months {
+                None if key(a) => Some("the plan has no horizon_months".to_string()),
+                Some(h) if key(a) && (h as f64) < min => {
+                    Some(format!("the plan looks {h} months ahead (< {})", num(min)))
+                }
+                _ => None,
+            }
+        }),
+    },
+    Rule {
+        id: "no-sponsor",
+        severity: Severity::Info,
+        thresholds: &[],
+        trigger: "a key account has no executive sponsor",
+        why: "key account management needs visible leadership support",
+        check: Check::Account(|_, a, _| {
+            (key(a) && a.account.front.sponsor.as_deref().is_none_or(|s| s.trim().is_empty()))
+                .then(|| "key account without an executive sponsor".to_string())
+        }),
+    },
+    Rule {
+        id: "no-account-team",
+        severity: Severity::Info,
+        thresholds: &[],
+        trigger: "a key account has no cross-functional team",
+        why: "key accounts are served by a cross-functional team, not by a salesperson alone",
+        check: Check::Account(|_, a, _| {
+            (key(a) && a.account.front.team.is_empty())
+                .then(|| "key account without an account team".to_string())
+        }),
+    },
+    Rule {
+        id: "stale-plan",
+        severity: Severity::Warning,
+        thresholds: &[("max_age_days", 120.0)],
+        trigger: "a key account plan has no plan.last_reviewed, or was last reviewed more than `max_age_days` days before as_of",
+        why: "a plan that nobody reviews no longer steers the account",
+        check: Check::Account(|_, a, s| {
+            let max = s.threshold("max_age_days");
+            match (a.account.front.plan.last_reviewed, a.metrics.plan_age_days) {
+                (None, _) if key(a) => Some("the plan has no plan.last_reviewed date".to_string()),
+                (Some(d), Some(age)) if key(a) && (age as f64) > max => {
+                    Some(format!("last reviewed on {d}, {age} days ago (> {})", num(max)))
+                }
+                _ => None,
+            }
+        }),
+    },
+    Rule {
+        id: "overdue-actions",
+        severity: Severity::Warning,
+        thresholds: &[],
+        trigger: "the account has open or blocked actions whose due date is before as_of",
+        why: "overdue actions show the plan is not being executed",
+        check: Check::Account(|_, a, _| {
+            let n = a.metrics.overdue_actions as usize;
+            (n > 0).then(|| format!("{} past due", plural(n, "open or blocked action", "open or blocked actions")))
+        }),
+    },
+    Rule {
+        id: "declining-revenue",
+        severity: Severity::Warning,
+        thresholds: &[("max_decline_pct", 10.0)],
+        trigger: "revenue fell by `max_decline_pct` percent or more against the same quarter a year before",
+        why: "falling revenue at a key customer is the first sign of a retention problem",
+        check: Check::Account(|_, a, s| {
+            let g = a.metrics.growth_yoy_pct?;
+            (g <= -s.threshold("max_decline_pct"))
+                .then(|| format!("revenue {} % against the same quarter a year before", num(g)))
+        }),
+    },
+    Rule {
+        id: "retention-risk",
+        severity: Severity::Error,
+        thresholds: &[],
+        trigger: "health.retention_risk is high, or the relationship stage is disintegrating",
+        why: "losing a key customer has a disproportionate impact on the business",
+        check: Check::Account(|_, a, _| {
+            let f = &a.account.front;
+            let high = f.health.retention_risk == Some(RetentionRisk::High);
+            let dis = f.relationship.stage == Some(Stage::Disintegrating);
+            match (high, dis) {
+                (true, true) => Some("retention risk is high and the relationship is disintegrating".to_string()),
+                (true, false) => Some("retention risk is high".to_string()),
+                (false, true) => Some("the relationship is disintegrating".to_string()),
+                _ => None,
+            }
+        }),
+    },
+    Rule {
+        id: "missing-data",
+        severity: Severity::Info,
+        thresholds: &[],
+        trigger: "the account has no financials for the review period, or its attractiveness, strength or health cannot be scored",
+        why: "without the numbers the account cannot be placed or compared",
+        check: Check::Account(|ctx, a, _| {
+            let mut gaps = Vec::new();
+            if ctx.period.and_then(|q| super::metrics::quarter(a.account, q)).is_none() {
+                gaps.push(format!("no financials for {}", ctx.p()));
+            }
+            if a.attractiveness.value.is_none() {
+                gaps.push("no attractiveness criteria".to_string());
+            }
+            if a.strength.value.is_none() {
+                gaps.push("no strength criteria".to_string());
+            }
+            if a.health.value.is_none() {
+                gaps.push(format!(
+                    "health cannot be scored ({} % of its weights have inputs, below the minimum of {} %)",
+                    num(a.health_coverage_pct),
+                    num(ctx.config.scoring.health_min_coverage_pct)
+                ));
+            }
+            (!gaps.is_empty()).then(|| gaps.join(", "))
+        }),
+    },
 ];
 
 /// The registry entry of `id`.
-pub fn rule(id: &str) -> Option<&'static RuleInfo> {
+pub fn rule(id: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.id == id)
 }
 
@@ -104,5 +459,29 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), 19);
+    }
+
+    #[test]
+    fn overrides_replace_defaults_and_keep_the_rest() {
+        let mut over = BTreeMap::new();
+        over.insert(
+            "single-threaded".to_string(),
+            RuleOverride {
+                enabled: None,
+                severity: Some(Severity::Error),
+                thresholds: [("min_contacts".to_string(), 4.0)].into_iter().collect(),
+            },
+        );
+        let all = RuleSettings::resolve(&over);
+        let s = settings(&all, "single-threaded").expect("rule exists");
+        assert_eq!(
+            s.thresholds,
+            vec![("min_contacts", 4.0), ("min_our_contacts", 2.0)]
+        );
+        assert_eq!(s.severity_for(Severity::Warning), Severity::Error);
+        assert_eq!(
+            settings(&all, "key-account-count").map(RuleSettings::severity_label),
+            Some("warning / error")
+        );
     }
 }

@@ -32,6 +32,40 @@ pub struct Score<'a> {
 }
 
 impl<'a> Score<'a> {
+    /// Coverage (SPEC §6): the share of the positive weights whose component has an input,
+    /// 0–100; 0 when no component has a positive weight.
+    pub fn coverage_pct(&self) -> f64 {
+        let (present, all) =
+            self.components
+                .iter()
+                .filter(|c| c.weight > 0.0)
+                .fold((0.0, 0.0), |(p, a), c| {
+                    (
+                        p + if c.score.is_some() { c.weight } else { 0.0 },
+                        a + c.weight,
+                    )
+                });
+        if all > 0.0 {
+            100.0 * present / all
+        } else {
+            0.0
+        }
+    }
+
+    /// The components that count (positive weight) but have no input: what makes a score
+    /// partial, named wherever a partial score is shown.
+    pub fn missing(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.components
+            .iter()
+            .filter(|c| c.weight > 0.0 && c.score.is_none())
+            .map(|c| c.name)
+    }
+
+    /// A score computed from fewer than all of its weighted components.
+    pub fn is_partial(&self) -> bool {
+        self.value.is_some() && self.missing().next().is_some()
+    }
+
     /// The weighted mean of the components that have a score and a positive weight.
     fn from_components(components: Vec<Component<'a>>) -> Score<'a> {
         let (sum, weights) = components
@@ -93,6 +127,16 @@ impl Quadrant {
             Quadrant::Star => "star",
             Quadrant::Status => "status",
             Quadrant::Streamline => "streamline",
+        }
+    }
+
+    /// What the key account matrix advises for the quadrant.
+    pub fn advice(self) -> &'static str {
+        match self {
+            Quadrant::Strategic => "invest",
+            Quadrant::Star => "invest selectively to build our position",
+            Quadrant::Status => "maintain efficiently, protect the revenue",
+            Quadrant::Streamline => "manage for cash, cut the cost to serve",
         }
     }
 
@@ -162,8 +206,14 @@ fn risk_score(risk: RetentionRisk) -> f64 {
     }
 }
 
-/// Health: weighted mean of the seven components present.
-pub fn health(account: &Account, m: &Metrics, weights: &HealthWeights) -> Score<'static> {
+/// Health: weighted mean of the seven components present; `None` when their coverage is below
+/// `min_coverage_pct` (SPEC §6 v1.1), so two inputs out of seven never pass for a health score.
+pub fn health(
+    account: &Account,
+    m: &Metrics,
+    weights: &HealthWeights,
+    min_coverage_pct: f64,
+) -> Score<'static> {
     let h = &account.front.health;
     let stage = account.front.relationship.stage;
     let number = |name: &'static str, input: Option<f64>, f: &dyn Fn(f64) -> f64| Component {
@@ -199,5 +249,9 @@ pub fn health(account: &Account, m: &Metrics, weights: &HealthWeights) -> Score<
     for (c, (_, w)) in components.iter_mut().zip(weights.pairs()) {
         c.weight = w;
     }
-    Score::from_components(components)
+    let mut score = Score::from_components(components);
+    if score.coverage_pct() < min_coverage_pct {
+        score.value = None;
+    }
+    score
 }

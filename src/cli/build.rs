@@ -1,69 +1,50 @@
-//! `kamsite build`: load, validate, analyse, render; nothing is written unless all succeeded.
+//! `kamsite build`: open, analyse (with a baseline when asked), render; nothing is written
+//! unless all succeeded.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use super::pipeline::prepare;
-use super::{BuildArgs, EXIT_INVALID};
+use super::BuildArgs;
 use crate::model::Severity;
-use crate::{analyse, site};
+use crate::project::Error;
+use crate::site;
 
 /// Builds with fewer accounts than this finish too fast for a progress bar to help.
 const PROGRESS_FROM: usize = 500;
 
-pub fn run(args: &BuildArgs) -> ExitCode {
-    let p = match prepare(&args.portfolio, &args.when) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
-    let root = crate::load::Root::new(&args.portfolio);
+pub fn run(args: &BuildArgs) -> Result<ExitCode, Error> {
+    let project = super::open(&args.portfolio, &args.when)?;
     let out = args
         .output
         .clone()
         .unwrap_or_else(|| args.portfolio.join("public"));
-    let mut t = crate::timings::Timings::start();
-    let analysis = analyse::analyse(&p.portfolio, p.period, p.as_of);
-    t.mark("analyse");
     let baseline = match &args.baseline {
         None => None,
-        Some(arg) => match crate::baseline::resolve(arg, &args.portfolio, p.as_of) {
-            Ok(b) => Some(b),
-            Err(e) => {
-                anstream::eprintln!("error: {e}\nnothing was written");
-                return ExitCode::from(EXIT_INVALID);
-            }
-        },
+        Some(arg) => Some(crate::baseline::resolve(arg, &args.portfolio).map_err(Error::Baseline)?),
     };
+    let mut t = crate::timings::Timings::start();
+    let analysis = project.analyse(baseline.as_ref());
+    t.mark("analyse");
     let options = site::Options {
-        baseline: baseline.as_ref(),
         incognito: args.incognito,
         progress: !args.quiet
             && std::io::stderr().is_terminal()
             && analysis.accounts.len() >= PROGRESS_FROM,
     };
-    match site::build(&root, &p.portfolio, &analysis, &out, options) {
-        Ok(report) => {
-            if !args.quiet {
-                let count =
-                    |s: Severity| analysis.findings.iter().filter(|f| f.severity == s).count();
-                anstream::eprintln!(
-                    "built {} accounts, {} pages in {:.2} s → {}; findings: {} errors, {} warnings, {} info",
-                    analysis.accounts.len(),
-                    report.pages,
-                    report.seconds,
-                    out.display(),
-                    count(Severity::Error),
-                    count(Severity::Warning),
-                    count(Severity::Info),
-                );
-            }
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            anstream::eprintln!(
-                "error: {e}\nnothing was written; the previous site, if any, is unchanged"
-            );
-            ExitCode::from(EXIT_INVALID)
-        }
+    let report = site::build(&project.root, &project.portfolio, &analysis, &out, options)
+        .map_err(|e| Error::Output(e.to_string()))?;
+    if !args.quiet {
+        let count = |s: Severity| analysis.findings.iter().filter(|f| f.severity == s).count();
+        anstream::eprintln!(
+            "built {} accounts, {} pages in {:.2} s → {}; findings: {} errors, {} warnings, {} info",
+            analysis.accounts.len(),
+            report.pages,
+            report.seconds,
+            out.display(),
+            count(Severity::Error),
+            count(Severity::Warning),
+            count(Severity::Info),
+        );
     }
+    Ok(ExitCode::SUCCESS)
 }

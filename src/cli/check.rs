@@ -4,44 +4,51 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use super::pipeline::{load_and_validate, settle};
 use super::{CheckArgs, FailOn, EXIT_INVALID};
-use crate::analyse::{self, Finding};
+use crate::analyse::Finding;
 use crate::diagnostics::{self, Diagnostic, Format};
 use crate::load::Root;
 use crate::model::Severity;
+use crate::project::{Error, Project};
 
-pub fn run(args: &CheckArgs) -> ExitCode {
-    let root = Root::new(&args.portfolio);
-    let (loaded, all) = load_and_validate(&root);
-    print_diagnostics(&all, args.format);
-    let errors = all.iter().filter(|d| d.is_error()).count();
-    let summary = format!(
-        "checked {} account{} in {} file{}: {} error{}, {} warning{}",
-        loaded.portfolio.accounts.len(),
-        plural(loaded.portfolio.accounts.len()),
-        loaded.files,
-        plural(loaded.files),
-        errors,
-        plural(errors),
-        all.len() - errors,
-        plural(all.len() - errors),
-    );
-    if errors > 0 {
-        anstream::eprintln!("{summary}");
-        return ExitCode::from(EXIT_INVALID);
-    }
-    let p = match settle(loaded.portfolio, &args.when) {
-        Ok(p) => p,
-        Err(code) => return code,
+pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
+    let summary = |accounts: usize, files: usize, all: &[Diagnostic]| {
+        let errors = all.iter().filter(|d| d.is_error()).count();
+        format!(
+            "checked {accounts} account{} in {files} file{}: {errors} error{}, {} warning{}",
+            plural(accounts),
+            plural(files),
+            plural(errors),
+            all.len() - errors,
+            plural(all.len() - errors),
+        )
     };
-    let analysis = analyse::analyse(&p.portfolio, p.period, p.as_of);
+    let project = match Project::open(&args.portfolio, args.when.settings()) {
+        Ok(p) => p,
+        Err(Error::Invalid {
+            diagnostics,
+            accounts,
+            files,
+        }) => {
+            print_diagnostics(&diagnostics, args.format);
+            anstream::eprintln!("{}", summary(accounts, files, &diagnostics));
+            return Ok(ExitCode::from(EXIT_INVALID));
+        }
+        Err(e) => return Err(e),
+    };
+    print_diagnostics(&project.warnings, args.format);
+    let summary = summary(
+        project.portfolio.accounts.len(),
+        project.files,
+        &project.warnings,
+    );
+    let analysis = project.analyse(None);
     let sources: std::collections::HashMap<&str, &str> = analysis
         .accounts
         .iter()
         .map(|a| (a.account.id.as_str(), a.account.source.as_str()))
         .collect();
-    print_findings(&analysis.findings, &root, &sources, args.format);
+    print_findings(&analysis.findings, &project.root, &sources, args.format);
     let count = |s: Severity| analysis.findings.iter().filter(|f| f.severity == s).count();
     let (fe, fw, fi) = (
         count(Severity::Error),
@@ -58,11 +65,11 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         FailOn::Warning => fe + fw > 0,
         FailOn::Never => false,
     };
-    if fails {
+    Ok(if fails {
         ExitCode::from(EXIT_INVALID)
     } else {
         ExitCode::SUCCESS
-    }
+    })
 }
 
 /// Human diagnostics go to stderr (they are messages); machine formats go to stdout so they

@@ -2,32 +2,24 @@
 
 use std::process::ExitCode;
 
-use super::pipeline::prepare;
 use super::{ExportArgs, ExportFormat};
-use crate::{analyse, export};
+use crate::export;
+use crate::project::Error;
 
-pub fn run(args: &ExportArgs) -> ExitCode {
-    let p = match prepare(&args.portfolio, &args.when) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
-    let analysis = analyse::analyse(&p.portfolio, p.period, p.as_of);
+pub fn run(args: &ExportArgs) -> Result<ExitCode, Error> {
+    let project = super::open(&args.portfolio, &args.when)?;
+    let analysis = project.analyse(None);
     let text = match args.format {
-        ExportFormat::Json => export::json(&analysis, &p.portfolio.config),
-        ExportFormat::Csv => export::csv(&analysis, &p.portfolio.config),
+        ExportFormat::Json => export::json(&analysis),
+        ExportFormat::Csv => export::csv(&analysis),
     };
     match &args.output {
         None => {
             use std::io::Write;
             let _ = std::io::stdout().write_all(text.as_bytes());
-            ExitCode::SUCCESS
         }
-        Some(path) => match crate::output::write_file_atomically(path, text.as_bytes()) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                anstream::eprintln!("error: cannot write {}: {e}", path.display());
-                ExitCode::from(super::EXIT_INVALID)
-            }
-        },
+        Some(path) => crate::output::write_file_atomically(path, text.as_bytes())
+            .map_err(|e| Error::Output(format!("cannot write {}: {e}", path.display())))?,
     }
+    Ok(ExitCode::SUCCESS)
 }

@@ -4,7 +4,6 @@
 mod build;
 mod check;
 mod export;
-mod pipeline;
 mod scaffold;
 mod schema;
 mod score;
@@ -16,6 +15,8 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use crate::diagnostics::Format;
+use crate::model::{Date, Quarter};
+use crate::project::{self, Error, Project};
 
 /// Exit status for invalid input (diagnostics were printed).
 pub const EXIT_INVALID: u8 = 1;
@@ -70,16 +71,26 @@ pub struct BuildArgs {
     pub quiet: bool,
 }
 
-/// The review period and date, shared by every command that analyses (SPEC §5).
+/// The review period and date, shared by every command that analyses (SPEC §5). clap parses
+/// them into the domain types, so a malformed value is a usage error before anything is read.
 #[derive(Debug, Args)]
 pub struct When {
     /// Review period, YYYY-Qn (default: kamsite.yaml `period`, else the latest quarter in the financials).
-    #[arg(long)]
-    pub period: Option<String>,
+    #[arg(long, value_name = "YYYY-Qn")]
+    pub period: Option<Quarter>,
     /// Date for staleness and overdue checks, YYYY-MM-DD (default: kamsite.yaml `as_of`,
     /// else SOURCE_DATE_EPOCH, else today in UTC).
-    #[arg(long = "as-of")]
-    pub as_of: Option<String>,
+    #[arg(long = "as-of", value_name = "YYYY-MM-DD")]
+    pub as_of: Option<Date>,
+}
+
+impl When {
+    pub fn settings(&self) -> project::When {
+        project::When {
+            period: self.period,
+            as_of: self.as_of,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -164,14 +175,48 @@ pub struct InitArgs {
 /// Parses the command line and runs the command.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
+    let result = match cli.command {
         Command::Build(args) => build::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Score(args) => score::run(&args),
-        Command::Init(args) => scaffold::init(&args),
-        Command::New(args) => scaffold::new(&args),
-        Command::Schema => schema::run(),
-        Command::Serve(args) => serve::run(&args),
+        Command::Init(args) => Ok(scaffold::init(&args)),
+        Command::New(args) => Ok(scaffold::new(&args)),
+        Command::Schema => Ok(schema::run()),
+        Command::Serve(args) => Ok(serve::run(&args)),
+    };
+    result.unwrap_or_else(|e| report(&e))
+}
+
+/// Every error a command returns, printed and mapped to its exit status: the one place that
+/// decides what an exit code means (SPEC §10).
+fn report(e: &Error) -> ExitCode {
+    match e {
+        Error::Invalid { diagnostics, .. } => {
+            check::print_diagnostics(diagnostics, Format::Human);
+            anstream::eprintln!("error: {e}; nothing was written");
+            ExitCode::from(EXIT_INVALID)
+        }
+        Error::Environment(m) => {
+            anstream::eprintln!("error: {m}");
+            ExitCode::from(EXIT_USAGE)
+        }
+        Error::Baseline(m) => {
+            anstream::eprintln!("error: {m}\nnothing was written");
+            ExitCode::from(EXIT_INVALID)
+        }
+        Error::Output(m) => {
+            anstream::eprintln!(
+                "error: {m}\nnothing was written; the previous output, if any, is unchanged"
+            );
+            ExitCode::from(EXIT_INVALID)
+        }
     }
+}
+
+/// Opens the portfolio for a command that analyses it, showing the warnings it has.
+fn open(dir: &std::path::Path, when: &When) -> Result<Project, Error> {
+    let project = Project::open(dir, when.settings())?;
+    check::print_diagnostics(&project.warnings, Format::Human);
+    Ok(project)
 }

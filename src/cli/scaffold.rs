@@ -47,7 +47,7 @@ pub fn account_file(name: &str, today: Date) -> String {
 
 pub fn init(args: &InitArgs) -> ExitCode {
     let dir = &args.dir;
-    let today = match super::pipeline::default_as_of(None) {
+    let today = match crate::project::default_as_of() {
         Ok(d) => d,
         Err(e) => return fail(e),
     };
@@ -125,7 +125,7 @@ pub fn new(args: &NewArgs) -> ExitCode {
         return fail("the account needs a name".into());
     }
     let path = args.portfolio.join("accounts").join(format!("{id}.md"));
-    let today = match super::pipeline::default_as_of(None) {
+    let today = match crate::project::default_as_of() {
         Ok(d) => d,
         Err(e) => return fail(e),
     };

@@ -5,9 +5,8 @@ use std::process::ExitCode;
 
 use anstyle::{AnsiColor, Style};
 
-use super::pipeline::prepare;
 use super::{ScoreArgs, EXIT_USAGE};
-use crate::analyse::{self, AccountAnalysis, Band};
+use crate::analyse::{AccountAnalysis, Band};
 use crate::diagnostics::suggestion;
 use crate::numfmt::thousands;
 
@@ -70,7 +69,7 @@ fn row(a: &AccountAnalysis<'_>, findings: usize) -> Vec<Cell> {
     ]
 }
 
-pub fn run(args: &ScoreArgs) -> ExitCode {
+pub fn run(args: &ScoreArgs) -> Result<ExitCode, crate::project::Error> {
     let sort = args.sort.as_deref().unwrap_or("id");
     let Some(sort_col) = COLUMNS.iter().position(|c| *c == sort) else {
         let hint = suggestion(sort, COLUMNS)
@@ -80,13 +79,10 @@ pub fn run(args: &ScoreArgs) -> ExitCode {
             "error: cannot sort by `{sort}`{hint}; columns: {}",
             COLUMNS.join(", ")
         );
-        return ExitCode::from(EXIT_USAGE);
+        return Ok(ExitCode::from(EXIT_USAGE));
     };
-    let p = match prepare(&args.portfolio, &args.when) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
-    let analysis = analyse::analyse(&p.portfolio, p.period, p.as_of);
+    let project = super::open(&args.portfolio, &args.when)?;
+    let analysis = project.analyse(None);
     let mut counts = std::collections::HashMap::new();
     for f in &analysis.findings {
         if let Some(id) = &f.account {
@@ -106,8 +102,8 @@ pub fn run(args: &ScoreArgs) -> ExitCode {
         (None, None) => x[sort_col].text.cmp(&y[sort_col].text),
     });
     // anstream drops the colours when stdout is not a terminal or NO_COLOR is set.
-    anstream::print!("{}", table(&rows, p.period.map(|q| q.to_string())));
-    ExitCode::SUCCESS
+    anstream::print!("{}", table(&rows, project.period.map(|q| q.to_string())));
+    Ok(ExitCode::SUCCESS)
 }
 
 fn table(rows: &[Vec<Cell>], period: Option<String>) -> String {

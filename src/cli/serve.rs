@@ -11,11 +11,10 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::{mpsc, Arc, Condvar, Mutex};
 use std::time::Duration;
 
-use super::pipeline::{load_and_validate, settle};
-use super::{ServeArgs, When, EXIT_INVALID};
+use super::{ServeArgs, EXIT_INVALID};
 use crate::diagnostics::{self, Format};
-use crate::load::Root;
-use crate::{analyse, site};
+use crate::project::{Error, Project};
+use crate::site;
 
 /// The endpoint pages listen on for "reload" and "problem" events.
 const EVENTS: &str = "/__kamsite/events";
@@ -71,24 +70,20 @@ impl Server {
 }
 
 fn build(portfolio: &Path, out: &Path) -> Result<(), String> {
-    let root = Root::new(portfolio);
-    let (loaded, all) = load_and_validate(&root);
-    if all.iter().any(|d| d.is_error()) {
-        return Err(all
-            .iter()
-            .map(|d| diagnostics::render(d, Format::Human, false))
-            .collect());
-    }
-    let when = When {
-        period: None,
-        as_of: None,
+    let project = match Project::open(portfolio, crate::project::When::default()) {
+        Ok(p) => p,
+        Err(Error::Invalid { diagnostics, .. }) => {
+            return Err(diagnostics
+                .iter()
+                .map(|d| diagnostics::render(d, Format::Human, false))
+                .collect())
+        }
+        Err(e) => return Err(e.to_string()),
     };
-    let p = settle(loaded.portfolio, &when)
-        .map_err(|_| "the review period or date is invalid".to_string())?;
-    let analysis = analyse::analyse(&p.portfolio, p.period, p.as_of);
+    let analysis = project.analyse(None);
     site::build(
-        &root,
-        &p.portfolio,
+        &project.root,
+        &project.portfolio,
         &analysis,
         out,
         site::Options::default(),

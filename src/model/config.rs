@@ -79,6 +79,8 @@ pub struct Scoring {
     /// Overrides only the components it names.
     pub health: HealthWeights,
     pub matrix_split: MatrixSplit,
+    /// Below this share (0–100) of the health weights having inputs, health is not scored.
+    pub health_min_coverage_pct: f64,
 }
 
 fn weights(pairs: &[(&str, f64)]) -> Weights {
@@ -109,6 +111,7 @@ impl Default for Scoring {
             ]),
             health: HealthWeights::default(),
             matrix_split: MatrixSplit::default(),
+            health_min_coverage_pct: 50.0,
         }
     }
 }

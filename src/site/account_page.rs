@@ -2,7 +2,7 @@
 //! context. This is the page rendered once per account, so it avoids building an intermediate
 //! `serde_json::Value` tree (that tree, its conversion and its drop were a fifth of a build).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -11,8 +11,8 @@ use super::format::{self, DASH};
 use super::markdown::Narrative;
 use super::pages::{band_colour, Shared};
 use super::view::{FindingView, Summary};
-use crate::analyse::{metrics, AccountAnalysis, Band, Score};
-use crate::model::{ActionStatus, Financials, Quarter, TeamMember};
+use crate::analyse::{metrics, AccountAnalysis, Band, QuarterFigures, Score};
+use crate::model::{Quarter, TeamMember};
 use crate::numfmt::short;
 
 #[derive(Serialize)]
@@ -71,6 +71,8 @@ struct ScorecardRow {
 struct ScoreView {
     name: &'static str,
     value: String,
+    /// "partial: no nps, retention" when some weighted components have no input.
+    partial: Option<String>,
     components: Vec<ComponentView>,
     kind: &'static str,
 }
@@ -161,6 +163,7 @@ fn score_view(name: &'static str, score: &Score<'_>, kind: &'static str) -> Scor
     ScoreView {
         name,
         value: format::score(score.value),
+        partial: super::view::partial_note(score),
         components: explain(score),
         kind,
     }
@@ -171,16 +174,11 @@ pub fn account<'a>(s: &'a Shared<'a>, i: usize, narrative: &'a Narrative) -> Acc
     let a: &AccountAnalysis<'_> = &s.analysis.accounts[i];
     let f = &a.account.front;
     let period = s.analysis.period;
-    let as_of = s.analysis.as_of;
     let m = &a.metrics;
-    let prev = period.map(|p| metrics::metrics(a.account, Some(p.minus(1)), as_of));
-    let year = period.map(|p| metrics::metrics(a.account, Some(p.minus(4)), as_of));
+    let prev = a.previous.as_ref().map(|e| &e.metrics);
+    let year = a.year_ago.as_ref().map(|e| &e.metrics);
     let three = |v: fn(&metrics::Metrics) -> Option<f64>, show: &dyn Fn(Option<f64>) -> String| {
-        [
-            show(v(m)),
-            show(prev.as_ref().and_then(v)),
-            show(year.as_ref().and_then(v)),
-        ]
+        [show(v(m)), show(prev.and_then(v)), show(year.and_then(v))]
     };
     let money = |v: Option<f64>| s.fmt.money(v);
     let row = |label, values| ScorecardRow { label, values };
@@ -208,16 +206,6 @@ pub fn account<'a>(s: &'a Shared<'a>, i: usize, narrative: &'a Narrative) -> Acc
         ),
     ];
 
-    let ours: BTreeSet<&str> = f
-        .contacts
-        .iter()
-        .filter_map(|c| c.our_contact.as_deref())
-        .collect();
-    let shape = if f.contacts.len() >= 3 && ours.len() >= 2 {
-        "diamond"
-    } else {
-        "bow tie"
-    };
     let mut by_role: BTreeMap<&str, Vec<ContactView<'_>>> = BTreeMap::new();
     for c in &f.contacts {
         by_role
@@ -274,9 +262,9 @@ pub fn account<'a>(s: &'a Shared<'a>, i: usize, narrative: &'a Narrative) -> Acc
                 people,
             })
             .collect(),
-        contact_count: f.contacts.len(),
-        our_people: ours.len(),
-        shape,
+        contact_count: a.relationship.contacts,
+        our_people: a.relationship.our_people,
+        shape: a.relationship.shape.as_str(),
         opportunities: f
             .opportunities
             .iter()
@@ -286,14 +274,13 @@ pub fn account<'a>(s: &'a Shared<'a>, i: usize, narrative: &'a Narrative) -> Acc
                 value: s.fmt.money(Some(o.value)),
                 stage: o.stage.as_str(),
                 probability: format!("{:.0} %", o.effective_probability()),
-                weighted: s
-                    .fmt
-                    .money(Some(o.value * o.effective_probability() / 100.0)),
+                weighted: s.fmt.money(Some(metrics::weighted_value(o))),
                 close: o.close.map(|c| c.to_string()),
                 open: o.stage.is_open(),
             })
             .collect(),
         whitespace: s
+            .analysis
             .config
             .offerings
             .iter()
@@ -315,19 +302,20 @@ pub fn account<'a>(s: &'a Shared<'a>, i: usize, narrative: &'a Narrative) -> Acc
         actions: f
             .actions
             .iter()
-            .map(|x| ActionView {
+            .zip(&a.overdue)
+            .map(|(x, &overdue)| ActionView {
                 action: &x.action,
                 owner: &x.owner,
                 due: x.due.map(|d| d.to_string()),
                 status: x.status.as_str(),
-                overdue: matches!(x.status, ActionStatus::Open | ActionStatus::Blocked)
-                    && x.due.is_some_and(|d| d < as_of),
+                overdue,
             })
             .collect(),
-        findings: s.finding_views(&s.by_account[i]),
+        findings: s.finding_views(s.by_account[i].iter().copied()),
         narrative,
         source: &a.account.source,
         edit: s
+            .analysis
             .config
             .repo_url
             .as_deref()
@@ -338,17 +326,14 @@ pub fn account<'a>(s: &'a Shared<'a>, i: usize, narrative: &'a Narrative) -> Acc
 /// The five charts of an account page.
 fn account_charts(s: &Shared<'_>, a: &AccountAnalysis<'_>) -> Vec<Chart> {
     let id = &a.account.id;
-    let quarters: Vec<String> = s.quarters.iter().map(Quarter::to_string).collect();
-    let per_quarter = |g: &dyn Fn(&Financials) -> Option<f64>| -> Vec<Option<f64>> {
-        s.quarters
-            .iter()
-            .map(|&q| metrics::quarter(a.account, q).and_then(g))
-            .collect()
+    let quarters: Vec<String> = s.analysis.quarters.iter().map(Quarter::to_string).collect();
+    let per_quarter = |g: fn(&QuarterFigures) -> Option<f64>| -> Vec<Option<f64>> {
+        a.series.iter().map(g).collect()
     };
-    let revenue = per_quarter(&|f| f.revenue);
-    let profit = per_quarter(&|f| Some(f.gross_margin? - f.cost_to_serve?));
-    let cts = per_quarter(&|f| f.cost_to_serve);
-    let sow = per_quarter(&|f| metrics::pct(f.revenue, f.category_spend));
+    let revenue = per_quarter(|f| f.revenue);
+    let profit = per_quarter(|f| f.profit);
+    let cts = per_quarter(|f| f.cost_to_serve);
+    let sow = per_quarter(|f| f.share_of_wallet_pct);
     let fin_rows = quarters
         .iter()
         .enumerate()

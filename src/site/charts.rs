@@ -192,6 +192,8 @@ pub struct MatrixPoint {
     pub strength: f64,
     pub revenue_ttm: f64,
     pub colour: RGBColor,
+    /// Health is partial: the bubble is drawn with a lighter fill (the legend says so).
+    pub partial: bool,
     /// (attractiveness, strength) at the baseline, when there is one and it differs.
     pub from: Option<(f64, f64)>,
 }
@@ -265,7 +267,7 @@ pub fn matrix(
         // Largest first, so small bubbles stay visible on top.
         for &i in &order {
             let p = &points[i];
-            let style = p.colour.mix(0.55).filled();
+            let style = p.colour.mix(if p.partial { 0.2 } else { 0.55 }).filled();
             chart.draw_series([Circle::new(
                 (p.strength, p.attractiveness),
                 radius(p.revenue_ttm),

@@ -1,6 +1,7 @@
 //! Numbers as the site shows them. Templates receive these strings and never compute; in
 //! incognito mode every money amount is masked here, in one place.
 
+use crate::analyse::Unit;
 use crate::numfmt::thousands;
 
 /// Formatting rules for one build.
@@ -54,22 +55,18 @@ pub fn key(v: Option<f64>) -> String {
     v.map_or_else(String::new, |v| format!("{v:.4}"))
 }
 
-/// Change between two values in points or percent, for KPI deltas: `+2.3 %`, `−1.0 pt`.
-pub fn delta(now: Option<f64>, before: Option<f64>, relative: bool) -> Option<String> {
-    let (n, b) = (now?, before?);
-    let (change, unit) = if relative {
-        if b == 0.0 {
-            return None;
-        }
-        (100.0 * (n / b - 1.0), "%")
-    } else {
-        (n - b, "pt")
+/// A change as computed by the analysis, for KPI cards: `+2.3 %`, `−1.0 pt`.
+pub fn change(change: Option<f64>, unit: Unit) -> Option<String> {
+    let c = change?;
+    let unit = match unit {
+        Unit::Percent => "%",
+        Unit::Points => "pt",
     };
     // A change that rounds to zero has no sign ("−0.0" reads like a decline).
-    if change.abs() < 0.05 {
+    if c.abs() < 0.05 {
         Some(format!("±0.0 {unit}"))
     } else {
-        Some(format!("{change:+.1} {unit}"))
+        Some(format!("{c:+.1} {unit}"))
     }
 }
 
@@ -78,17 +75,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn deltas() {
+    fn changes() {
         assert_eq!(
-            delta(Some(110.0), Some(100.0), true).as_deref(),
+            change(Some(10.0), Unit::Percent).as_deref(),
             Some("+10.0 %")
         );
         assert_eq!(
-            delta(Some(29.98), Some(30.0), false).as_deref(),
+            change(Some(-0.02), Unit::Points).as_deref(),
             Some("±0.0 pt")
         );
-        assert_eq!(delta(Some(1.0), Some(0.0), true), None);
-        assert_eq!(delta(None, Some(1.0), false), None);
+        assert_eq!(
+            change(Some(-1.04), Unit::Points).as_deref(),
+            Some("-1.0 pt")
+        );
+        assert_eq!(change(None, Unit::Points), None);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 pub mod account_page;
 pub mod charts;
 pub mod format;
+pub mod lists;
 pub mod markdown;
 pub mod pages;
 pub mod render;

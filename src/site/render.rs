@@ -7,12 +7,13 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use super::format::{Fmt, DASH};
+use super::lists;
 use super::markdown::{self, Narrative};
 use super::pages::{self, Shared};
 use super::view::{self, Common};
-use crate::analyse::{self, Analysis};
+use crate::analyse::{Analysis, Finding};
 use crate::load::Root;
-use crate::model::{Portfolio, Quarter};
+use crate::model::Portfolio;
 use crate::output::{OutputError, Staging};
 
 /// Built-in templates, compiled into the binary so it works anywhere.
@@ -105,12 +106,10 @@ const SINGLES: [(&str, &str, &str, &str, &str); 7] = [
     ),
 ];
 
-/// Build settings from the command line.
+/// Build settings from the command line. (The baseline, if any, is part of the analysis.)
 #[derive(Clone, Copy, Debug, Default)]
-pub struct Options<'a> {
+pub struct Options {
     pub incognito: bool,
-    /// What to compare against (the changes page and the matrix arrows).
-    pub baseline: Option<&'a crate::baseline::Baseline>,
     /// Show a progress bar (the caller decides: terminal, long build, not quiet).
     pub progress: bool,
 }
@@ -220,15 +219,15 @@ pub fn build(
     portfolio: &Portfolio,
     analysis: &Analysis<'_>,
     out: &Path,
-    options: Options<'_>,
+    options: Options,
 ) -> Result<Report, BuildError> {
     let started = Instant::now();
     let mut t = crate::timings::Timings::start();
     let tera = templates(root)?;
     let staging = Staging::new(out, &root.dir)?;
     t.mark("templates + staging");
-    let config = &portfolio.config;
-    let shared = shared(portfolio, analysis, options);
+    let config = analysis.config;
+    let shared = shared(analysis, options);
     t.mark("summaries + P-1/P-4 aggregates");
     let allow_html = config.allow_raw_html;
     let overview = portfolio
@@ -248,7 +247,7 @@ pub fn build(
         bar
     });
     // The changes page exists only with a baseline.
-    let singles = if options.baseline.is_some() {
+    let singles = if analysis.changes.is_some() {
         SINGLES.len()
     } else {
         SINGLES.len() - 1
@@ -258,32 +257,26 @@ pub fn build(
     (0..jobs).into_par_iter().try_for_each(|job| {
         if job < singles {
             let (path, template, rel_root, nav, title) = SINGLES[job];
-            let data = match nav {
-                "dashboard" => pages::dashboard(&shared, overview.as_ref()),
-                "accounts" => pages::accounts(&shared),
-                "managers" => pages::managers(&shared),
-                "findings" => pages::findings(&shared),
-                "actions" => pages::actions(&shared),
-                "changes" => pages::changes(&shared),
-                _ => pages::whitespace(&shared),
-            };
-            staging.write(
-                path,
-                render(&tera, template, &page(c, rel_root, nav, title, data))?.as_bytes(),
-            )?;
+            // Each page has its own view type; `show` renders any of them.
+            let show =
+                |data: &dyn erased::Page| data.render(&tera, template, c, rel_root, nav, title);
+            let html = match nav {
+                "dashboard" => show(&pages::dashboard(&shared, overview.as_ref())),
+                "accounts" => show(&lists::accounts(&shared)),
+                "managers" => show(&lists::managers(&shared)),
+                "findings" => show(&lists::findings(&shared)),
+                "actions" => show(&lists::actions(&shared)),
+                "changes" => show(&lists::changes(&shared)),
+                _ => show(&lists::whitespace(&shared)),
+            }?;
+            staging.write(path, html.as_bytes())?;
         } else if job < singles + managers {
             let m = &analysis.portfolio.managers[job - singles];
             let path = format!("managers/{}/index.html", view::manager_slug(&m.name));
             let html = render(
                 &tera,
                 "manager.html",
-                &page(
-                    c,
-                    "../../",
-                    "managers",
-                    &m.name,
-                    pages::manager(&shared, &m.name),
-                ),
+                &page(c, "../../", "managers", &m.name, lists::manager(&shared, m)),
             )?;
             staging.write(&path, html.as_bytes())?;
         } else {
@@ -311,12 +304,9 @@ pub fn build(
     if !options.incognito {
         staging.write(
             "data/portfolio.json",
-            crate::export::json(analysis, config).as_bytes(),
+            crate::export::json(analysis).as_bytes(),
         )?;
-        staging.write(
-            "data/accounts.csv",
-            crate::export::csv(analysis, config).as_bytes(),
-        )?;
+        staging.write("data/accounts.csv", crate::export::csv(analysis).as_bytes())?;
     }
     copy_static(root, &staging)?;
     t.mark("assets, exports, static");
@@ -330,28 +320,25 @@ pub fn build(
 }
 
 /// Everything the page builders share, computed once per build.
-pub fn shared<'a>(
-    portfolio: &'a Portfolio,
-    analysis: &'a Analysis<'a>,
-    options: Options<'a>,
-) -> Shared<'a> {
-    let config = &portfolio.config;
+pub fn shared<'a>(analysis: &'a Analysis<'a>, options: Options) -> Shared<'a> {
+    let config = analysis.config;
     let fmt = Fmt {
         incognito: options.incognito,
     };
-    let period = analysis.period;
     let common = Common {
         title: config.title.clone(),
         company: config.company.clone(),
-        period: period.map_or_else(|| DASH.to_string(), |p| p.to_string()),
+        period: analysis
+            .period
+            .map_or_else(|| DASH.to_string(), |p| p.to_string()),
         as_of: analysis.as_of.to_string(),
         currency: config.currency.clone(),
         incognito: options.incognito,
-        baseline: options.baseline.map(|b| b.label.clone()),
+        baseline: analysis.changes.as_ref().map(|c| c.label.clone()),
     };
 
     // Findings per account, in one pass (both lists are sorted by account id).
-    let mut by_account: Vec<Vec<&analyse::Finding>> = vec![Vec::new(); analysis.accounts.len()];
+    let mut by_account: Vec<Vec<&Finding>> = vec![Vec::new(); analysis.accounts.len()];
     let mut portfolio_findings = Vec::new();
     let mut k = 0;
     for f in &analysis.findings {
@@ -373,29 +360,13 @@ pub fn shared<'a>(
         .zip(&by_account)
         .map(|(a, f)| view::summary(a, f, fmt))
         .collect();
-    let mut by_owner: std::collections::BTreeMap<String, Vec<usize>> =
-        std::collections::BTreeMap::new();
-    for (i, a) in analysis.accounts.iter().enumerate() {
-        if let Some(owner) = &a.account.front.owner {
-            by_owner.entry(owner.clone()).or_default().push(i);
-        }
-    }
-    let at = |p: Option<Quarter>| {
-        p.map(|p| analyse::analyse(portfolio, Some(p), analysis.as_of).portfolio)
-    };
     Shared {
         analysis,
-        config,
         fmt,
         common,
         summaries,
         by_account,
         portfolio_findings,
-        previous: at(period.map(|p| p.minus(1))),
-        year_ago: at(period.map(|p| p.minus(4))),
-        quarters: period.map_or_else(Vec::new, |p| (0..8).rev().map(|n| p.minus(n)).collect()),
-        by_owner,
-        baseline: options.baseline,
     }
 }
 
@@ -406,8 +377,11 @@ pub fn account_page(
     i: usize,
 ) -> Result<String, BuildError> {
     let a = &shared.analysis.accounts[i];
-    let narrative: Narrative =
-        markdown::render(&a.account.body, shared.config.allow_raw_html, "plan-");
+    let narrative: Narrative = markdown::render(
+        &a.account.body,
+        shared.analysis.config.allow_raw_html,
+        "plan-",
+    );
     let data = super::account_page::account(shared, i, &narrative);
     render(
         tera,
@@ -431,4 +405,35 @@ fn copy_static(root: &Root, staging: &Staging) -> Result<(), BuildError> {
         staging.write(&rel, &bytes)?;
     }
     Ok(())
+}
+
+/// Renders a page from any view type, so one table of portfolio pages can hold them all.
+mod erased {
+    use super::{page, render, BuildError, Common};
+
+    pub trait Page {
+        fn render(
+            &self,
+            tera: &tera::Tera,
+            template: &str,
+            common: &Common,
+            root: &str,
+            nav: &str,
+            title: &str,
+        ) -> Result<String, BuildError>;
+    }
+
+    impl<T: serde::Serialize> Page for T {
+        fn render(
+            &self,
+            tera: &tera::Tera,
+            template: &str,
+            common: &Common,
+            root: &str,
+            nav: &str,
+            title: &str,
+        ) -> Result<String, BuildError> {
+            render(tera, template, &page(common, root, nav, title, self))
+        }
+    }
 }

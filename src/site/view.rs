@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::format::{self, Fmt};
 use super::markdown::slug;
-use crate::analyse::{AccountAnalysis, Finding};
+use crate::analyse::{AccountAnalysis, Finding, Score};
 use crate::model::Severity;
 
 /// What every page knows.
@@ -36,6 +36,8 @@ pub struct Summary {
     pub region: String,
     pub tags: Vec<String>,
     pub band: &'static str,
+    /// "partial: no nps, satisfaction" when health lacks some of its components (SPEC §6).
+    pub health_note: Option<String>,
     pub attractiveness: String,
     pub strength: String,
     pub health: String,
@@ -82,11 +84,12 @@ pub fn summary(a: &AccountAnalysis<'_>, findings: &[&Finding], fmt: Fmt) -> Summ
             .owner
             .as_deref()
             .map(|o| format!("managers/{}/index.html", manager_slug(o))),
-        stage: f.relationship.stage.map_or("", |s| s.as_str()),
-        quadrant: a.quadrant.map_or("", |q| q.as_str()),
-        region: f.region.clone().unwrap_or_default(),
+        stage: f.relationship.stage.map_or(format::DASH, |s| s.as_str()),
+        quadrant: a.quadrant.map_or(format::DASH, |q| q.as_str()),
+        region: f.region.clone().unwrap_or_else(|| format::DASH.into()),
         tags: f.tags.clone(),
         band: a.band.map_or("none", |b| b.as_str()),
+        health_note: partial_note(&a.health),
         attractiveness: format::score(a.attractiveness.value),
         strength: format::score(a.strength.value),
         health: format::score(a.health.value),
@@ -108,6 +111,14 @@ pub fn summary(a: &AccountAnalysis<'_>, findings: &[&Finding], fmt: Fmt) -> Summ
             growth: format::key(m.growth_yoy_pct),
         },
     }
+}
+
+/// "partial: no nps, retention" for a partial score; `None` for a complete or unknown one.
+pub fn partial_note(score: &Score<'_>) -> Option<String> {
+    score.is_partial().then(|| {
+        let missing: Vec<String> = score.missing().map(|m| m.replace('_', " ")).collect();
+        format!("partial: no {}", missing.join(", "))
+    })
 }
 
 /// A finding as pages show it.

@@ -2,7 +2,7 @@
 //! and matrix arrows; a bad baseline writes nothing.
 #![allow(clippy::unwrap_used)] // a failing test may panic; the library may not
 
-mod common;
+use crate::common;
 use std::process::Command as Std;
 
 use assert_cmd::Command;

@@ -1,7 +1,7 @@
 //! End-to-end: the real binary, its exit codes and its three output formats.
 #![allow(clippy::unwrap_used)] // a failing test or benchmark may panic; the library may not
 
-mod common;
+use crate::common;
 use assert_cmd::Command;
 use common::{example, Fixture, GOOD, NO_COUNT, QUIET};
 use predicates::prelude::*;

@@ -2,7 +2,7 @@
 //! reports problems to open pages and keeps the last good site. Every wait is bounded.
 #![allow(clippy::unwrap_used)] // a failing test may panic; the library may not
 
-mod common;
+use crate::common;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};

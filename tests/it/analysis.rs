@@ -289,7 +289,11 @@ fn every_account_rule_fires_at_its_threshold_and_not_below() {
         ("overdue-actions", format!("{KEY}\nactions: [{{ action: a, due: 2026-10-04 }}]"), format!("{KEY}\nactions: [{{ action: a, due: 2026-10-05 }}]")),
         ("declining-revenue", fin("revenue: 90"), fin("revenue: 90.01")),
         ("retention-risk", format!("{KEY}\nhealth: {{ retention_risk: high }}"), format!("{KEY}\nhealth: {{ retention_risk: medium }}")),
-        ("missing-data", KEY.into(), format!("{}\nattractiveness: {{ size: 3 }}\nstrength: {{ price: 3 }}", fin("revenue: 100"))),
+        ("missing-data", KEY.into(), format!("{}\nattractiveness: {{ size: 3 }}\nstrength: {{ price: 3 }}\nhealth: {{ satisfaction: 7, nps: 10, retention_risk: low }}\nrelationship: {{ stage: basic }}", fin("revenue: 100"))),
+        // v1.1: health with 3 of 7 components (43 % < 50 %) is null, and missing-data says so;
+        // with 4 of 7 (57 %) it is scored.
+        ("missing-data", format!("{}\nattractiveness: {{ size: 3 }}\nstrength: {{ price: 3 }}\nhealth: {{ satisfaction: 7, nps: 10, retention_risk: low }}", fin("revenue: 100")),
+                         format!("{}\nattractiveness: {{ size: 3 }}\nstrength: {{ price: 3 }}\nhealth: {{ satisfaction: 7, nps: 10, retention_risk: low }}\nrelationship: {{ stage: basic }}", fin("revenue: 100"))),
     ];
     for (rule, yes, no) in cases {
         assert!(fires("", &yes, rule), "{rule} should fire on:\n{yes}");

@@ -2,7 +2,7 @@
 //! plan author would be sent to.
 #![allow(clippy::unwrap_used)] // a failing test or benchmark may panic; the library may not
 
-mod common;
+use crate::common;
 use common::{located, Fixture, GOOD};
 use serde_json::Value;
 

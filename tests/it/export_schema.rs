@@ -2,7 +2,7 @@
 //! kept in docs/, for the example portfolio and for an edge-case portfolio full of nulls.
 #![allow(clippy::unwrap_used)] // a failing test or benchmark may panic; the library may not
 
-mod common;
+use crate::common;
 use assert_cmd::Command;
 use common::{example, Fixture};
 
@@ -133,7 +133,7 @@ fn every_example_account_matches_the_front_matter_schema() {
 #[test]
 fn the_schema_names_exactly_the_model_keys() {
     let schema: serde_json::Value =
-        serde_json::from_str(include_str!("../docs/account.schema.json")).unwrap();
+        serde_json::from_str(include_str!("../../docs/account.schema.json")).unwrap();
     let mut in_schema: Vec<&String> = schema["properties"].as_object().unwrap().keys().collect();
     in_schema.sort();
     // Decoding and re-serialising a file lists every field of the model, present or not.

@@ -3,7 +3,7 @@
 //! When one is missing the test says so loudly; under `CI=true` it fails instead of skipping.
 #![allow(clippy::unwrap_used)] // a failing test may panic; the library may not
 
-mod common;
+use crate::common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -1,0 +1,15 @@
+//! kamsite's integration tests, as one test binary (as mdBook does): on two cores, linking one
+//! binary instead of ten saves most of the test suite's build time.
+#![allow(clippy::unwrap_used)] // a failing test may panic; the library may not
+
+mod analysis;
+mod baseline;
+mod browser;
+mod cli;
+mod common;
+mod diagnostics;
+mod export_schema;
+mod robustness;
+mod scaffold;
+mod serve;
+mod site;
