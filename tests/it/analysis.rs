@@ -292,8 +292,9 @@ fn every_account_rule_fires_at_its_threshold_and_not_below() {
         ("missing-data", KEY.into(), format!("{}\nattractiveness: {{ size: 3 }}\nstrength: {{ price: 3 }}\nhealth: {{ satisfaction: 7, nps: 10, retention_risk: low }}\nrelationship: {{ stage: basic }}", fin("revenue: 100"))),
         // v1.1: health with 3 of 7 components (43 % < 50 %) is null, and missing-data says so;
         // with 4 of 7 (57 %) it is scored.
-        ("missing-data", format!("{}\nattractiveness: {{ size: 3 }}\nstrength: {{ price: 3 }}\nhealth: {{ satisfaction: 7, nps: 10, retention_risk: low }}", fin("revenue: 100")),
-                         format!("{}\nattractiveness: {{ size: 3 }}\nstrength: {{ price: 3 }}\nhealth: {{ satisfaction: 7, nps: 10, retention_risk: low }}\nrelationship: {{ stage: basic }}", fin("revenue: 100"))),
+        // (growth, satisfaction and nps present: 3 of 7; with the stage: 4 of 7)
+        ("missing-data", format!("{}\nattractiveness: {{ size: 3 }}\nstrength: {{ price: 3 }}\nhealth: {{ satisfaction: 7, nps: 10 }}", fin("revenue: 100")),
+                         format!("{}\nattractiveness: {{ size: 3 }}\nstrength: {{ price: 3 }}\nhealth: {{ satisfaction: 7, nps: 10 }}\nrelationship: {{ stage: basic }}", fin("revenue: 100"))),
     ];
     for (rule, yes, no) in cases {
         assert!(fires("", &yes, rule), "{rule} should fire on:\n{yes}");
@@ -442,4 +443,115 @@ fn docs_list_every_rule_with_its_thresholds() {
             );
         }
     }
+}
+
+/// The relationship map and the single-threaded rule read one shape from the same thresholds:
+/// with `min_contacts: 4`, three contacts held by two people is a bow tie for both.
+#[test]
+fn relationship_shape_follows_the_configured_single_threaded_thresholds() {
+    const THREE: &str = "name: A\ndesignation: key\nowner: Dana\ncontacts:
+  - { name: a, our_contact: X }
+  - { name: b, our_contact: Y }
+  - { name: c, our_contact: X }";
+    let default = portfolio("", &[THREE]);
+    let a = run(&default);
+    assert_eq!(
+        a.accounts[0].relationship.shape,
+        kamsite::analyse::Shape::Diamond
+    );
+    assert!(!a.findings.iter().any(|f| f.rule == "single-threaded"));
+
+    let strict = portfolio(
+        "findings:\n  single-threaded: { min_contacts: 4 }",
+        &[THREE],
+    );
+    let a = run(&strict);
+    let r = &a.accounts[0].relationship;
+    assert_eq!(
+        (r.contacts, r.our_people, r.shape),
+        (3, 2, kamsite::analyse::Shape::BowTie)
+    );
+    let f = a
+        .findings
+        .iter()
+        .find(|f| f.rule == "single-threaded")
+        .unwrap();
+    assert!(
+        f.message.starts_with(
+            "3 contacts at the customer, held by 2 persons on our side (need 4 and 2)"
+        ),
+        "{}",
+        f.message
+    );
+}
+
+/// SPEC §8 v1.1: changes against P−1 compare the same accounts. A has 100 → 110, B has 50 in
+/// P−1 only, C has 200 in P only: like-for-like growth is over A alone, +10 %, not
+/// (310 − 150) / 150; two accounts are left out and one has no data for P.
+#[test]
+fn like_for_like_changes_leave_out_accounts_without_both_quarters() {
+    let p = portfolio(
+        "",
+        &[
+            "name: A\ndesignation: other\nfinancials:\n  - { period: 2026-Q2, revenue: 100, gross_margin: 40 }\n  - { period: 2026-Q3, revenue: 110, gross_margin: 33 }",
+            "name: B\ndesignation: other\nfinancials:\n  - { period: 2026-Q2, revenue: 50, gross_margin: 10 }",
+            "name: C\ndesignation: other\nfinancials:\n  - { period: 2026-Q3, revenue: 200, gross_margin: 100 }",
+        ],
+    );
+    let a = run(&p);
+    close(a.portfolio.growth_qoq_pct, 10.0);
+    assert_eq!(a.portfolio.accounts_without_period_data, 1);
+    let prev = a.vs_previous.as_ref().unwrap();
+    assert_eq!(prev.period.to_string(), "2026-Q2");
+    close(prev.revenue.change, 10.0);
+    assert_eq!((prev.revenue.compared, prev.revenue.left_out), (1, 2));
+    // Margin over A only: 33/110 = 30 % now, 40/100 = 40 % before: −10 points.
+    close(prev.margin_pct.now, 30.0);
+    close(prev.margin_pct.before, 40.0);
+    close(prev.margin_pct.change, -10.0);
+    // No account has P−4: no year-on-year change at all, rather than a sum of nothing.
+    let year = a.vs_year_ago.as_ref().unwrap();
+    assert_eq!(year.revenue.change, None);
+    assert_eq!(year.revenue.left_out, 3);
+    assert_eq!(a.portfolio.growth_yoy_pct, None);
+}
+
+/// SPEC §6 v1.1: coverage is the share of the health weights with inputs; below
+/// `health_min_coverage_pct` health is null, at or above it a partial score names what is missing.
+#[test]
+fn health_coverage_by_hand() {
+    // satisfaction 8 → 80, nps 20 → 60, retention low → 100, stage cooperative → 60:
+    // 4 of 7 equal weights = 57.14 %, health = 300 / 4 = 75.
+    let four = "name: A\ndesignation: other\nhealth: { satisfaction: 8, nps: 20, retention_risk: low }\nrelationship: { stage: cooperative }";
+    let p = portfolio("", &[four]);
+    let a = run(&p);
+    let acc = &a.accounts[0];
+    close(Some(acc.health_coverage_pct), 400.0 / 7.0);
+    close(acc.health.value, 75.0);
+    assert!(acc.health.is_partial());
+    assert_eq!(
+        acc.health.missing().collect::<Vec<_>>(),
+        ["growth", "profitability", "share_of_wallet"]
+    );
+
+    // A minimum of 60 % rejects 57 %: health is null and missing-data says why.
+    let p = portfolio("scoring: { health_min_coverage_pct: 60 }", &[four]);
+    let a = run(&p);
+    assert_eq!(a.accounts[0].health.value, None);
+    assert_eq!(a.accounts[0].band, None);
+    let f = a
+        .findings
+        .iter()
+        .find(|f| f.rule == "missing-data")
+        .unwrap();
+    assert!(f.message.contains("health cannot be scored (57.1 % of its weights have inputs, below the minimum of 60 %)"), "{}", f.message);
+
+    // Weights can make the same inputs complete: zero weight on the missing components.
+    let p = portfolio(
+        "scoring: { health: { growth: 0, profitability: 0, share_of_wallet: 0 } }",
+        &[four],
+    );
+    let a = run(&p);
+    close(Some(a.accounts[0].health_coverage_pct), 100.0);
+    assert!(!a.accounts[0].health.is_partial());
 }

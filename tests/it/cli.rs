@@ -245,3 +245,68 @@ fn score_sorts_by_a_column_and_rejects_unknown_ones() {
         .code(2)
         .stderr(predicate::str::contains("did you mean `health`?"));
 }
+
+/// `--period`, `--as-of` and `SOURCE_DATE_EPOCH` settle the review period and date in this
+/// order (SPEC §5), through the one façade every command uses.
+#[test]
+fn period_and_date_come_from_flags_then_config_then_environment() {
+    let f = Fixture::new().file("kamsite.yaml", NO_COUNT).account(
+        "a.md",
+        "---\nname: A\ndesignation: other\nfinancials:\n  - { period: 2026-Q2, revenue: 10 }\n  - { period: 2026-Q3, revenue: 20 }\nactions: [{ action: x, due: 2026-06-01 }]\n---\n",
+    );
+    let export = |args: &[&str], epoch: Option<&str>| -> serde_json::Value {
+        let mut cmd = Command::cargo_bin("kamsite").unwrap();
+        cmd.arg("export")
+            .arg(f.path())
+            .args(["--format", "json"])
+            .args(args);
+        cmd.env_remove("SOURCE_DATE_EPOCH");
+        if let Some(e) = epoch {
+            cmd.env("SOURCE_DATE_EPOCH", e);
+        }
+        let out = cmd.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    // 1790000000 s = 2026-09-21 (UTC). Latest quarter: 2026-Q3.
+    let doc = export(&[], Some("1790000000"));
+    assert_eq!(doc["period"], "2026-Q3");
+    assert_eq!(doc["as_of"], "2026-09-21");
+    assert_eq!(doc["accounts"][0]["metrics"]["revenue"], 20);
+    assert_eq!(
+        doc["accounts"][0]["metrics"]["plan_age_days"],
+        serde_json::Value::Null
+    );
+    // The flags win over the environment.
+    let doc = export(
+        &["--period", "2026-Q2", "--as-of", "2026-05-01"],
+        Some("1790000000"),
+    );
+    assert_eq!(doc["period"], "2026-Q2");
+    assert_eq!(doc["as_of"], "2026-05-01");
+    assert_eq!(doc["accounts"][0]["metrics"]["revenue"], 10);
+    assert_eq!(doc["accounts"][0]["metrics"]["overdue_actions"], 0);
+    // kamsite.yaml's as_of wins over the environment, not over the flag.
+    std::fs::write(
+        f.path().join("kamsite.yaml"),
+        format!("{NO_COUNT}as_of: 2026-07-01\n"),
+    )
+    .unwrap();
+    assert_eq!(export(&[], Some("1790000000"))["as_of"], "2026-07-01");
+    assert_eq!(
+        export(&["--as-of", "2026-08-01"], None)["as_of"],
+        "2026-08-01"
+    );
+    // A malformed flag is a usage error naming the flag, before anything is read.
+    Command::cargo_bin("kamsite")
+        .unwrap()
+        .args(["export", "--format", "json", "--period", "2026-Q5"])
+        .arg(f.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--period"));
+}
