@@ -158,16 +158,33 @@ fn serve(args: &ServeArgs) -> Result<(), String> {
     Ok(())
 }
 
+/// Whether an event changes content: a create, a data write, a rename or a removal. On Linux,
+/// notify also reports reads (open, access, close without writing) — the build's own reads of
+/// the portfolio among them — and those must never trigger a rebuild, or each rebuild triggers
+/// the next.
+fn changes_content(kind: &notify::EventKind) -> bool {
+    use notify::event::{AccessKind, AccessMode, EventKind, ModifyKind};
+    match kind {
+        EventKind::Create(_) | EventKind::Remove(_) => true,
+        EventKind::Modify(ModifyKind::Metadata(_)) => false,
+        EventKind::Modify(_) => true,
+        // Closing a file opened for writing is the end of a save.
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) | EventKind::Any | EventKind::Other => false,
+    }
+}
+
 /// Rebuilds once per burst of changes (editors write several events per save).
 fn watch(server: &Server, rx: &mpsc::Receiver<notify::Event>) {
     let relevant = |e: &notify::Event| {
-        e.paths.iter().any(|p| {
-            let rel = p.strip_prefix(&server.portfolio).unwrap_or(p);
-            !rel.components().any(|c| {
-                let name = c.as_os_str().to_string_lossy();
-                name.starts_with('.') || name == "public" || name.ends_with('~')
+        changes_content(&e.kind)
+            && e.paths.iter().any(|p| {
+                let rel = p.strip_prefix(&server.portfolio).unwrap_or(p);
+                !rel.components().any(|c| {
+                    let name = c.as_os_str().to_string_lossy();
+                    name.starts_with('.') || name == "public" || name.ends_with('~')
+                })
             })
-        })
     };
     while let Ok(event) = rx.recv() {
         if !relevant(&event) {

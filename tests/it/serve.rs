@@ -122,3 +122,55 @@ fn serves_rebuilds_and_reports_problems() {
     // The last good site is still served.
     assert!(get(&addr, "/accounts/acme/").1.contains("Renamed Ltd"));
 }
+
+/// Reads the event stream for `for_how_long` and returns what came.
+fn listen(events: &mut TcpStream, for_how_long: Duration) -> String {
+    let deadline = Instant::now() + for_how_long;
+    let mut seen = String::new();
+    let mut buf = [0u8; 4096];
+    while Instant::now() < deadline {
+        match events.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => seen.push_str(&String::from_utf8_lossy(&buf[..n])),
+            Err(_) => {} // read timeout: keep listening until the deadline
+        }
+    }
+    seen
+}
+
+/// An idle preview stays idle: the build's own reads of the portfolio must not count as
+/// changes (they once made it rebuild in a loop, five reloads a second). And the event does
+/// come with its cause: one edit, then a reload.
+#[test]
+fn idle_preview_sends_no_reload_until_a_file_changes() {
+    let f = Fixture::new()
+        .file("kamsite.yaml", NO_COUNT)
+        .account("acme.md", QUIET);
+    let (_serve, addr) = start(&f);
+    let mut events = TcpStream::connect(&addr).unwrap();
+    events
+        .set_read_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
+    write!(
+        events,
+        "GET /__kamsite/events HTTP/1.1\r\nHost: {addr}\r\n\r\n"
+    )
+    .unwrap();
+    wait_for(&mut events, "text/event-stream");
+    // Pages are requested as a browser would (each request reads the served site).
+    for path in ["/", "/accounts/acme/", "/findings/"] {
+        assert_eq!(get(&addr, path).0, "HTTP/1.1 200 OK");
+    }
+    let idle = listen(&mut events, Duration::from_secs(4));
+    assert!(
+        !idle.contains("data: reload"),
+        "reload without a change: {idle}"
+    );
+    std::fs::write(
+        f.path().join("accounts/acme.md"),
+        QUIET.replace("Quiet Ltd", "Edited Ltd"),
+    )
+    .unwrap();
+    wait_for(&mut events, "data: reload");
+    assert!(get(&addr, "/accounts/acme/").1.contains("Edited Ltd"));
+}
