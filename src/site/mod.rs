@@ -9,4 +9,4 @@ pub mod pages;
 pub mod render;
 pub mod view;
 
-pub use render::{build, BuildError, Options, Report};
+pub use render::{build, BuildError, File, Options, Report, Site};

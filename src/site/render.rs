@@ -214,6 +214,147 @@ struct PageContext<'a, T> {
     page: T,
 }
 
+/// One file of the site.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum File {
+    /// A portfolio page: index into [`SINGLES`].
+    Single(usize),
+    /// A manager's page: index into the analysis' managers.
+    Manager(usize),
+    /// An account's page: index into the analysis' accounts.
+    Account(usize),
+    /// A built-in stylesheet or script: index into [`ASSETS`].
+    Asset(usize),
+    PortfolioJson,
+    AccountsCsv,
+    /// A file of the portfolio's `static/`: its path in the site and on disk.
+    Static(String, std::path::PathBuf),
+}
+
+/// A site ready to render: templates, the page views' shared data and the list of its files.
+/// `kamsite build` renders every file into a staging folder; `kamsite serve` renders the file
+/// a browser asks for. Both call [`Site::render`], so the preview is the build, byte for byte.
+pub struct Site<'a> {
+    tera: tera::Tera,
+    shared: Shared<'a>,
+    overview: Option<Narrative>,
+    files: Vec<(String, File)>,
+    /// Path → index into `files`, for serving one file by its path.
+    index: std::collections::HashMap<String, usize>,
+}
+
+impl<'a> Site<'a> {
+    /// Loads the templates (built-in, then the portfolio's overrides) and lists the files.
+    pub fn new(
+        root: &Root,
+        overview: Option<&str>,
+        analysis: &'a Analysis<'a>,
+        options: Options,
+    ) -> Result<Site<'a>, BuildError> {
+        let tera = templates(root)?;
+        let shared = shared(analysis, options);
+        let overview =
+            overview.map(|md| markdown::render(md, analysis.config.allow_raw_html, "overview-"));
+        // The changes page exists only with a baseline.
+        let singles = if analysis.changes.is_some() {
+            SINGLES.len()
+        } else {
+            SINGLES.len() - 1
+        };
+        let mut files: Vec<(String, File)> = (0..singles)
+            .map(|i| (SINGLES[i].0.to_string(), File::Single(i)))
+            .collect();
+        for (i, m) in analysis.portfolio.managers.iter().enumerate() {
+            let path = format!("managers/{}/index.html", view::manager_slug(&m.name));
+            files.push((path, File::Manager(i)));
+        }
+        for (i, a) in analysis.accounts.iter().enumerate() {
+            files.push((
+                format!("accounts/{}/index.html", a.account.id),
+                File::Account(i),
+            ));
+        }
+        for (i, (path, _)) in ASSETS.iter().enumerate() {
+            files.push((path.to_string(), File::Asset(i)));
+        }
+        // Exports would give the masked amounts away.
+        if !options.incognito {
+            files.push(("data/portfolio.json".into(), File::PortfolioJson));
+            files.push(("data/accounts.csv".into(), File::AccountsCsv));
+        }
+        // `static/` is copied verbatim (contents are read and written, so a symlink inside
+        // cannot make kamsite write outside the output folder).
+        for (rel, path) in crate::load::files_under(&root.dir.join("static")) {
+            files.push((rel.clone(), File::Static(rel, path)));
+        }
+        let index = files
+            .iter()
+            .enumerate()
+            .map(|(i, (p, _))| (p.clone(), i))
+            .collect();
+        Ok(Site {
+            tera,
+            shared,
+            overview,
+            files,
+            index,
+        })
+    }
+
+    /// Every file of the site, with its path relative to the site's root.
+    pub fn files(&self) -> &[(String, File)] {
+        &self.files
+    }
+
+    /// The file at `path` (relative to the site's root), if the site has one.
+    pub fn file(&self, path: &str) -> Option<&File> {
+        self.index.get(path).map(|&i| &self.files[i].1)
+    }
+
+    /// The bytes of one file.
+    pub fn render(&self, file: &File) -> Result<Vec<u8>, BuildError> {
+        let shared = &self.shared;
+        let an = shared.analysis;
+        let c = &shared.common;
+        let html = match file {
+            File::Single(i) => {
+                let (_, template, root, nav, title) = SINGLES[*i];
+                // Each page has its own view type; `show` renders any of them.
+                let show = |data: &dyn erased::Page| {
+                    data.render(&self.tera, template, c, root, nav, title)
+                };
+                match nav {
+                    "dashboard" => show(&pages::dashboard(shared, self.overview.as_ref())),
+                    "accounts" => show(&lists::accounts(shared)),
+                    "managers" => show(&lists::managers(shared)),
+                    "findings" => show(&lists::findings(shared)),
+                    "actions" => show(&lists::actions(shared)),
+                    "changes" => show(&lists::changes(shared)),
+                    _ => show(&lists::whitespace(shared)),
+                }?
+            }
+            File::Manager(i) => {
+                let m = &an.portfolio.managers[*i];
+                let data = lists::manager(shared, m);
+                render(
+                    &self.tera,
+                    "manager.html",
+                    &page(c, "../../", "managers", &m.name, data),
+                )?
+            }
+            File::Account(i) => account_page(&self.tera, shared, *i)?,
+            File::Asset(i) => return Ok(ASSETS[*i].1.as_bytes().to_vec()),
+            File::PortfolioJson => crate::export::json(an),
+            File::AccountsCsv => crate::export::csv(an),
+            File::Static(_, path) => {
+                return std::fs::read(path)
+                    .map_err(|e| BuildError::Output(OutputError::Io(path.clone(), e)))
+            }
+        };
+        Ok(html.into_bytes())
+    }
+}
+
 pub fn build(
     root: &Root,
     portfolio: &Portfolio,
@@ -223,20 +364,11 @@ pub fn build(
 ) -> Result<Report, BuildError> {
     let started = Instant::now();
     let mut t = crate::timings::Timings::start();
-    let tera = templates(root)?;
+    let site = Site::new(root, portfolio.overview.as_deref(), analysis, options)?;
     let staging = Staging::new(out, &root.dir)?;
-    t.mark("templates + staging");
-    let config = analysis.config;
-    let shared = shared(analysis, options);
-    t.mark("summaries + P-1/P-4 aggregates");
-    let allow_html = config.allow_raw_html;
-    let overview = portfolio
-        .overview
-        .as_deref()
-        .map(|md| markdown::render(md, allow_html, "overview-"));
-    let c = &shared.common;
+    t.mark("templates, summaries, staging");
 
-    // Every page is one job in one parallel pass: the big list pages (accounts, findings)
+    // Every file is one job in one parallel pass: the big list pages (accounts, findings)
     // render while account pages do, instead of before them.
     let bar = options.progress.then(|| {
         let bar = indicatif::ProgressBar::new(analysis.accounts.len() as u64);
@@ -246,70 +378,22 @@ pub fn build(
         );
         bar
     });
-    // The changes page exists only with a baseline.
-    let singles = if analysis.changes.is_some() {
-        SINGLES.len()
-    } else {
-        SINGLES.len() - 1
-    };
-    let managers = analysis.portfolio.managers.len();
-    let jobs = singles + managers + analysis.accounts.len();
-    (0..jobs).into_par_iter().try_for_each(|job| {
-        if job < singles {
-            let (path, template, rel_root, nav, title) = SINGLES[job];
-            // Each page has its own view type; `show` renders any of them.
-            let show =
-                |data: &dyn erased::Page| data.render(&tera, template, c, rel_root, nav, title);
-            let html = match nav {
-                "dashboard" => show(&pages::dashboard(&shared, overview.as_ref())),
-                "accounts" => show(&lists::accounts(&shared)),
-                "managers" => show(&lists::managers(&shared)),
-                "findings" => show(&lists::findings(&shared)),
-                "actions" => show(&lists::actions(&shared)),
-                "changes" => show(&lists::changes(&shared)),
-                _ => show(&lists::whitespace(&shared)),
-            }?;
-            staging.write(path, html.as_bytes())?;
-        } else if job < singles + managers {
-            let m = &analysis.portfolio.managers[job - singles];
-            let path = format!("managers/{}/index.html", view::manager_slug(&m.name));
-            let html = render(
-                &tera,
-                "manager.html",
-                &page(c, "../../", "managers", &m.name, lists::manager(&shared, m)),
-            )?;
-            staging.write(&path, html.as_bytes())?;
-        } else {
-            let i = job - singles - managers;
-            let html = account_page(&tera, &shared, i)?;
-            staging.write(
-                &format!("accounts/{}/index.html", analysis.accounts[i].account.id),
-                html.as_bytes(),
-            )?;
-            if let Some(b) = &bar {
-                b.inc(1);
-            }
+    site.files().par_iter().try_for_each(|(path, file)| {
+        staging.write(path, &site.render(file)?)?;
+        if let (Some(b), File::Account(_)) = (&bar, file) {
+            b.inc(1);
         }
         Ok::<(), BuildError>(())
     })?;
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let pages_written = jobs;
-    t.mark("pages");
-
-    for (path, content) in ASSETS {
-        staging.write(path, content.as_bytes())?;
-    }
-    if !options.incognito {
-        staging.write(
-            "data/portfolio.json",
-            crate::export::json(analysis).as_bytes(),
-        )?;
-        staging.write("data/accounts.csv", crate::export::csv(analysis).as_bytes())?;
-    }
-    copy_static(root, &staging)?;
-    t.mark("assets, exports, static");
+    let pages_written = site
+        .files()
+        .iter()
+        .filter(|(_, f)| matches!(f, File::Single(_) | File::Manager(_) | File::Account(_)))
+        .count();
+    t.mark("pages, assets, exports, static");
     let target = staging.commit()?;
     t.mark("commit (swap + remove old)");
     Ok(Report {
@@ -394,17 +478,6 @@ pub fn account_page(
             data,
         ),
     )
-}
-
-/// `static/` is copied verbatim (contents are read and written, so a symlink inside cannot make
-/// kamsite write outside the output folder).
-fn copy_static(root: &Root, staging: &Staging) -> Result<(), BuildError> {
-    for (rel, path) in crate::load::files_under(&root.dir.join("static")) {
-        let bytes = std::fs::read(&path)
-            .map_err(|e| BuildError::Output(OutputError::Io(path.clone(), e)))?;
-        staging.write(&rel, &bytes)?;
-    }
-    Ok(())
 }
 
 /// Renders a page from any view type, so one table of portfolio pages can hold them all.

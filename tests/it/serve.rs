@@ -40,16 +40,27 @@ fn start(f: &Fixture) -> (Serve, String) {
 }
 
 fn get(addr: &str, path: &str) -> (String, String) {
+    let (status, body) = raw(
+        addr,
+        &format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n\r\n"),
+    );
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
+/// Sends `request` as it is; returns the status line and the body's bytes.
+fn raw(addr: &str, request: &str) -> (String, Vec<u8>) {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
-    let mut response = String::new();
-    s.read_to_string(&mut response).unwrap();
-    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
-    (
-        head.lines().next().unwrap_or("").to_string(),
-        body.to_string(),
-    )
+    s.write_all(request.as_bytes()).unwrap();
+    let mut response = Vec::new();
+    s.read_to_end(&mut response).unwrap();
+    let split = response
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or(response.len());
+    let head = String::from_utf8_lossy(&response[..split]).into_owned();
+    let body = response.get(split + 4..).unwrap_or_default().to_vec();
+    (head.lines().next().unwrap_or("").to_string(), body)
 }
 
 /// Reads the event stream until `needle` appears (at most 20 s).
@@ -121,6 +132,14 @@ fn serves_rebuilds_and_reports_problems() {
     assert!(problem.contains("unknown key `desgnation`"), "{problem}");
     // The last good site is still served.
     assert!(get(&addr, "/accounts/acme/").1.contains("Renamed Ltd"));
+    // Fixed: the pages reload with the new content.
+    std::fs::write(
+        f.path().join("accounts/acme.md"),
+        "---\nname: Fixed Ltd\ndesignation: other\n---\n",
+    )
+    .unwrap();
+    wait_for(&mut events, "data: reload");
+    assert!(get(&addr, "/accounts/acme/").1.contains("Fixed Ltd"));
 }
 
 /// Reads the event stream for `for_how_long` and returns what came.
@@ -161,7 +180,7 @@ fn idle_preview_sends_no_reload_until_a_file_changes() {
     for path in ["/", "/accounts/acme/", "/findings/"] {
         assert_eq!(get(&addr, path).0, "HTTP/1.1 200 OK");
     }
-    let idle = listen(&mut events, Duration::from_secs(4));
+    let idle = listen(&mut events, Duration::from_secs(10));
     assert!(
         !idle.contains("data: reload"),
         "reload without a change: {idle}"
@@ -171,6 +190,238 @@ fn idle_preview_sends_no_reload_until_a_file_changes() {
         QUIET.replace("Quiet Ltd", "Edited Ltd"),
     )
     .unwrap();
-    wait_for(&mut events, "data: reload");
+    let after =
+        wait_for(&mut events, "data: reload") + &listen(&mut events, Duration::from_millis(1500));
+    assert_eq!(
+        after.matches("data: reload").count(),
+        1,
+        "one save, one reload: {after}"
+    );
     assert!(get(&addr, "/accounts/acme/").1.contains("Edited Ltd"));
+}
+
+/// Opens the event stream and waits for its headers.
+fn subscribe(addr: &str) -> TcpStream {
+    let mut events = TcpStream::connect(addr).unwrap();
+    events
+        .set_read_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
+    write!(
+        events,
+        "GET /__kamsite/events HTTP/1.1\r\nHost: {addr}\r\n\r\n"
+    )
+    .unwrap();
+    wait_for(&mut events, "text/event-stream");
+    events
+}
+
+/// The preview's client script, removed so a served page can be compared with a built one.
+fn without_client(body: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(body);
+    match (
+        text.find("<script>(function(){var s=new EventSource"),
+        text.rfind("</body>"),
+    ) {
+        (Some(start), Some(end)) if start < end => {
+            format!("{}{}", &text[..start], &text[end..]).into_bytes()
+        }
+        _ => body.to_vec(),
+    }
+}
+
+const ACCOUNT: &str = "---\nname: NAME\ndesignation: other\nfinancials:\n  - { period: 2026-Q3, revenue: REVENUE }\n---\nBody\n";
+
+fn account(name: &str, revenue: u32) -> String {
+    ACCOUNT
+        .replace("NAME", name)
+        .replace("REVENUE", &revenue.to_string())
+}
+
+/// After a sequence of edits — an account, kamsite.yaml, a new account, a removed one, and a
+/// revenue change that moves *other* accounts across the concentration threshold — every file
+/// the preview serves equals what a fresh `kamsite build` writes.
+#[test]
+fn served_site_equals_a_fresh_build_after_edits() {
+    let config = format!("{NO_COUNT}as_of: 2026-10-05\n");
+    let f = Fixture::new()
+        .file("kamsite.yaml", &config)
+        .account("a.md", account("Alpha", 100))
+        .account("b.md", account("Beta", 100))
+        .account("c.md", account("Gamma", 100));
+    let (_serve, addr) = start(&f);
+    let mut events = subscribe(&addr);
+    let edit = |rel: &str, content: Option<String>, events: &mut TcpStream| {
+        let path = f.path().join(rel);
+        match content {
+            Some(c) => std::fs::write(path, c).unwrap(),
+            None => std::fs::remove_file(path).unwrap(),
+        }
+        wait_for(events, "data: reload");
+    };
+    edit(
+        "accounts/a.md",
+        Some(account("Alpha Renamed", 100)),
+        &mut events,
+    );
+    edit("kamsite.yaml", Some("as_of: 2026-10-05\ntitle: Edited Review\nfindings:\n  key-account-count: { enabled: false }\n  concentration-risk: { max_share_pct: 30 }\n".into()), &mut events);
+    edit("accounts/d.md", Some(account("Delta", 100)), &mut events);
+    edit("accounts/c.md", None, &mut events);
+    // Alpha 1000 of 1200: Beta and Delta drop below 30 % and lose their concentration finding.
+    edit(
+        "accounts/a.md",
+        Some(account("Alpha Renamed", 1000)),
+        &mut events,
+    );
+
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    Command::new(assert_cmd::cargo::cargo_bin("kamsite"))
+        .args(["build", "-q", "-o"])
+        .arg(&site)
+        .arg(f.path())
+        .status()
+        .unwrap();
+    let mut compared = 0;
+    for entry in walkdir::WalkDir::new(&site)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if !entry.file_type().is_file() || entry.file_name() == ".kamsite-output" {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(&site)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let (status, body) = raw(
+            &addr,
+            &format!("GET /{rel} HTTP/1.1\r\nHost: {addr}\r\n\r\n"),
+        );
+        assert_eq!(status, "HTTP/1.1 200 OK", "{rel}");
+        assert!(
+            without_client(&body) == std::fs::read(entry.path()).unwrap(),
+            "{rel} differs from the build"
+        );
+        compared += 1;
+    }
+    assert!(compared >= 10, "only {compared} files compared");
+    // And nothing more: the removed account is gone from the preview too.
+    assert_eq!(get(&addr, "/accounts/c/").0, "HTTP/1.1 404 Not Found");
+    let dashboard = get(&addr, "/").1;
+    assert!(
+        dashboard.contains("Edited Review") && !dashboard.contains("Gamma"),
+        "{dashboard}"
+    );
+}
+
+/// DNS rebinding: a page on another site that points its own name at 127.0.0.1 sends its own
+/// name as `Host`; the preview refuses it. Malformed requests get 400.
+#[test]
+fn foreign_hosts_and_malformed_requests_are_refused() {
+    let f = Fixture::new()
+        .file("kamsite.yaml", NO_COUNT)
+        .account("acme.md", QUIET);
+    let (_serve, addr) = start(&f);
+    let port = addr.rsplit(':').next().unwrap();
+    let (status, body) = raw(
+        &addr,
+        "GET /data/portfolio.json HTTP/1.1\r\nHost: evil.example.com\r\n\r\n",
+    );
+    assert_eq!(status, "HTTP/1.1 403 Forbidden");
+    assert!(!String::from_utf8_lossy(&body).contains("acme"));
+    assert_eq!(
+        raw(&addr, "GET /data/portfolio.json HTTP/1.1\r\n\r\n").0,
+        "HTTP/1.1 403 Forbidden"
+    );
+    for host in [format!("localhost:{port}"), format!("127.0.0.1:{port}")] {
+        let (status, _) = raw(
+            &addr,
+            &format!("GET /data/portfolio.json HTTP/1.1\r\nHost: {host}\r\n\r\n"),
+        );
+        assert_eq!(status, "HTTP/1.1 200 OK", "{host}");
+    }
+    for bad in [
+        "GARBAGE\r\n\r\n",
+        "GET /%zz HTTP/1.1\r\nHost: localhost\r\n\r\n",
+        "GET / HTTP/1.1\r\nno colon here\r\n\r\n",
+    ] {
+        assert_eq!(raw(&addr, bad).0, "HTTP/1.1 400 Bad Request", "{bad:?}");
+    }
+}
+
+/// Hundreds of idle half-open connections do not stop a normal request.
+#[test]
+fn idle_connections_do_not_block_a_request() {
+    let f = Fixture::new()
+        .file("kamsite.yaml", NO_COUNT)
+        .account("acme.md", QUIET);
+    let (_serve, addr) = start(&f);
+    let idle: Vec<TcpStream> = (0..300)
+        .filter_map(|_| TcpStream::connect(&addr).ok())
+        .collect();
+    assert!(
+        idle.len() >= 250,
+        "could only open {} connections",
+        idle.len()
+    );
+    assert_eq!(get(&addr, "/").0, "HTTP/1.1 200 OK");
+    drop(idle);
+}
+
+/// SIGTERM ends the preview and leaves nothing behind in the temporary folder (the site lives
+/// in memory); a busy port is a clear error.
+#[test]
+fn sigterm_leaves_no_files_and_a_busy_port_is_explained() {
+    let f = Fixture::new()
+        .file("kamsite.yaml", NO_COUNT)
+        .account("acme.md", QUIET);
+    let tmp = tempfile::tempdir().unwrap();
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("kamsite"))
+        .args(["serve", "--port", "0"])
+        .arg(f.path())
+        .env("TMPDIR", tmp.path())
+        .env("NO_COLOR", "1")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let addr = loop {
+        let line = lines.next().expect("serve printed its address").unwrap();
+        if let Some(url) = line.strip_prefix("serving http://") {
+            break url.split('/').next().unwrap().to_string();
+        }
+    };
+    assert_eq!(get(&addr, "/data/portfolio.json").0, "HTTP/1.1 200 OK");
+    let port = addr.rsplit(':').next().unwrap().to_string();
+    let busy = Command::new(assert_cmd::cargo::cargo_bin("kamsite"))
+        .args(["serve", "--port", &port])
+        .arg(f.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(busy.status.code(), Some(1));
+    let msg = String::from_utf8_lossy(&busy.stderr);
+    assert!(
+        msg.contains(&format!("port {port}")) && msg.contains("already in use"),
+        "{msg}"
+    );
+
+    assert!(Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap()
+        .success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while child.try_wait().unwrap().is_none() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        child.try_wait().unwrap().is_some(),
+        "serve did not stop on SIGTERM"
+    );
+    let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
 }
