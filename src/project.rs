@@ -73,8 +73,18 @@ impl std::error::Error for Error {}
 impl Project {
     /// Loads and validates the portfolio at `dir`, then settles its period and date.
     pub fn open(dir: &Path, when: When) -> Result<Project, Error> {
+        Project::open_with(dir, when, None)
+    }
+
+    /// [`Project::open`], re-parsing only the account files whose bytes differ from those in
+    /// `cache` (the live preview keeps one).
+    pub fn open_with(
+        dir: &Path,
+        when: When,
+        cache: Option<&crate::load::ParseCache>,
+    ) -> Result<Project, Error> {
         let root = Root::new(dir);
-        let (loaded, diagnostics) = crate::validate::load_and_validate(&root);
+        let (loaded, diagnostics) = crate::validate::load_and_validate_with(&root, cache);
         if diagnostics.iter().any(Diagnostic::is_error) {
             return Err(Error::Invalid {
                 diagnostics,

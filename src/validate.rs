@@ -116,8 +116,17 @@ const PCT: &str = "a percentage";
 /// Loads the portfolio and runs every check: the loader's and the checks' diagnostics
 /// together, sorted. What every command (and a git baseline) starts from.
 pub fn load_and_validate(root: &Root) -> (Loaded, Vec<Diagnostic>) {
+    load_and_validate_with(root, None)
+}
+
+/// [`load_and_validate`], reusing the parsed account files `cache` holds when their bytes are
+/// unchanged (the live preview re-parses only the files that changed).
+pub fn load_and_validate_with(
+    root: &Root,
+    cache: Option<&load::ParseCache>,
+) -> (Loaded, Vec<Diagnostic>) {
     let mut t = crate::timings::Timings::start();
-    let loaded = load::load(root);
+    let loaded = load::load_with(root, cache);
     t.mark("load");
     let mut all = loaded.diagnostics.clone();
     all.extend(validate(root, &loaded));

@@ -56,6 +56,53 @@ impl Root {
 }
 
 pub fn load(root: &Root) -> Loaded {
+    load_with(root, None)
+}
+
+/// Parsed account files by path, with the bytes they were parsed from. A preview keeps one
+/// across rebuilds, so a save re-parses one file, not all of them.
+#[derive(Debug, Default)]
+pub struct ParseCache {
+    files:
+        std::sync::Mutex<std::collections::HashMap<String, (Vec<u8>, Result<Account, Diagnostic>)>>,
+}
+
+impl ParseCache {
+    /// `parse(bytes)`, or the earlier result for identical bytes at `rel`.
+    fn get_or_parse(
+        &self,
+        rel: &str,
+        bytes: Vec<u8>,
+        parse: impl FnOnce(Vec<u8>) -> Result<Account, Diagnostic>,
+    ) -> Result<Account, Diagnostic> {
+        let lock = || {
+            self.files
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        if let Some((seen, result)) = lock().get(rel) {
+            if *seen == bytes {
+                return result.clone();
+            }
+        }
+        let result = parse(bytes.clone());
+        lock().insert(rel.to_string(), (bytes, result.clone()));
+        result
+    }
+
+    /// Forgets files that are gone, so the cache holds only the portfolio's current files.
+    fn retain(&self, paths: &[String]) {
+        let keep: std::collections::HashSet<&str> = paths.iter().map(String::as_str).collect();
+        let mut files = self
+            .files
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        files.retain(|k, _| keep.contains(k.as_str()));
+    }
+}
+
+/// [`load`], with parsed files reused from `cache` where their bytes did not change.
+pub fn load_with(root: &Root, cache: Option<&ParseCache>) -> Loaded {
     let mut diagnostics = Vec::new();
     let mut files = 0;
     if !root.dir.is_dir() {
@@ -109,8 +156,11 @@ pub fn load(root: &Root) -> Loaded {
     files += paths.len();
     let results: Vec<Result<Account, Diagnostic>> = paths
         .par_iter()
-        .map(|rel| load_account(root, rel))
+        .map(|rel| load_account(root, rel, cache))
         .collect();
+    if let Some(c) = cache {
+        c.retain(&paths);
+    }
     let mut accounts = Vec::with_capacity(results.len());
     for result in results {
         match result {
@@ -271,10 +321,13 @@ fn decode_utf8(bytes: Vec<u8>, file: &str) -> Result<String, Diagnostic> {
     }
 }
 
-fn load_account(root: &Root, rel: &str) -> Result<Account, Diagnostic> {
+fn load_account(root: &Root, rel: &str, cache: Option<&ParseCache>) -> Result<Account, Diagnostic> {
     let file = root.display(rel);
     match std::fs::read(root.dir.join(rel)) {
-        Ok(bytes) => parse_account(rel, &file, bytes),
+        Ok(bytes) => match cache {
+            Some(c) => c.get_or_parse(rel, bytes, |b| parse_account(rel, &file, b)),
+            None => parse_account(rel, &file, bytes),
+        },
         Err(e) => Err(Diagnostic::error(file, format!("cannot read file: {e}"))),
     }
 }

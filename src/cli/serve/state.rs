@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use crate::analyse::Analysis;
 use crate::diagnostics::{self, Format};
+use crate::load::ParseCache;
 use crate::project::{Error, Project, When};
 use crate::site::{self, BuildError, Site};
 
@@ -42,14 +43,15 @@ pub struct Snapshot {
 
 impl Snapshot {
     /// Opens, analyses and prepares the portfolio at `dir`; problems as the text to show.
-    pub fn build(dir: &std::path::Path) -> Result<Snapshot, String> {
-        let project = Project::open(dir, When::default()).map_err(|e| match e {
-            Error::Invalid { diagnostics, .. } => diagnostics
-                .iter()
-                .map(|d| diagnostics::render(d, Format::Human, false))
-                .collect(),
-            other => other.to_string(),
-        })?;
+    pub fn build(dir: &std::path::Path, cache: &ParseCache) -> Result<Snapshot, String> {
+        let project =
+            Project::open_with(dir, When::default(), Some(cache)).map_err(|e| match e {
+                Error::Invalid { diagnostics, .. } => diagnostics
+                    .iter()
+                    .map(|d| diagnostics::render(d, Format::Human, false))
+                    .collect(),
+                other => other.to_string(),
+            })?;
         let analysed = ProjectAnalysis::new(project, |p| p.analyse(None));
         let built = Built::try_new(analysed, |a| {
             let project = a.borrow_owner();
@@ -117,6 +119,8 @@ pub struct Status {
 /// The server's state, shared by the watcher and the connection threads: no statics.
 pub struct Preview {
     pub portfolio: PathBuf,
+    /// Parsed account files, kept across rebuilds: a save re-parses only what changed.
+    cache: ParseCache,
     site: Mutex<Option<Arc<Snapshot>>>,
     status: Mutex<Status>,
     changed: Condvar,
@@ -126,6 +130,7 @@ impl Preview {
     pub fn new(portfolio: PathBuf) -> Preview {
         Preview {
             portfolio,
+            cache: ParseCache::default(),
             site: Mutex::new(None),
             status: Mutex::new(Status::default()),
             changed: Condvar::new(),
@@ -141,7 +146,7 @@ impl Preview {
     /// open page either way.
     pub fn rebuild(&self) {
         let started = std::time::Instant::now();
-        let result = Snapshot::build(&self.portfolio);
+        let result = Snapshot::build(&self.portfolio, &self.cache);
         let mut status = lock(&self.status);
         status.attempts += 1;
         match result {

@@ -13,7 +13,7 @@ use notify_debouncer_full::{new_debouncer, DebounceEventResult};
 use super::state::Preview;
 
 /// Events closer together than this are one change (a save writes, renames, sets metadata).
-const DEBOUNCE: Duration = Duration::from_millis(40);
+const DEBOUNCE: Duration = Duration::from_millis(20);
 
 /// Watches `portfolio` until the returned value is dropped.
 pub fn start(portfolio: &Path, preview: Arc<Preview>) -> Result<impl Drop, String> {
