@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::analyse::effectiveness::Effectiveness;
 use crate::analyse::{metrics, Aggregates, Analysis, Finding, Metrics};
 
 /// The schema id written into every export; bump it when a key changes meaning.
@@ -22,6 +23,8 @@ struct Document<'a> {
     portfolio: &'a Aggregates,
     accounts: Vec<AccountRow<'a>>,
     findings: &'a [Finding],
+    /// SPEC §12 v1.1.
+    effectiveness: &'a Effectiveness,
 }
 
 #[derive(Serialize)]
@@ -97,6 +100,7 @@ pub fn json_value(analysis: &Analysis<'_>) -> Value {
         portfolio: &analysis.portfolio,
         accounts: rows(analysis),
         findings: &analysis.findings,
+        effectiveness: &analysis.effectiveness,
     };
     normalise(serde_json::to_value(doc).unwrap_or(Value::Null))
 }

@@ -10,6 +10,7 @@
 pub mod aggregate;
 pub mod changes;
 pub mod compare;
+pub mod effectiveness;
 pub mod findings;
 pub mod metrics;
 pub mod rules;
@@ -71,6 +72,8 @@ pub struct Analysis<'a> {
     pub revenue_by_designation: Vec<[Option<f64>; 3]>,
     /// Accounts by share of trailing revenue, largest first (the concentration curve).
     pub concentration: Vec<series::Ranked>,
+    /// Key accounts against all others over the year to P (SPEC §12).
+    pub effectiveness: effectiveness::Effectiveness,
     /// What moved since the baseline, when there is one.
     pub changes: Option<Changes>,
 }
@@ -175,6 +178,7 @@ pub fn analyse(portfolio: &Portfolio, period: Option<Quarter>, as_of: Date) -> A
     let vs_year_ago = comparison(4, false);
     let revenue_by_designation = series::revenue_by_designation(&accounts, &quarters);
     let concentration = series::concentration(&accounts);
+    let effectiveness = effectiveness::effectiveness(&accounts, period);
     Analysis {
         config,
         period,
@@ -188,6 +192,7 @@ pub fn analyse(portfolio: &Portfolio, period: Option<Quarter>, as_of: Date) -> A
         vs_year_ago,
         revenue_by_designation,
         concentration,
+        effectiveness,
         changes: None,
     }
 }

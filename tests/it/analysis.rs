@@ -555,3 +555,51 @@ fn health_coverage_by_hand() {
     close(Some(a.accounts[0].health_coverage_pct), 100.0);
     assert!(!a.accounts[0].health.is_partial());
 }
+
+/// SPEC §12 by hand. Key accounts K1, K2; others O1 (and O2 without P−4 data).
+///   revenue P / P−4: K1 110 / 100, K2 220 / 200 → Σ 330 / 300 → +10 %
+///   gross margin:    K1 44 / 35,   K2 66 / 55   → 110/330 = 33.33 % − 90/300 = 30 % → +3.33 pt
+///   cost to serve:   K1 11 / 12,   K2 22 / 24   → (33/330) / (36/300) − 1 = 0.1/0.12 − 1 → −16.67 %
+///   category spend:  K1 440 / 500 (K2 none)      → 25 % − 20 % → +5 pt, over 1 account
+///   others: O1 90 / 100 → −10 %; O2 has no P−4 row and is left out of every ratio.
+#[test]
+fn effectiveness_by_hand() {
+    let fin = |now: &str, then: &str| {
+        format!("financials:\n  - {{ period: 2026-Q3, {now} }}\n  - {{ period: 2025-Q3, {then} }}")
+    };
+    let p = portfolio(
+        "",
+        &[
+            &format!("name: K1\ndesignation: key\nowner: D\n{}\nhealth: {{ satisfaction: 8, nps: 40, referenceable: true }}\nrelationship: {{ stage: integrated }}\njoint_initiatives:\n  - {{ name: j, status: active, investment: 1000 }}\n  - {{ name: k, status: planned, investment: 5000 }}",
+                fin("revenue: 110, gross_margin: 44, cost_to_serve: 11, category_spend: 440", "revenue: 100, gross_margin: 35, cost_to_serve: 12, category_spend: 500")),
+            &format!("name: K2\ndesignation: key\nowner: D\n{}\nhealth: {{ satisfaction: 6, referenceable: false, retention_risk: high }}\nrelationship: {{ stage: cooperative }}",
+                fin("revenue: 220, gross_margin: 66, cost_to_serve: 22", "revenue: 200, gross_margin: 55, cost_to_serve: 24")),
+            &format!("name: O1\ndesignation: other\n{}", fin("revenue: 90", "revenue: 100")),
+            "name: O2\ndesignation: candidate\nfinancials:\n  - { period: 2026-Q3, revenue: 50 }",
+        ],
+    );
+    let a = run(&p);
+    let e = &a.effectiveness;
+    let k = &e.key;
+    assert_eq!(k.accounts, 2);
+    close(k.revenue_growth_pct, 10.0);
+    close(k.margin_change_pts, 100.0 / 3.0 - 30.0);
+    close(k.cost_to_serve_change_pct, (0.1 / 0.12 - 1.0) * 100.0);
+    close(k.share_of_wallet_change_pts, 5.0);
+    assert_eq!(k.coverage.share_of_wallet_change_pts, 1);
+    close(k.satisfaction_mean, 7.0);
+    close(k.nps_mean, 40.0);
+    assert_eq!(k.coverage.nps_mean, 1);
+    assert_eq!(k.high_retention_risk, 1);
+    close(k.referenceable_pct, 50.0);
+    close(k.relationship_mean, 80.0); // integrated 100, cooperative 60
+    close(Some(k.joint_investment), 1000.0); // the planned initiative does not count
+    let o = &e.others;
+    assert_eq!(o.accounts, 2);
+    close(o.revenue_growth_pct, -10.0);
+    assert_eq!(o.coverage.revenue_growth_pct, 1);
+    assert_eq!(o.margin_change_pts, None); // no gross margin anywhere
+    assert_eq!(o.satisfaction_mean, None);
+    assert_eq!(o.referenceable_pct, None);
+    assert_eq!(e.benchmark.revenue_growth_pct, [5.0, 10.0]);
+}
