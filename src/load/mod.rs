@@ -63,9 +63,11 @@ pub fn load(root: &Root) -> Loaded {
 /// across rebuilds, so a save re-parses one file, not all of them.
 #[derive(Debug, Default)]
 pub struct ParseCache {
-    files:
-        std::sync::Mutex<std::collections::HashMap<String, (Vec<u8>, Result<Account, Diagnostic>)>>,
+    files: std::sync::Mutex<std::collections::HashMap<String, Parsed>>,
 }
+
+/// A file's bytes and what parsing them gave.
+type Parsed = (Vec<u8>, Result<Account, Diagnostic>);
 
 impl ParseCache {
     /// `parse(bytes)`, or the earlier result for identical bytes at `rel`.
