@@ -43,6 +43,9 @@ pub fn run(args: &BuildArgs) -> ExitCode {
     };
     match site::build(&root, &p.portfolio, &analysis, &out, options) {
         Ok(report) => {
+            if let Some(w) = &report.warning {
+                anstream::eprintln!("warning: {w}");
+            }
             if !args.quiet {
                 let count =
                     |s: Severity| analysis.findings.iter().filter(|f| f.severity == s).count();

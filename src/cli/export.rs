@@ -22,10 +22,15 @@ pub fn run(args: &ExportArgs) -> ExitCode {
             let _ = std::io::stdout().write_all(text.as_bytes());
             ExitCode::SUCCESS
         }
-        Some(path) => match crate::output::write_file_atomically(path, text.as_bytes()) {
+        Some(path) => match crate::output::export_target(path, &args.portfolio)
+            .map_err(|e| e.to_string())
+            .and_then(|t| {
+                crate::output::write_file_atomically(&t, text.as_bytes())
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))
+            }) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                anstream::eprintln!("error: cannot write {}: {e}", path.display());
+                anstream::eprintln!("error: {e}");
                 ExitCode::from(super::EXIT_INVALID)
             }
         },

@@ -142,6 +142,8 @@ pub struct Report {
     pub pages: usize,
     pub seconds: f64,
     pub target: std::path::PathBuf,
+    /// Something to tell the user although the build succeeded (see `output::Committed`).
+    pub warning: Option<String>,
 }
 
 /// Tera with the built-in templates, then the portfolio's `templates/` on top (same names
@@ -320,12 +322,13 @@ pub fn build(
     }
     copy_static(root, &staging)?;
     t.mark("assets, exports, static");
-    let target = staging.commit()?;
+    let crate::output::Committed { target, warning } = staging.commit()?;
     t.mark("commit (swap + remove old)");
     Ok(Report {
         pages: pages_written,
         seconds: started.elapsed().as_secs_f64(),
         target,
+        warning,
     })
 }
 

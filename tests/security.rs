@@ -1,0 +1,235 @@
+//! Issue 8: no path, link, file or cell may make kamsite lose data, leak a file, hang or run
+//! code. One test (at least) per class; each failed on the code before its fix.
+#![allow(clippy::unwrap_used)] // a failing test may panic; the library may not
+
+mod common;
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+
+use assert_cmd::Command;
+use common::{Fixture, GOOD, NO_COUNT};
+use predicates::prelude::*;
+
+/// Long enough for any run here; only there so that a regression hangs no CI job forever.
+const NO_HANG: Duration = Duration::from_secs(60);
+
+fn mkfifo(path: &Path) {
+    let ok = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "mkfifo {}", path.display());
+}
+
+fn is_fifo(path: &Path) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    std::fs::symlink_metadata(path)
+        .map(|m| m.file_type().is_fifo())
+        .unwrap_or(false)
+}
+
+fn portfolio() -> Fixture {
+    Fixture::new()
+        .file("kamsite.yaml", NO_COUNT)
+        .account("acme.md", GOOD)
+}
+
+/// `kamsite <args…>` from the fixture's folder (no portfolio argument appended).
+fn run_in(f: &Fixture, args: &[&str]) -> Command {
+    let mut cmd = Command::cargo_bin("kamsite").unwrap();
+    cmd.current_dir(f.path())
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env("SOURCE_DATE_EPOCH", "1790000000")
+        .timeout(NO_HANG);
+    cmd
+}
+
+// Class 1 ---------------------------------------------------------------------------------------
+
+#[test]
+fn an_output_path_through_a_missing_folder_cannot_reach_the_sources() {
+    let f = portfolio();
+    for out in ["nothing/../accounts", "a/b/../../accounts/x/..", "x/../."] {
+        run_in(&f, &["build", ".", "-o", out, "-q"])
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("portfolio's sources"));
+        assert!(f.path().join("accounts/acme.md").is_file(), "-o {out}");
+        assert!(!f.path().join("nothing").exists() && !f.path().join("a").exists());
+    }
+    // The portfolio's parent holds the portfolio: `p/x/../..` is refused too.
+    let parent = f.path().join("p");
+    std::fs::create_dir(&parent).unwrap();
+    run_in(&f, &["build", ".", "-o", "p/x/../.."])
+        .assert()
+        .code(1);
+    assert!(f.path().join("kamsite.yaml").is_file());
+}
+
+#[test]
+fn export_never_writes_onto_a_source_file() {
+    let f = portfolio()
+        .file("templates/base.html", "x")
+        .file("data/erp.csv", "a,b\n");
+    for out in [
+        "kamsite.yaml",
+        "overview.md",
+        "accounts/acme.md",
+        "accounts/new.json",
+        "templates/base.html",
+        "data/erp.csv",
+        "nothing/../kamsite.yaml",
+    ] {
+        let before = std::fs::read(f.path().join("kamsite.yaml")).unwrap();
+        run_in(&f, &["export", ".", "--format", "json", "-o", out])
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("source"));
+        assert_eq!(
+            std::fs::read(f.path().join("kamsite.yaml")).unwrap(),
+            before
+        );
+        assert_eq!(
+            std::fs::read_to_string(f.path().join("accounts/acme.md")).unwrap(),
+            GOOD
+        );
+    }
+    assert!(!f.path().join("accounts/new.json").exists());
+    run_in(
+        &f,
+        &["export", ".", "--format", "json", "-o", "portfolio.json"],
+    )
+    .assert()
+    .success();
+}
+
+// Class 2 ---------------------------------------------------------------------------------------
+
+#[test]
+fn only_a_missing_path_or_a_folder_is_an_output() {
+    let f = portfolio();
+    let fifo = f.path().join("pipe");
+    mkfifo(&fifo);
+    run_in(&f, &["build", ".", "-o", "pipe", "-q"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not a folder"));
+    assert!(is_fifo(&fifo));
+    // The default output, `public`, as a link to a FIFO.
+    std::os::unix::fs::symlink(&fifo, f.path().join("public")).unwrap();
+    run_in(&f, &["build", ".", "-q"]).assert().code(1);
+    assert!(is_fifo(&fifo));
+    // A device, and exports onto one.
+    run_in(&f, &["build", ".", "-o", "/dev/null", "-q"])
+        .assert()
+        .code(1);
+    run_in(&f, &["export", ".", "--format", "csv", "-o", "pipe"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not a regular file"));
+    run_in(&f, &["export", ".", "--format", "csv", "-o", "/dev/null"])
+        .assert()
+        .code(1);
+    assert!(is_fifo(&fifo));
+}
+
+// Class 4 ---------------------------------------------------------------------------------------
+
+
+// Class 5 ---------------------------------------------------------------------------------------
+
+
+
+// Class 10 --------------------------------------------------------------------------------------
+
+#[test]
+fn the_next_build_removes_leftovers_of_an_interrupted_one() {
+    let f = portfolio();
+    // What kill -9 leaves: a staging folder (with kamsite's marker), and a half-done swap
+    // (the old site moved aside, the new one not yet in place).
+    for name in [".public.kamsite-new-AbC123", ".public.kamsite-old-XyZ789"] {
+        let d = f.path().join(name);
+        std::fs::create_dir_all(d.join("accounts/acme")).unwrap();
+        std::fs::write(d.join(".kamsite-output"), "").unwrap();
+        std::fs::write(d.join("accounts/acme/index.html"), "old").unwrap();
+    }
+    // Not ours (no marker): left alone.
+    std::fs::create_dir(f.path().join(".public.kamsite-new-mine")).unwrap();
+    std::fs::write(f.path().join(".public.kamsite-new-mine/keep"), "x").unwrap();
+    run_in(&f, &["build", ".", "-q"]).assert().success();
+    let left: Vec<String> = std::fs::read_dir(f.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("kamsite-"))
+        .collect();
+    assert_eq!(left, [".public.kamsite-new-mine"]);
+    assert!(f.path().join("public/accounts/acme/index.html").is_file());
+}
+
+// Class 11 --------------------------------------------------------------------------------------
+
+
+// Class 6 ---------------------------------------------------------------------------------------
+
+
+// Class 7 ---------------------------------------------------------------------------------------
+
+
+// Class 12 --------------------------------------------------------------------------------------
+
+/// `text` without kamsite's own colour codes (SGR: ESC [ digits and `;` m).
+fn without_colours(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("\u{1b}[") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 2..];
+        let end = after.find(|c: char| !(c.is_ascii_digit() || c == ';'));
+        match end {
+            Some(e) if after[e..].starts_with('m') => rest = &after[e + 1..],
+            _ => {
+                out.push_str("\u{1b}[");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+
+
+
+// Class 8 ---------------------------------------------------------------------------------------
+
+
+// Class 13 --------------------------------------------------------------------------------------
+
+
+// Class 3 ---------------------------------------------------------------------------------------
+
+fn git(dir: &Path, args: &[&str], input: Option<&[u8]>) -> String {
+    use std::io::Write;
+    let mut child = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(bytes) = input {
+        child.stdin.take().unwrap().write_all(bytes).unwrap();
+    }
+    drop(child.stdin.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "git {args:?}");
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
