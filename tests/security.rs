@@ -138,10 +138,107 @@ fn only_a_missing_path_or_a_folder_is_an_output() {
 
 // Class 4 ---------------------------------------------------------------------------------------
 
+#[test]
+fn a_fifo_or_an_oversized_file_is_an_error_naming_it_not_a_hang() {
+    let f = portfolio();
+    mkfifo(&f.path().join("accounts/pipe.md"));
+    run_in(&f, &["check", "."])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("accounts/pipe.md"))
+        .stderr(predicate::str::contains("not a regular file"));
+
+    let f = portfolio();
+    mkfifo(&f.path().join("overview.md"));
+    run_in(&f, &["build", ".", "-q"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("overview.md"));
+
+    let f = Fixture::new().account("acme.md", GOOD);
+    mkfifo(&f.path().join("kamsite.yaml"));
+    run_in(&f, &["check", "."])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("kamsite.yaml"));
+
+    let f = portfolio();
+    let big = std::fs::File::create(f.path().join("accounts/big.md")).unwrap();
+    big.set_len(17 * 1024 * 1024).unwrap();
+    run_in(&f, &["check", "."])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("accounts/big.md"))
+        .stderr(predicate::str::contains("16 MB"));
+
+    // /dev/zero through a link would grow memory without bound.
+    let f = portfolio();
+    std::os::unix::fs::symlink("/dev/zero", f.path().join("static-zero")).unwrap();
+    std::fs::create_dir(f.path().join("static")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", f.path().join("static/zero.bin")).unwrap();
+    run_in(&f, &["build", ".", "-q"]).assert().code(1);
+    assert!(!f.path().join("public").exists());
+}
 
 // Class 5 ---------------------------------------------------------------------------------------
 
+#[test]
+fn links_out_of_the_portfolio_are_errors_and_never_shown() {
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.md");
+    std::fs::write(&secret, "---\nSECRET=hunter2\n---\n").unwrap();
 
+    let f = portfolio();
+    std::os::unix::fs::symlink(&secret, f.path().join("accounts/leak.md")).unwrap();
+    run_in(&f, &["check", "."])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("accounts/leak.md"))
+        .stderr(predicate::str::contains("outside the portfolio"))
+        .stderr(predicate::str::contains("hunter2").not())
+        .stdout(predicate::str::contains("hunter2").not());
+
+    // A folder of accounts linked to a system folder.
+    let f = Fixture::new().file("kamsite.yaml", NO_COUNT);
+    std::fs::remove_dir(f.path().join("accounts")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), f.path().join("accounts")).unwrap();
+    run_in(&f, &["check", "."])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("outside the portfolio"))
+        .stderr(predicate::str::contains("hunter2").not());
+
+    // static/ publishing a file from outside.
+    let f = portfolio();
+    std::fs::create_dir(f.path().join("static")).unwrap();
+    std::os::unix::fs::symlink(&secret, f.path().join("static/env.txt")).unwrap();
+    run_in(&f, &["build", ".", "-q"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("static/env.txt"));
+    assert!(!f.path().join("public").exists());
+
+    // A link that stays inside is fine.
+    let f = portfolio().file("shared/logo.txt", "logo");
+    std::fs::create_dir(f.path().join("static")).unwrap();
+    std::os::unix::fs::symlink("../shared/logo.txt", f.path().join("static/logo.txt")).unwrap();
+    run_in(&f, &["build", ".", "-q"]).assert().success();
+    assert_eq!(
+        std::fs::read_to_string(f.path().join("public/logo.txt")).unwrap(),
+        "logo"
+    );
+}
+
+#[test]
+fn a_dangling_config_link_is_an_error_not_the_defaults() {
+    let f = Fixture::new().account("acme.md", GOOD);
+    std::os::unix::fs::symlink("gone.yaml", f.path().join("kamsite.yaml")).unwrap();
+    run_in(&f, &["check", "."])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("kamsite.yaml"))
+        .stderr(predicate::str::contains("does not exist"));
+}
 
 // Class 10 --------------------------------------------------------------------------------------
 

@@ -153,13 +153,17 @@ pub fn templates(root: &Root) -> Result<tera::Tera, BuildError> {
         .iter()
         .map(|(n, c)| (n.to_string(), c.to_string()))
         .collect();
-    for (name, path) in crate::load::files_under(&root.dir.join("templates")) {
-        let content = std::fs::read_to_string(&path).map_err(|e| {
-            BuildError::Template(format!(
-                "cannot read {}: {e}",
-                root.display(&format!("templates/{name}"))
-            ))
-        })?;
+    let files = crate::load::files_under(root, "templates")
+        .map_err(|d| BuildError::Template(format!("{}: {}", d.file, d.message)))?;
+    for (name, path) in files {
+        let content = crate::load::read_file(&path)
+            .and_then(|b| String::from_utf8(b).map_err(std::io::Error::other))
+            .map_err(|e| {
+                BuildError::Template(format!(
+                    "cannot read {}: {e}",
+                    root.display(&format!("templates/{name}"))
+                ))
+            })?;
         all.retain(|(n, _)| *n != name);
         all.push((name, content));
     }
@@ -428,9 +432,13 @@ pub fn account_page(
 /// `static/` is copied verbatim (contents are read and written, so a symlink inside cannot make
 /// kamsite write outside the output folder).
 fn copy_static(root: &Root, staging: &Staging) -> Result<(), BuildError> {
-    for (rel, path) in crate::load::files_under(&root.dir.join("static")) {
-        let bytes = std::fs::read(&path)
-            .map_err(|e| BuildError::Output(OutputError::Io(path.clone(), e)))?;
+    let files = crate::load::files_under(root, "static")
+        .map_err(|d| BuildError::Template(format!("{}: {}", d.file, d.message)))?;
+    for (rel, path) in files {
+        let bytes = crate::load::read_file(&path).map_err(|e| {
+            let file = root.display(&format!("static/{rel}"));
+            BuildError::Template(format!("cannot read {file}: {e}"))
+        })?;
         staging.write(&rel, &bytes)?;
     }
     Ok(())
