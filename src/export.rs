@@ -157,7 +157,7 @@ pub fn csv(analysis: &Analysis<'_>, config: &Config) -> String {
 fn cell(v: &Value) -> String {
     let text = match v {
         Value::Null => String::new(),
-        Value::String(s) => s.clone(),
+        Value::String(s) => csv_text(s).into_owned(),
         other => other.to_string(),
     };
     if text.contains([',', '"', '\n', '\r']) {
@@ -166,5 +166,38 @@ fn cell(v: &Value) -> String {
         q
     } else {
         text
+    }
+}
+
+/// A text cell as a spreadsheet may see it: a cell starting with `=`, `+`, `-`, `@`, tab or CR
+/// is a formula to Excel and LibreOffice (a customer named `=HYPERLINK(…)` would run), so it
+/// gets a leading `'` (the OWASP rule for CSV injection); NUL becomes U+FFFD, as CommonMark
+/// does in narratives. Numbers are not text cells and stay numbers.
+fn csv_text(s: &str) -> std::borrow::Cow<'_, str> {
+    let s = if s.contains('\0') {
+        std::borrow::Cow::Owned(s.replace('\0', "\u{fffd}"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    };
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{s}"))
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod csv_tests {
+    use super::*;
+
+    #[test]
+    fn formulas_stay_text_and_numbers_stay_numbers() {
+        assert_eq!(cell(&Value::from("=1+2")), "'=1+2");
+        assert_eq!(cell(&Value::from("@SUM(A1)")), "'@SUM(A1)");
+        assert_eq!(cell(&Value::from("\tx")), "'\tx");
+        assert_eq!(cell(&Value::from("-x,y")), "\"'-x,y\"");
+        assert_eq!(cell(&Value::from("a\0b")), "a\u{fffd}b");
+        assert_eq!(cell(&Value::from(-5.5)), "-5.5");
+        assert_eq!(cell(&Value::from("Acme")), "Acme");
     }
 }

@@ -268,9 +268,51 @@ fn the_next_build_removes_leftovers_of_an_interrupted_one() {
 
 // Class 11 --------------------------------------------------------------------------------------
 
+#[test]
+fn a_failed_write_to_stdout_is_an_error() {
+    let f = portfolio();
+    for format in ["json", "csv"] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("kamsite"))
+            .current_dir(f.path())
+            .args(["export", ".", "--format", format])
+            .stdout(Stdio::from(full))
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("standard output"), "{err}");
+    }
+}
 
 // Class 6 ---------------------------------------------------------------------------------------
 
+#[test]
+fn spreadsheet_formulas_stay_text() {
+    let f = Fixture::new().file("kamsite.yaml", NO_COUNT).account(
+        "acme.md",
+        "---\nname: '=HYPERLINK(\"http://x\",\"click\")'\ndesignation: key\nowner: \"+cmd|' /C calc'!A0\"\n---\n",
+    );
+    run_in(&f, &["build", ".", "-q"]).assert().success();
+    let site = std::fs::read_to_string(f.path().join("public/data/accounts.csv")).unwrap();
+    let out = run_in(&f, &["export", ".", "--format", "csv"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let export = String::from_utf8(out).unwrap();
+    for csv in [&site, &export] {
+        let row = csv.lines().nth(1).unwrap();
+        assert!(row.starts_with("acme,\"'=HYPERLINK("), "{row}");
+        assert!(row.contains(",'+cmd|' /C calc'!A0,"), "{row}");
+        assert!(!row.contains(",=") && !row.contains(",+") && !row.contains(",@"));
+    }
+}
 
 // Class 7 ---------------------------------------------------------------------------------------
 
@@ -297,8 +339,69 @@ fn without_colours(text: &str) -> String {
     out
 }
 
+#[test]
+fn terminals_get_text_not_commands() {
+    let esc = "\u{1b}]52;c;aGVsbG8=\u{7}\u{1b}[2J";
+    let f = Fixture::new()
+        .file("kamsite.yaml", NO_COUNT)
+        .account(
+            &format!("{esc}x.md"),
+            GOOD.replace("name: Acme", "id: escx\nname: Escx"),
+        )
+        .account(
+            "acme.md",
+            format!(
+                "---\nname: \"A\\e[2J\"\ndesignation: key\nowner: \"Dana\\e]52;c;x\\a\"\n---\n"
+            ),
+        );
+    // As on a terminal: colours on, so nothing strips escape sequences on the way out.
+    for args in [&["check", "."][..], &["score", "."][..]] {
+        let out = run_in(&f, args)
+            .env_remove("NO_COLOR")
+            .env("CLICOLOR_FORCE", "1")
+            .output()
+            .unwrap();
+        for stream in [&out.stdout, &out.stderr] {
+            let text = without_colours(&String::from_utf8_lossy(stream));
+            assert!(
+                !text.contains('\u{1b}') && !text.contains('\u{7}'),
+                "{args:?}: {text:?}"
+            );
+        }
+    }
+    let f = portfolio();
+    let out = run_in(&f, &["score", "."]).output().unwrap();
+    assert!(out.status.success());
+}
 
+#[test]
+fn nul_characters_become_replacement_characters() {
+    let f = Fixture::new().file("kamsite.yaml", NO_COUNT).account(
+        "acme.md",
+        "---\nname: \"Ac\\0me\"\ndesignation: key\nowner: Dana\n---\nBody \0 text\n",
+    );
+    run_in(&f, &["build", ".", "-q"]).assert().success();
+    let page = std::fs::read(f.path().join("public/accounts/acme/index.html")).unwrap();
+    assert!(!page.contains(&0), "NUL in the HTML");
+    assert!(String::from_utf8(page).unwrap().contains("Ac\u{fffd}me"));
+    let csv = std::fs::read(f.path().join("public/data/accounts.csv")).unwrap();
+    assert!(!csv.contains(&0), "NUL in the CSV");
+}
 
+#[test]
+fn new_refuses_control_characters_in_the_name() {
+    let f = Fixture::new().file("kamsite.yaml", NO_COUNT);
+    run_in(&f, &["new", "Evil\u{1b}[2J Corp", "--portfolio", "."])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("control character"));
+    assert_eq!(
+        std::fs::read_dir(f.path().join("accounts"))
+            .unwrap()
+            .count(),
+        0
+    );
+}
 
 // Class 8 ---------------------------------------------------------------------------------------
 

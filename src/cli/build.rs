@@ -29,6 +29,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         Some(arg) => match crate::baseline::resolve(arg, &args.portfolio, p.as_of) {
             Ok(b) => Some(b),
             Err(e) => {
+                let e = super::terminal_text(&e);
                 anstream::eprintln!("error: {e}\nnothing was written");
                 return ExitCode::from(EXIT_INVALID);
             }
@@ -44,7 +45,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
     match site::build(&root, &p.portfolio, &analysis, &out, options) {
         Ok(report) => {
             if let Some(w) = &report.warning {
-                anstream::eprintln!("warning: {w}");
+                anstream::eprintln!("warning: {}", super::terminal_text(w));
             }
             if !args.quiet {
                 let count =
@@ -63,6 +64,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
+            let e = super::terminal_text(&e.to_string()).into_owned();
             anstream::eprintln!(
                 "error: {e}\nnothing was written; the previous site, if any, is unchanged"
             );

@@ -14,7 +14,7 @@ use crate::model::Severity;
 pub fn run(args: &CheckArgs) -> ExitCode {
     let root = Root::new(&args.portfolio);
     let (loaded, all) = load_and_validate(&root);
-    print_diagnostics(&all, args.format);
+    let printed = print_diagnostics(&all, args.format);
     let errors = all.iter().filter(|d| d.is_error()).count();
     let summary = format!(
         "checked {} account{} in {} file{}: {} error{}, {} warning{}",
@@ -29,6 +29,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     );
     if errors > 0 {
         anstream::eprintln!("{summary}");
+        let _ = super::stdout_result(printed);
         return ExitCode::from(EXIT_INVALID);
     }
     let p = match settle(loaded.portfolio, &args.when) {
@@ -41,7 +42,8 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         .iter()
         .map(|a| (a.account.id.as_str(), a.account.source.as_str()))
         .collect();
-    print_findings(&analysis.findings, &root, &sources, args.format);
+    let printed =
+        printed.and_then(|()| print_findings(&analysis.findings, &root, &sources, args.format));
     let count = |s: Severity| analysis.findings.iter().filter(|f| f.severity == s).count();
     let (fe, fw, fi) = (
         count(Severity::Error),
@@ -58,28 +60,54 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         FailOn::Warning => fe + fw > 0,
         FailOn::Never => false,
     };
+    let written = super::stdout_result(printed);
     if fails {
         ExitCode::from(EXIT_INVALID)
     } else {
-        ExitCode::SUCCESS
+        written
     }
 }
 
 /// Human diagnostics go to stderr (they are messages); machine formats go to stdout so they
 /// can be piped into jq or picked up by the Actions runner.
-pub fn print_diagnostics(all: &[Diagnostic], format: Format) {
+/// Errors writing to stdout are returned (the command then fails); stderr is best effort.
+pub fn print_diagnostics(all: &[Diagnostic], format: Format) -> std::io::Result<()> {
     let text: String = all
         .iter()
-        .map(|d| diagnostics::render(d, format, true))
+        .map(|d| match format {
+            Format::Json => diagnostics::render(d, format, true),
+            _ => diagnostics::render(&for_terminal(d), format, true),
+        })
         .collect();
-    emit(&text, format);
+    emit(&text, format)
 }
 
-fn emit(text: &str, format: Format) {
-    let _ = match format {
-        Format::Human => anstream::stderr().write_all(text.as_bytes()),
-        _ => anstream::stdout().write_all(text.as_bytes()),
-    };
+/// A diagnostic whose texts (file name, message, the quoted line…) are escaped for the
+/// terminal. JSON needs none of this: its encoder escapes control characters itself.
+fn for_terminal(d: &Diagnostic) -> Diagnostic {
+    let t = |s: &str| super::terminal_text(s).into_owned();
+    Diagnostic {
+        file: t(&d.file),
+        message: t(&d.message),
+        label: d.label.as_deref().map(t),
+        help: d.help.as_deref().map(t),
+        source_line: d.source_line.as_deref().map(t),
+        ..d.clone()
+    }
+}
+
+fn emit(text: &str, format: Format) -> std::io::Result<()> {
+    match format {
+        Format::Human => {
+            let _ = anstream::stderr().write_all(text.as_bytes());
+            Ok(())
+        }
+        _ => {
+            let mut out = anstream::stdout();
+            out.write_all(text.as_bytes())?;
+            out.flush()
+        }
+    }
 }
 
 /// Findings grouped by account (portfolio findings first). In the machine formats each finding
@@ -89,7 +117,7 @@ fn print_findings(
     root: &Root,
     sources: &std::collections::HashMap<&str, &str>,
     format: Format,
-) {
+) -> std::io::Result<()> {
     let file_of = |f: &Finding| match &f.account {
         Some(id) => root.display(sources.get(id.as_str()).copied().unwrap_or("")),
         None => root.display(crate::load::CONFIG_FILE),
@@ -105,6 +133,7 @@ fn print_findings(
                         Some(id) => format!("{id} ({})", file_of(f)),
                         None => "portfolio".to_string(),
                     };
+                    let title = super::terminal_text(&title);
                     out.push_str(&format!(
                         "\n{}{title}{:#}\n",
                         anstyle::Style::new().bold(),
@@ -120,7 +149,7 @@ fn print_findings(
                     "  {style}{:<7}{style:#} {}: {}\n",
                     f.severity.as_str(),
                     f.rule,
-                    f.message
+                    super::terminal_text(&f.message)
                 ));
             }
             if !out.is_empty() {
@@ -132,11 +161,14 @@ fn print_findings(
                 let mut d = Diagnostic::error(file_of(f), format!("{}: {}", f.rule, f.message));
                 d.severity = f.severity;
                 d.rule = Some(f.rule.to_string());
+                if format != Format::Json {
+                    d = for_terminal(&d);
+                }
                 out.push_str(&diagnostics::render(&d, format, false));
             }
         }
     }
-    emit(&out, format);
+    emit(&out, format)
 }
 
 pub fn plural(n: usize) -> &'static str {

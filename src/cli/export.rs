@@ -17,11 +17,7 @@ pub fn run(args: &ExportArgs) -> ExitCode {
         ExportFormat::Csv => export::csv(&analysis, &p.portfolio.config),
     };
     match &args.output {
-        None => {
-            use std::io::Write;
-            let _ = std::io::stdout().write_all(text.as_bytes());
-            ExitCode::SUCCESS
-        }
+        None => super::stdout_result(super::write_stdout(text.as_bytes())),
         Some(path) => match crate::output::export_target(path, &args.portfolio)
             .map_err(|e| e.to_string())
             .and_then(|t| {
@@ -30,7 +26,7 @@ pub fn run(args: &ExportArgs) -> ExitCode {
             }) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                anstream::eprintln!("error: {e}");
+                anstream::eprintln!("error: {}", super::terminal_text(&e));
                 ExitCode::from(super::EXIT_INVALID)
             }
         },

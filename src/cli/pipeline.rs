@@ -23,7 +23,7 @@ pub fn prepare(dir: &Path, when: &When) -> Result<Prepared, ExitCode> {
     let root = Root::new(dir);
     let (loaded, all) = load_and_validate(&root);
     if all.iter().any(Diagnostic::is_error) {
-        print_diagnostics(&all, Format::Human);
+        let _ = print_diagnostics(&all, Format::Human);
         let n = all.iter().filter(|d| d.is_error()).count();
         anstream::eprintln!(
             "error: {n} problem{} in the portfolio; nothing was written",
@@ -32,7 +32,7 @@ pub fn prepare(dir: &Path, when: &When) -> Result<Prepared, ExitCode> {
         return Err(ExitCode::from(EXIT_INVALID));
     }
     // Warnings (say, a stray file in accounts/) do not stop the command but are worth seeing.
-    print_diagnostics(&all, Format::Human);
+    let _ = print_diagnostics(&all, Format::Human);
     settle(loaded.portfolio, when)
 }
 

@@ -124,6 +124,14 @@ pub fn new(args: &NewArgs) -> ExitCode {
     if args.name.trim().is_empty() {
         return fail("the account needs a name".into());
     }
+    // Refused rather than stripped: the name is written into YAML and shown on the site, and
+    // a control character there would either fail `check` or reach a terminal.
+    if let Some(c) = args.name.chars().find(|c| c.is_control()) {
+        return fail(format!(
+            "the name contains a control character ({}); type the customer's name as plain text",
+            c.escape_unicode()
+        ));
+    }
     let path = args.portfolio.join("accounts").join(format!("{id}.md"));
     let today = match super::pipeline::default_as_of(None) {
         Ok(d) => d,
@@ -131,8 +139,8 @@ pub fn new(args: &NewArgs) -> ExitCode {
     };
     match create(&path, &account_file(&args.name, today)) {
         Ok(()) => {
-            println!("{}", path.display());
-            ExitCode::SUCCESS
+            let line = format!("{}\n", super::terminal_text(&path.to_string_lossy()));
+            super::stdout_result(super::write_stdout(line.as_bytes()))
         }
         Err(e) => fail(e),
     }

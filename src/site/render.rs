@@ -191,7 +191,18 @@ fn render(
     let ctx = tera::Context::from_serialize(context)
         .map_err(|e| BuildError::Template(template_error(&e)))?;
     tera.render(name, &ctx)
+        .map(nul_to_replacement)
         .map_err(|e| BuildError::Template(format!("rendering {name}: {}", template_error(&e))))
+}
+
+/// NUL is not allowed in HTML; a value holding one (YAML `"\0"`) shows U+FFFD instead, the
+/// CommonMark rule that narratives already follow.
+fn nul_to_replacement(html: String) -> String {
+    if html.contains('\0') {
+        html.replace('\0', "\u{fffd}")
+    } else {
+        html
+    }
 }
 
 /// Context of one page: shared `site`, the relative `root`, navigation and the page's own data.
