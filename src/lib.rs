@@ -14,5 +14,7 @@ pub mod model;
 pub mod numfmt;
 pub mod output;
 pub mod site;
+pub mod slug;
 pub mod timings;
 pub mod validate;
+pub mod validate_safety;

@@ -316,6 +316,31 @@ fn spreadsheet_formulas_stay_text() {
 
 // Class 7 ---------------------------------------------------------------------------------------
 
+#[test]
+fn config_urls_must_be_web_urls() {
+    for (line, bad) in [
+        ("repo_url", "javascript:alert(1)//"),
+        ("repo_url", "data:text/html,x"),
+        ("base_url", "javascript:alert(1)"),
+        ("base_url", "//evil.example"),
+    ] {
+        let f = Fixture::new()
+            .file("kamsite.yaml", format!("{NO_COUNT}{line}: \"{bad}\"\n"))
+            .account("acme.md", GOOD);
+        run_in(&f, &["check", "."])
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(format!("kamsite.yaml:3:")))
+            .stderr(predicate::str::contains(line));
+    }
+    let f = Fixture::new()
+        .file(
+            "kamsite.yaml",
+            format!("{NO_COUNT}repo_url: https://git.example.com/p/blob/main\nbase_url: https://kam.example.com/\n"),
+        )
+        .account("acme.md", GOOD);
+    run_in(&f, &["check", "."]).assert().success();
+}
 
 // Class 12 --------------------------------------------------------------------------------------
 
@@ -405,6 +430,26 @@ fn new_refuses_control_characters_in_the_name() {
 
 // Class 8 ---------------------------------------------------------------------------------------
 
+#[test]
+fn one_slug_function_and_no_two_pages_on_one_path() {
+    let f = Fixture::new().file("kamsite.yaml", NO_COUNT);
+    run_in(&f, &["new", "Škoda Auto", "--portfolio", "."])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("accounts/skoda-auto.md"));
+
+    let f = Fixture::new()
+        .file("kamsite.yaml", NO_COUNT)
+        .account("a.md", GOOD.replace("Dana", "Dana Whitfield"))
+        .account("b.md", GOOD.replace("Dana", "dana whitfield"))
+        .account("c.md", GOOD.replace("Dana", "Dana-Whitfield"));
+    run_in(&f, &["check", "."])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("managers/dana-whitfield/"));
+    run_in(&f, &["build", ".", "-q"]).assert().code(1);
+    assert!(!f.path().join("public").exists());
+}
 
 // Class 13 --------------------------------------------------------------------------------------
 

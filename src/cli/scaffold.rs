@@ -85,30 +85,7 @@ pub fn init(args: &InitArgs) -> ExitCode {
 /// An account id (SPEC §1: `[a-z0-9][a-z0-9-]*`, at most 64) from a customer name:
 /// `Müller & Söhne GmbH` → `mueller-soehne-gmbh`.
 pub fn account_id(name: &str) -> String {
-    let mut id = String::new();
-    for c in name.chars().flat_map(char::to_lowercase) {
-        let ascii = match c {
-            'a'..='z' | '0'..='9' => Some(c.to_string()),
-            'ä' | 'æ' => Some("ae".into()),
-            'ö' | 'ø' | 'œ' => Some("oe".into()),
-            'ü' => Some("ue".into()),
-            'ß' => Some("ss".into()),
-            'à' | 'á' | 'â' | 'ã' | 'å' => Some("a".into()),
-            'ç' => Some("c".into()),
-            'è' | 'é' | 'ê' | 'ë' => Some("e".into()),
-            'ì' | 'í' | 'î' | 'ï' => Some("i".into()),
-            'ñ' => Some("n".into()),
-            'ò' | 'ó' | 'ô' | 'õ' => Some("o".into()),
-            'ù' | 'ú' | 'û' => Some("u".into()),
-            'ý' | 'ÿ' => Some("y".into()),
-            _ => None,
-        };
-        match ascii {
-            Some(a) => id.push_str(&a),
-            None if !id.is_empty() && !id.ends_with('-') => id.push('-'),
-            None => {}
-        }
-    }
+    let id = crate::slug::slug(name);
     let mut id: String = id.chars().take(64).collect();
     while id.ends_with('-') {
         id.pop();
