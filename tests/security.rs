@@ -453,6 +453,14 @@ fn one_slug_function_and_no_two_pages_on_one_path() {
 
 // Class 13 --------------------------------------------------------------------------------------
 
+#[test]
+fn check_parses_the_portfolios_templates() {
+    let f = portfolio().file("templates/account.html", "{% if %}broken");
+    run_in(&f, &["check", "."])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("templates/account.html"));
+}
 
 // Class 3 ---------------------------------------------------------------------------------------
 

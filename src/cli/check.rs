@@ -13,7 +13,11 @@ use crate::model::Severity;
 
 pub fn run(args: &CheckArgs) -> ExitCode {
     let root = Root::new(&args.portfolio);
-    let (loaded, all) = load_and_validate(&root);
+    let (loaded, mut all) = load_and_validate(&root);
+    if root.dir.is_dir() {
+        all.extend(site_inputs(&root));
+        diagnostics::sort(&mut all);
+    }
     let printed = print_diagnostics(&all, args.format);
     let errors = all.iter().filter(|d| d.is_error()).count();
     let summary = format!(
@@ -66,6 +70,37 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     } else {
         written
     }
+}
+
+/// What `build` reads beyond the plans: the portfolio's template overrides (parsed, so that a
+/// broken one fails `check` and not only `build`) and `static/` (links out of the portfolio,
+/// files that are not regular files). `check` passing means `build` will not fail on input.
+fn site_inputs(root: &Root) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if let Err(e) = crate::site::render::templates(root) {
+        let m = e.to_string();
+        // Tera names the template it could not parse (`--> account.html:1:7`); name the file.
+        let names = crate::load::files_under(root, "templates").unwrap_or_default();
+        let file = names
+            .iter()
+            .find(|(n, _)| m.contains(&format!("--> {n}:")))
+            .map_or_else(
+                || "templates".to_string(),
+                |(n, _)| format!("templates/{n}"),
+            );
+        let detail = m.trim_start_matches("error: ").trim_end().to_string();
+        out.push(
+            Diagnostic::error(
+                root.display(&file),
+                "the template does not parse; `build` would fail",
+            )
+            .with_help(Some(detail)),
+        );
+    }
+    if let Err(d) = crate::load::files_under(root, "static") {
+        out.push(d);
+    }
+    out
 }
 
 /// Human diagnostics go to stderr (they are messages); machine formats go to stdout so they
