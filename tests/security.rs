@@ -486,3 +486,58 @@ fn git(dir: &Path, args: &[&str], input: Option<&[u8]>) -> String {
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
+#[test]
+fn a_git_baseline_never_writes_paths_from_the_tree() {
+    let f = portfolio();
+    let p = f.path();
+    let outside = tempfile::tempdir().unwrap();
+    let tmp = outside.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    git(p, &["init", "-q"], None);
+    git(p, &["add", "."], None);
+    git(p, &["commit", "-qm", "one"], None);
+    // A hand-made tree: accounts/../../evil.md. A checkout file by file into a temporary
+    // folder would write evil.md beside that folder.
+    let blob = git(p, &["hash-object", "-w", "--stdin"], Some(b"PWNED"));
+    let mut tree = git(
+        p,
+        &["mktree"],
+        Some(format!("100644 blob {blob}\tevil.md\n").as_bytes()),
+    );
+    for _ in 0..2 {
+        tree = git(
+            p,
+            &["mktree"],
+            Some(format!("040000 tree {tree}\t..\n").as_bytes()),
+        );
+    }
+    let good = git(p, &["hash-object", "-w", "accounts/acme.md"], None);
+    let accounts = git(
+        p,
+        &["mktree"],
+        Some(format!("040000 tree {tree}\t..\n100644 blob {good}\tacme.md\n").as_bytes()),
+    );
+    let config = git(p, &["hash-object", "-w", "kamsite.yaml"], None);
+    let top = git(
+        p,
+        &["mktree"],
+        Some(
+            format!("040000 tree {accounts}\taccounts\n100644 blob {config}\tkamsite.yaml\n")
+                .as_bytes(),
+        ),
+    );
+    let commit = git(p, &["commit-tree", &top, "-m", "evil"], None);
+    let _ = run_in(&f, &["build", ".", "-q", "--baseline", &commit])
+        .env("TMPDIR", &tmp)
+        .output()
+        .unwrap();
+    assert!(!outside.path().join("evil.md").exists());
+    assert!(!tmp.join("evil.md").exists());
+    assert!(!p.join("evil.md").exists());
+
+    // A revision that looks like an option is a revision, not an option.
+    let trap = outside.path().join("rev-as-option");
+    let arg = format!("--baseline=--output={}", trap.display());
+    run_in(&f, &["build", ".", "-q", &arg]).assert().code(1);
+    assert!(!trap.exists());
+}
