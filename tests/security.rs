@@ -330,7 +330,7 @@ fn config_urls_must_be_web_urls() {
         run_in(&f, &["check", "."])
             .assert()
             .code(1)
-            .stderr(predicate::str::contains(format!("kamsite.yaml:3:")))
+            .stderr(predicate::str::contains("kamsite.yaml:3:"))
             .stderr(predicate::str::contains(line));
     }
     let f = Fixture::new()
@@ -375,9 +375,7 @@ fn terminals_get_text_not_commands() {
         )
         .account(
             "acme.md",
-            format!(
-                "---\nname: \"A\\e[2J\"\ndesignation: key\nowner: \"Dana\\e]52;c;x\\a\"\n---\n"
-            ),
+            "---\nname: \"A\\e[2J\"\ndesignation: key\nowner: \"Dana\\e]52;c;x\\a\"\n---\n",
         );
     // As on a terminal: colours on, so nothing strips escape sequences on the way out.
     for args in [&["check", "."][..], &["score", "."][..]] {
