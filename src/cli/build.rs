@@ -55,7 +55,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
                     analysis.accounts.len(),
                     report.pages,
                     report.seconds,
-                    out.display(),
+                    super::terminal_text(&out.to_string_lossy()),
                     count(Severity::Error),
                     count(Severity::Warning),
                     count(Severity::Info),

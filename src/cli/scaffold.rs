@@ -12,7 +12,7 @@ const OVERVIEW: &str = include_str!("scaffold/overview.md");
 const ACCOUNT: &str = include_str!("scaffold/account.md");
 
 fn fail(msg: String) -> ExitCode {
-    anstream::eprintln!("error: {msg}");
+    anstream::eprintln!("error: {}", super::terminal_text(&msg));
     ExitCode::from(EXIT_INVALID)
 }
 
@@ -54,7 +54,7 @@ pub fn init(args: &InitArgs) -> ExitCode {
     if dir.join("kamsite.yaml").exists() || dir.join("accounts").exists() {
         return fail(format!(
             "{} already holds a portfolio (kamsite.yaml or accounts/); nothing was changed",
-            dir.display()
+            super::terminal_text(&dir.to_string_lossy())
         ));
     }
     let files = [
@@ -77,7 +77,7 @@ pub fn init(args: &InitArgs) -> ExitCode {
     }
     anstream::eprintln!(
         "created a portfolio in {}\nnext: edit kamsite.yaml, add accounts with `kamsite new \"Customer name\" --portfolio {0}`, then `kamsite build {0}`",
-        dir.display()
+        super::terminal_text(&dir.to_string_lossy())
     );
     ExitCode::SUCCESS
 }
