@@ -208,7 +208,7 @@ fn lock(dir: &Path) -> Option<std::fs::File> {
 }
 
 /// Leftovers of interrupted builds of `target`, in `parent`: kamsite's own staging and
-/// moved-aside folders (named `.{name}.kamsite-new-*` / `-old-*` and carrying the marker),
+/// moved-aside folders (named `.{name}.kamsite-new-*` / `-old-*`, carrying the marker or empty),
 /// not in use by a running build. First a half-done swap is undone (the previous site is
 /// moved back if the target is missing), then the rest is removed.
 fn clean_leftovers(parent: &Path, target: &Path) -> Result<(), OutputError> {
@@ -229,8 +229,11 @@ fn clean_leftovers(parent: &Path, target: &Path) -> Result<(), OutputError> {
             let is_old = n.starts_with(&old);
             (is_old || n.starts_with(&new)).then(|| (is_old, e.path()))
         })
+        // Ours: the marker, or empty (killed before the marker was written).
         .filter(|(_, p)| {
-            std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir()) && p.join(MARKER).is_file()
+            std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir())
+                && (p.join(MARKER).is_file()
+                    || std::fs::read_dir(p).is_ok_and(|mut d| d.next().is_none()))
         })
         .collect();
     found.sort();
