@@ -1,11 +1,13 @@
 //! A baseline to compare against (`build --baseline`): a previous `portfolio.json` (SPEC §11),
-//! or a git revision of the repository holding the portfolio. A revision is checked out into a
-//! temporary folder, then opened and analysed through the same pipeline as the current
-//! portfolio (`project`), with the revision's own `as_of`, else its commit date.
+//! or a git revision of the repository holding the portfolio. A revision is read into memory
+//! (one `git ls-tree`, one `git cat-file --batch`; nothing from its tree is ever written to
+//! disk), then opened and analysed through the same pipeline as the current portfolio
+//! (`project`), with the revision's own `as_of`, else its commit date.
 
 use std::collections::BTreeMap;
+use std::io::{BufRead, Read, Write};
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use serde::Deserialize;
 
@@ -93,7 +95,9 @@ pub fn from_json(text: &str, label: &str) -> Result<Baseline, String> {
 pub fn resolve(arg: &str, portfolio: &Path) -> Result<Baseline, String> {
     let file = Path::new(arg);
     if file.is_file() {
-        let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {arg}: {e}"))?;
+        let text = crate::load::read_file(file)
+            .and_then(|b| String::from_utf8(b).map_err(std::io::Error::other))
+            .map_err(|e| format!("cannot read {arg}: {e}"))?;
         return from_json(&text, arg);
     }
     from_git(arg, portfolio)
@@ -126,56 +130,29 @@ fn from_git(rev: &str, portfolio: &Path) -> Result<Baseline, String> {
         String::from_utf8_lossy(&git(portfolio, &["rev-parse", "--show-prefix"]).map_err(not_rev)?)
             .trim()
             .to_string();
+    // After --end-of-options a revision that looks like an option (`--output=…`) is a name.
     let commit = String::from_utf8_lossy(
         &git(
             portfolio,
-            &["rev-parse", "--verify", &format!("{rev}^{{commit}}")],
+            &[
+                "rev-parse",
+                "--verify",
+                "--end-of-options",
+                &format!("{rev}^{{commit}}"),
+            ],
         )
         .map_err(not_rev)?,
     )
     .trim()
     .to_string();
-    let tmp = tempfile::tempdir().map_err(|e| format!("cannot create a temporary folder: {e}"))?;
-    // An empty prefix (the portfolio is the repository's root) is not a valid pathspec.
-    let pathspec = if prefix.is_empty() {
-        "."
-    } else {
-        prefix.as_str()
-    };
-    let listing = git(
+    let files = read_revision(Path::new(&top), &commit, &prefix)?;
+    let root = crate::load::Root::in_memory(portfolio, files);
+    let committed = git(
         Path::new(&top),
-        &[
-            "ls-tree",
-            "-r",
-            "-z",
-            "--name-only",
-            &commit,
-            "--",
-            pathspec,
-        ],
-    )
-    .map_err(not_rev)?;
-    for path in listing.split(|b| *b == 0).filter(|p| !p.is_empty()) {
-        let path = String::from_utf8_lossy(path);
-        let rel = path.strip_prefix(&prefix).unwrap_or(&path);
-        // Only what loading reads; never the old site or anything else.
-        if !(rel == crate::load::CONFIG_FILE || rel.starts_with("accounts/")) {
-            continue;
-        }
-        let bytes = git(Path::new(&top), &["show", &format!("{commit}:{path}")])?;
-        let dest = tmp.path().join(rel);
-        if let Some(parent) = dest.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
-        }
-        std::fs::write(&dest, bytes).map_err(|e| e.to_string())?;
-    }
-    let committed = git(Path::new(&top), &["show", "-s", "--format=%ct", &commit])?;
+        &["show", "-s", "--format=%ct", "--end-of-options", &commit],
+    )?;
     let short: String = commit.chars().take(10).collect();
-    analysed(
-        tmp.path(),
-        &format!("{rev} ({short})"),
-        commit_date(&committed),
-    )
+    analysed(root, &format!("{rev} ({short})"), commit_date(&committed))
 }
 
 /// A revision's date: its commit time (what `as_of` defaults to for a revision, SPEC §14).
@@ -187,14 +164,14 @@ fn commit_date(out: &[u8]) -> Option<Date> {
         .and_then(Date::from_unix_seconds)
 }
 
-/// Opens and analyses the portfolio at `dir` through the one pipeline, with its own
+/// Opens and analyses the portfolio at `root` through the one pipeline, with its own
 /// kamsite.yaml `as_of`, else `as_of`, and reduces it to what a comparison needs.
-fn analysed(dir: &Path, label: &str, as_of: Option<Date>) -> Result<Baseline, String> {
+fn analysed(root: crate::load::Root, label: &str, as_of: Option<Date>) -> Result<Baseline, String> {
     let when = crate::project::When {
         period: None,
         as_of: None,
     };
-    let mut project = match crate::project::Project::open(dir, when) {
+    let mut project = match crate::project::Project::open_root(root, when, None) {
         Ok(p) => p,
         Err(crate::project::Error::Invalid { diagnostics, .. }) => {
             let problems = diagnostics.iter().filter(|d| d.is_error()).count();
@@ -241,6 +218,138 @@ impl Baseline {
                 .iter()
                 .map(|f| (f.account.clone().unwrap_or_default(), f.rule.to_string()))
                 .collect(),
+        }
+    }
+}
+
+/// The files of the portfolio at `commit` that loading reads (kamsite.yaml and `accounts/`),
+/// relative to the portfolio folder (`prefix` inside the repository), read into memory: one
+/// `git ls-tree` lists them, one `git cat-file --batch` reads them all. Paths from the tree
+/// are accepted only as plain relative names (no `..`, `.`, empty or absolute parts), links and
+/// submodules are skipped, and every file is held to the size limit of the current portfolio.
+fn read_revision(
+    top: &Path,
+    commit: &str,
+    prefix: &str,
+) -> Result<BTreeMap<String, Vec<u8>>, String> {
+    // An empty prefix (the portfolio is the repository's root) is not a valid pathspec.
+    let pathspec = if prefix.is_empty() { "." } else { prefix };
+    let listing = git(
+        top,
+        &["ls-tree", "-r", "-z", "--long", commit, "--", pathspec],
+    )?;
+    let mut wanted: Vec<(String, String)> = Vec::new(); // (object id, relative path)
+    for entry in listing.split(|b| *b == 0).filter(|e| !e.is_empty()) {
+        let entry = String::from_utf8_lossy(entry);
+        let Some((meta, path)) = entry.split_once('\t') else {
+            continue;
+        };
+        let mut meta = meta.split_whitespace();
+        let (mode, kind, oid, size) = (meta.next(), meta.next(), meta.next(), meta.next());
+        let rel = path.strip_prefix(prefix).unwrap_or(path);
+        if !is_plain_relative(rel) {
+            return Err(format!(
+                "the revision {commit} holds a path that is not a plain relative path (`{}`); refusing it as a baseline",
+                crate::cli::terminal_text(path)
+            ));
+        }
+        // Only what loading reads; never the old site, links or submodules.
+        let read = rel == crate::load::CONFIG_FILE || rel.starts_with("accounts/");
+        if !read || kind != Some("blob") || !matches!(mode, Some("100644" | "100755")) {
+            continue;
+        }
+        let size: u64 = size.and_then(|s| s.parse().ok()).unwrap_or(u64::MAX);
+        if size > crate::load::MAX_FILE_BYTES {
+            return Err(format!(
+                "{rel} at {commit} is larger than the {} MB limit for one file",
+                crate::load::MAX_FILE_BYTES / (1024 * 1024)
+            ));
+        }
+        if let Some(oid) = oid {
+            wanted.push((oid.to_string(), rel.to_string()));
+        }
+    }
+    let contents = cat_files(top, wanted.iter().map(|(oid, _)| oid.as_str()))?;
+    Ok(wanted
+        .into_iter()
+        .map(|(_, rel)| rel)
+        .zip(contents)
+        .collect())
+}
+
+/// `a/b.md`: every part a plain name. Not `../x`, `a/./b`, `a//b`, `/etc`.
+fn is_plain_relative(rel: &str) -> bool {
+    !rel.is_empty()
+        && rel
+            .split('/')
+            .all(|c| !c.is_empty() && c != "." && c != ".." && !c.contains('\\'))
+}
+
+/// The contents of each object, in order, from one `git cat-file --batch` process. The object
+/// ids are written from a thread so that neither side can block on a full pipe.
+fn cat_files<'a>(top: &Path, oids: impl Iterator<Item = &'a str>) -> Result<Vec<Vec<u8>>, String> {
+    let input: String = oids.map(|o| format!("{o}\n")).collect();
+    let count = input.lines().count();
+    let mut child = Command::new("git")
+        .arg("-C")
+        .arg(top)
+        .args(["cat-file", "--batch"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    let mut stdin = child.stdin.take().ok_or("cannot talk to git cat-file")?;
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let stdout = child.stdout.take().ok_or("cannot read from git cat-file")?;
+    let mut out = std::io::BufReader::new(stdout);
+    let mut contents = Vec::with_capacity(count);
+    let bad = |what: &str| format!("git cat-file gave {what}");
+    for _ in 0..count {
+        let mut header = String::new();
+        out.read_line(&mut header).map_err(|e| e.to_string())?;
+        // `<oid> blob <size>`, or `<oid> missing`.
+        let size: u64 = match header.split_whitespace().collect::<Vec<_>>()[..] {
+            [_, "blob", size] => size.parse().map_err(|_| bad("an unreadable size"))?,
+            _ => return Err(bad(&format!("`{}`", header.trim()))),
+        };
+        if size > crate::load::MAX_FILE_BYTES {
+            return Err(bad("a file above the size limit"));
+        }
+        let mut bytes = Vec::with_capacity(size as usize);
+        (&mut out)
+            .take(size)
+            .read_to_end(&mut bytes)
+            .map_err(|e| e.to_string())?;
+        let mut newline = [0u8; 1];
+        out.read_exact(&mut newline).map_err(|e| e.to_string())?;
+        if bytes.len() as u64 != size {
+            return Err(bad("a short file"));
+        }
+        contents.push(bytes);
+    }
+    let _ = writer.join();
+    let _ = child.wait();
+    Ok(contents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_plain_relative;
+
+    #[test]
+    fn only_plain_relative_paths_from_a_tree() {
+        assert!(is_plain_relative("accounts/acme.md"));
+        for bad in [
+            "",
+            "../x",
+            "accounts/../../x",
+            "a/./b",
+            "a//b",
+            "/etc/passwd",
+            "a/",
+        ] {
+            assert!(!is_plain_relative(bad), "{bad}");
         }
     }
 }

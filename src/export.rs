@@ -185,11 +185,45 @@ pub fn csv(analysis: &Analysis<'_>) -> String {
 
 /// RFC 4180 quoting: fields with a comma, quote or line break are quoted, quotes doubled.
 fn text_cell(text: &str) -> String {
+    let text = csv_text(text);
     if text.contains([',', '"', '\n', '\r']) {
         let mut q = String::with_capacity(text.len() + 2);
         let _ = write!(q, "\"{}\"", text.replace('"', "\"\""));
         q
     } else {
-        text.to_string()
+        text.into_owned()
+    }
+}
+
+/// A text cell as a spreadsheet may see it: a cell starting with `=`, `+`, `-`, `@`, tab or CR
+/// is a formula to Excel and LibreOffice (a customer named `=HYPERLINK(…)` would run), so it
+/// gets a leading `'` (the OWASP rule for CSV injection); NUL becomes U+FFFD, as CommonMark
+/// does in narratives. Numbers are not text cells and stay numbers.
+fn csv_text(s: &str) -> std::borrow::Cow<'_, str> {
+    let s = if s.contains('\0') {
+        std::borrow::Cow::Owned(s.replace('\0', "\u{fffd}"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    };
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{s}"))
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod csv_tests {
+    use super::*;
+
+    #[test]
+    fn formulas_stay_text_and_numbers_stay_numbers() {
+        assert_eq!(text_cell("=1+2"), "'=1+2");
+        assert_eq!(text_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(text_cell("\tx"), "'\tx");
+        assert_eq!(text_cell("-x,y"), "\"'-x,y\"");
+        assert_eq!(text_cell("a\0b"), "a\u{fffd}b");
+        assert_eq!(number(-5.5), "-5.5");
+        assert_eq!(text_cell("Acme"), "Acme");
     }
 }

@@ -15,5 +15,7 @@ pub mod numfmt;
 pub mod output;
 pub mod project;
 pub mod site;
+pub mod slug;
 pub mod timings;
 pub mod validate;
+pub mod validate_safety;

@@ -12,6 +12,21 @@ use std::path::{Component, Path, PathBuf};
 /// The marker kamsite leaves in every site folder it creates.
 pub const MARKER: &str = ".kamsite-output";
 
+/// The portfolio's own files and folders: never an output, never replaced. `data/` holds the
+/// sources of imported figures (SPEC §12).
+const SOURCES: [&str; 6] = [
+    "accounts",
+    "templates",
+    "static",
+    "data",
+    "kamsite.yaml",
+    "overview.md",
+];
+
+/// Prefixes of the folders a build leaves beside its target while it runs: `.{name}` + these.
+const STAGING_NEW: &str = ".kamsite-new-";
+const STAGING_OLD: &str = ".kamsite-old-";
+
 /// Writes `bytes` to `path` via a temporary file in the same folder and a rename.
 pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path
@@ -25,6 +40,24 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Checks where `export -o` may write and returns the path to write: never one of the
+/// portfolio's sources, never anything but a regular file (a FIFO, socket or device would be
+/// replaced by the rename). The path is normalised before it is checked, so `x/../kamsite.yaml`
+/// is seen as what it will mean.
+pub fn export_target(path: &Path, portfolio: &Path) -> Result<PathBuf, OutputError> {
+    let t = resolve(path);
+    let root = resolve(portfolio);
+    if t == root || SOURCES.iter().any(|s| t.starts_with(root.join(s))) {
+        return Err(OutputError::SourceFile(path.to_path_buf()));
+    }
+    match std::fs::metadata(&t) {
+        Ok(m) if !m.is_file() => Err(OutputError::NotAFile(path.to_path_buf(), kind(&m))),
+        Ok(_) => Ok(t),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(t),
+        Err(e) => Err(OutputError::Io(path.to_path_buf(), e)),
+    }
+}
+
 /// Why an output folder cannot be used.
 #[derive(Debug)]
 pub enum OutputError {
@@ -32,6 +65,14 @@ pub enum OutputError {
     ContainsSources(PathBuf),
     /// The folder exists, is not empty, and was not made by kamsite.
     Foreign(PathBuf),
+    /// The output exists and is not a folder (a file, FIFO, socket, device); what it is.
+    NotAFolder(PathBuf, &'static str),
+    /// An export's target is one of the portfolio's sources.
+    SourceFile(PathBuf),
+    /// An export's target exists and is not a regular file; what it is.
+    NotAFile(PathBuf, &'static str),
+    /// Two pages of one build map to the same file.
+    Collision(String),
     Io(PathBuf, std::io::Error),
 }
 
@@ -48,6 +89,25 @@ impl std::fmt::Display for OutputError {
                 "refusing to replace {}: it is not empty and was not created by kamsite (no {MARKER} file); move its contents or choose another -o folder",
                 p.display()
             ),
+            OutputError::NotAFolder(p, what) => write!(
+                f,
+                "refusing to write the site to {}: it is {what}, not a folder (-o takes a folder that is missing, empty or made by kamsite)",
+                p.display()
+            ),
+            OutputError::SourceFile(p) => write!(
+                f,
+                "refusing to write the export to {}: it is one of the portfolio's source files or folders (kamsite.yaml, overview.md, accounts/, templates/, static/, data/)",
+                p.display()
+            ),
+            OutputError::NotAFile(p, what) => write!(
+                f,
+                "refusing to write the export to {}: it is {what}, not a regular file (leave out -o to write to standard output)",
+                p.display()
+            ),
+            OutputError::Collision(rel) => write!(
+                f,
+                "two pages of the site map to the same file {rel}; nothing was written"
+            ),
             OutputError::Io(p, e) => write!(f, "cannot write {}: {e}", p.display()),
         }
     }
@@ -57,24 +117,73 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
     move |e| OutputError::Io(path.to_path_buf(), e)
 }
 
+/// What a non-folder, non-regular file is, in the user's words.
+fn kind(m: &std::fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let t = m.file_type();
+    if t.is_fifo() {
+        "a named pipe (FIFO)"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_char_device() || t.is_block_device() {
+        "a device"
+    } else if t.is_dir() {
+        "a folder"
+    } else {
+        "a file"
+    }
+}
+
 /// A folder being filled with a new site. Dropping it without `commit` removes it.
 #[derive(Debug)]
 pub struct Staging {
     dir: PathBuf,
     target: PathBuf,
     committed: bool,
+    /// Held (locked) while this build runs, so that another build's clean-up of leftovers
+    /// leaves this live staging folder alone.
+    _lock: Option<std::fs::File>,
+    /// Every file written, so that two pages mapped to one path are an error, not a race.
+    written: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
-/// The absolute, symlink-resolved form of `p`, resolving through its deepest existing ancestor.
-fn resolve(p: &Path) -> PathBuf {
+/// What a commit did: where the site is, and what could not be tidied up afterwards.
+#[derive(Debug)]
+pub struct Committed {
+    pub target: PathBuf,
+    /// The previous site could not be removed (it is still on disk, under this message's path).
+    pub warning: Option<String>,
+}
+
+/// The absolute form of `p` with `.` and `..` removed without looking at the disk: what the
+/// path will mean once the folders in it exist. `p/missing/../accounts` *is* `p/accounts`, but
+/// only after `missing` is created; checking the lexical form checks it before anything is.
+pub fn lexical(p: &Path) -> PathBuf {
     let abs = if p.is_absolute() {
         p.to_path_buf()
     } else {
         std::env::current_dir().unwrap_or_default().join(p)
     };
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The lexical form of `p`, symlink-resolved through its deepest existing ancestor: the path
+/// every check looks at and every write then uses, so what is checked is what is written.
+fn resolve(p: &Path) -> PathBuf {
+    let abs = lexical(p);
     let mut existing = abs.as_path();
     let mut rest = Vec::new();
-    while !existing.exists() {
+    while std::fs::symlink_metadata(existing).is_err() {
         match (existing.parent(), existing.file_name()) {
             (Some(parent), Some(name)) => {
                 rest.push(name.to_os_string());
@@ -90,56 +199,125 @@ fn resolve(p: &Path) -> PathBuf {
     out
 }
 
+/// Holds a lock on folder `dir` for as long as the returned file lives (None if it cannot be
+/// opened or locked: the lock only protects live builds from a concurrent clean-up).
+fn lock(dir: &Path) -> Option<std::fs::File> {
+    let f = std::fs::File::open(dir).ok()?;
+    f.try_lock().ok()?;
+    Some(f)
+}
+
+/// Leftovers of interrupted builds of `target`, in `parent`: kamsite's own staging and
+/// moved-aside folders (named `.{name}.kamsite-new-*` / `-old-*`, carrying the marker or empty),
+/// not in use by a running build. First a half-done swap is undone (the previous site is
+/// moved back if the target is missing), then the rest is removed.
+fn clean_leftovers(parent: &Path, target: &Path) -> Result<(), OutputError> {
+    let Some(name) = target.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return Ok(());
+    };
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return Ok(());
+    };
+    let (new, old) = (
+        format!(".{name}{STAGING_NEW}"),
+        format!(".{name}{STAGING_OLD}"),
+    );
+    let mut found: Vec<(bool, PathBuf)> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            let is_old = n.starts_with(&old);
+            (is_old || n.starts_with(&new)).then(|| (is_old, e.path()))
+        })
+        // Ours: the marker, or empty (killed before the marker was written).
+        .filter(|(_, p)| {
+            std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir())
+                && (p.join(MARKER).is_file()
+                    || std::fs::read_dir(p).is_ok_and(|mut d| d.next().is_none()))
+        })
+        .collect();
+    found.sort();
+    for (is_old, path) in found {
+        // A running build holds its staging folder locked; skip it.
+        let Some(_held) = lock(&path) else { continue };
+        if is_old && std::fs::symlink_metadata(target).is_err() {
+            std::fs::rename(&path, target).map_err(io(target))?;
+            continue;
+        }
+        std::fs::remove_dir_all(&path).map_err(|e| {
+            OutputError::Io(
+                path.clone(),
+                std::io::Error::new(
+                    e.kind(),
+                    format!("cannot remove the leftover of an interrupted build: {e}"),
+                ),
+            )
+        })?;
+    }
+    Ok(())
+}
+
 impl Staging {
-    /// Checks `target` and creates a staging folder beside it.
+    /// Checks `target` and creates a staging folder beside it. Every check runs on the
+    /// normalised path before any folder is created.
     pub fn new(target: &Path, portfolio: &Path) -> Result<Staging, OutputError> {
         let (t, root) = (resolve(target), resolve(portfolio));
-        let sources = [
-            "accounts",
-            "templates",
-            "static",
-            "kamsite.yaml",
-            "overview.md",
-        ];
-        if root.starts_with(&t) || sources.iter().any(|s| t.starts_with(root.join(s))) {
+        if root.starts_with(&t) || SOURCES.iter().any(|s| t.starts_with(root.join(s))) {
             return Err(OutputError::ContainsSources(target.to_path_buf()));
         }
-        if t.is_file() {
-            return Err(OutputError::Foreign(target.to_path_buf()));
-        }
-        if t.is_dir() && !t.join(MARKER).is_file() {
-            let mut entries = std::fs::read_dir(&t).map_err(io(target))?;
-            if entries.next().is_some() {
-                return Err(OutputError::Foreign(target.to_path_buf()));
+        match std::fs::metadata(&t) {
+            Ok(m) if !m.is_dir() => {
+                return Err(OutputError::NotAFolder(target.to_path_buf(), kind(&m)))
             }
+            Ok(_) if !t.join(MARKER).is_file() => {
+                let mut entries = std::fs::read_dir(&t).map_err(io(target))?;
+                if entries.next().is_some() {
+                    return Err(OutputError::Foreign(target.to_path_buf()));
+                }
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(OutputError::Io(target.to_path_buf(), e)),
         }
         let parent = t.parent().unwrap_or(Path::new("/")).to_path_buf();
         std::fs::create_dir_all(&parent).map_err(io(&parent))?;
+        clean_leftovers(&parent, &t)?;
         let name = t
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let dir = tempfile::Builder::new()
-            .prefix(&format!(".{name}.kamsite-new-"))
+            .prefix(&format!(".{name}{STAGING_NEW}"))
             .tempdir_in(&parent)
             .map_err(io(&parent))?
             .keep();
-        std::fs::write(
-            dir.join(MARKER),
-            "This folder was generated by kamsite; it is replaced on every build.\n",
-        )
-        .map_err(io(&dir))?;
-        Ok(Staging {
+        let staging = Staging {
+            _lock: lock(&dir),
             dir,
             target: t,
             committed: false,
-        })
+            written: Default::default(),
+        };
+        std::fs::write(
+            staging.dir.join(MARKER),
+            "This folder was generated by kamsite; it is replaced on every build.\n",
+        )
+        .map_err(io(&staging.dir))?;
+        Ok(staging)
     }
 
     /// Writes one file at `rel` (a relative path with `/` separators) inside the staging folder.
-    /// Safe to call from several threads.
+    /// Safe to call from several threads; a second write to one path is an error.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
         let path = self.inside(rel)?;
+        let first = self
+            .written
+            .lock()
+            .map(|mut w| w.insert(rel.to_string()))
+            .unwrap_or(false);
+        if !first {
+            return Err(OutputError::Collision(rel.to_string()));
+        }
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(io(parent))?;
         }
@@ -162,40 +340,75 @@ impl Staging {
         Ok(self.dir.join(p))
     }
 
-    /// Swaps the finished site in place of the target (whose previous version, made by kamsite,
-    /// is removed only after the swap succeeded).
-    pub fn commit(mut self) -> Result<PathBuf, OutputError> {
+    /// Swaps the finished site in place of the target. On Linux one atomic exchange: at every
+    /// instant the target is either the previous site or the new one, and the previous site
+    /// ends up in the staging folder, which is then removed (or, if the process dies first,
+    /// cleaned by the next build). Elsewhere, two renames; a crash between them is undone by
+    /// the next build.
+    pub fn commit(mut self) -> Result<Committed, OutputError> {
         let target = self.target.clone();
-        let old = if target.exists() {
-            let parent = target.parent().unwrap_or(Path::new("/"));
-            let name = target
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let old = tempfile::Builder::new()
-                .prefix(&format!(".{name}.kamsite-old-"))
-                .tempdir_in(parent)
-                .map_err(io(parent))?
-                .keep();
-            std::fs::remove_dir(&old).map_err(io(&old))?;
-            std::fs::rename(&target, &old).map_err(io(&target))?;
-            Some(old)
-        } else {
+        let exists = std::fs::symlink_metadata(&target).is_ok();
+        let leftover = if !exists {
+            std::fs::rename(&self.dir, &target).map_err(io(&target))?;
             None
+        } else if exchange(&self.dir, &target)? {
+            Some(self.dir.clone())
+        } else {
+            Some(self.swap_by_renames()?)
         };
-        if let Err(e) = std::fs::rename(&self.dir, &target) {
-            if let Some(old) = &old {
-                let _ = std::fs::rename(old, &target);
-            }
-            return Err(OutputError::Io(target, e));
-        }
         self.committed = true;
-        if let Some(old) = old {
-            // Only ever our own previous output: it carried the marker or was empty.
-            let _ = std::fs::remove_dir_all(old);
-        }
-        Ok(target)
+        // Only ever our own previous output: it carried the marker or was empty.
+        let warning = leftover.and_then(|old| {
+            std::fs::remove_dir_all(&old).err().map(|e| {
+                format!(
+                    "the new site is in place, but the previous one could not be removed from {}: {e}",
+                    old.display()
+                )
+            })
+        });
+        Ok(Committed { target, warning })
     }
+
+    /// The portable swap: target → `.{name}.kamsite-old-*`, staging → target. Returns where the
+    /// previous site went.
+    fn swap_by_renames(&self) -> Result<PathBuf, OutputError> {
+        let target = &self.target;
+        let parent = target.parent().unwrap_or(Path::new("/"));
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let old = tempfile::Builder::new()
+            .prefix(&format!(".{name}{STAGING_OLD}"))
+            .tempdir_in(parent)
+            .map_err(io(parent))?
+            .keep();
+        std::fs::remove_dir(&old).map_err(io(&old))?;
+        std::fs::rename(target, &old).map_err(io(target))?;
+        if let Err(e) = std::fs::rename(&self.dir, target) {
+            let _ = std::fs::rename(&old, target);
+            return Err(OutputError::Io(target.clone(), e));
+        }
+        Ok(old)
+    }
+}
+
+/// Atomically exchanges two folders (Linux `renameat2(RENAME_EXCHANGE)`). `Ok(false)` when the
+/// system or file system cannot, so the caller falls back to two renames.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> Result<bool, OutputError> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    use rustix::io::Errno;
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(true),
+        Err(Errno::INVAL | Errno::NOSYS | Errno::OPNOTSUPP) => Ok(false),
+        Err(e) => Err(OutputError::Io(b.to_path_buf(), e.into())),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> Result<bool, OutputError> {
+    Ok(false)
 }
 
 impl Drop for Staging {
@@ -239,6 +452,45 @@ mod tests {
             b"ok"
         );
         assert!(out.join(MARKER).is_file());
+    }
+
+    #[test]
+    fn two_writes_to_one_path_are_an_error() {
+        let (_dir, portfolio, out) = setup();
+        let staging = Staging::new(&out, &portfolio).unwrap();
+        staging.write("managers/dana/index.html", b"1").unwrap();
+        assert!(matches!(
+            staging.write("managers/dana/index.html", b"2"),
+            Err(OutputError::Collision(_))
+        ));
+    }
+
+    #[test]
+    fn a_half_done_swap_is_undone_by_the_next_build() {
+        let (dir, portfolio, out) = setup();
+        let old = dir.path().join(".site.kamsite-old-abc");
+        std::fs::create_dir(&old).unwrap();
+        std::fs::write(old.join(MARKER), "").unwrap();
+        std::fs::write(old.join("index.html"), "previous").unwrap();
+        let staging = Staging::new(&out, &portfolio).unwrap();
+        // The previous site is back in place while the new one is built…
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "previous"
+        );
+        assert!(!old.exists());
+        staging.write("index.html", b"new").unwrap();
+        staging.commit().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "new"
+        );
+    }
+
+    #[test]
+    fn lexical_paths() {
+        assert_eq!(lexical(Path::new("/a/b/../c/./d")), Path::new("/a/c/d"));
+        assert_eq!(lexical(Path::new("/a/../../x")), Path::new("/x"));
     }
 
     #[test]

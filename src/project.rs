@@ -83,7 +83,15 @@ impl Project {
         when: When,
         cache: Option<&crate::load::ParseCache>,
     ) -> Result<Project, Error> {
-        let root = Root::new(dir);
+        Project::open_root(Root::new(dir), when, cache)
+    }
+
+    /// [`Project::open_with`] for a portfolio on disk or in memory (a git revision).
+    pub fn open_root(
+        root: Root,
+        when: When,
+        cache: Option<&crate::load::ParseCache>,
+    ) -> Result<Project, Error> {
         let (loaded, diagnostics) = crate::validate::load_and_validate_with(&root, cache);
         if diagnostics.iter().any(Diagnostic::is_error) {
             return Err(Error::Invalid {

@@ -146,7 +146,9 @@ pub fn validate(root: &Root, loaded: &Loaded) -> Vec<Diagnostic> {
         problems.extend(check_account(config, loaded.config_ok, account));
     }
     problems.extend(check_duplicate_ids(&loaded.portfolio.accounts));
-    position(root, problems)
+    let mut out = position(root, problems);
+    out.extend(crate::validate_safety::check(root, loaded));
+    out
 }
 
 fn check_config(config: &Config) -> Vec<Problem> {

@@ -4,7 +4,7 @@
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use super::BuildArgs;
+use super::{terminal_text, BuildArgs};
 use crate::model::Severity;
 use crate::project::Error;
 use crate::site;
@@ -33,6 +33,9 @@ pub fn run(args: &BuildArgs) -> Result<ExitCode, Error> {
     };
     let report = site::build(&project.root, &project.portfolio, &analysis, &out, options)
         .map_err(|e| Error::Output(e.to_string()))?;
+    if let Some(w) = &report.warning {
+        anstream::eprintln!("warning: {}", terminal_text(w));
+    }
     if !args.quiet {
         let count = |s: Severity| analysis.findings.iter().filter(|f| f.severity == s).count();
         anstream::eprintln!(
@@ -40,7 +43,7 @@ pub fn run(args: &BuildArgs) -> Result<ExitCode, Error> {
             analysis.accounts.len(),
             report.pages,
             report.seconds,
-            out.display(),
+            terminal_text(&out.to_string_lossy()),
             count(Severity::Error),
             count(Severity::Warning),
             count(Severity::Info),

@@ -23,6 +23,19 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
             plural(all.len() - errors),
         )
     };
+    // What `build` reads beyond the plans is checked too, so that `check` passing means
+    // `build` will not fail on input.
+    let root = Root::new(&args.portfolio);
+    let site = if root.dir.is_dir() {
+        site_inputs(&root)
+    } else {
+        Vec::new()
+    };
+    let with_site = |mut all: Vec<Diagnostic>| {
+        all.extend(site.iter().cloned());
+        diagnostics::sort(&mut all);
+        all
+    };
     let project = match Project::open(&args.portfolio, args.when.settings()) {
         Ok(p) => p,
         Err(Error::Invalid {
@@ -30,25 +43,30 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
             accounts,
             files,
         }) => {
-            print_diagnostics(&diagnostics, args.format);
-            anstream::eprintln!("{}", summary(accounts, files, &diagnostics));
+            let all = with_site(diagnostics);
+            let printed = print_diagnostics(&all, args.format);
+            anstream::eprintln!("{}", summary(accounts, files, &all));
+            let _ = super::stdout_result(printed);
             return Ok(ExitCode::from(EXIT_INVALID));
         }
         Err(e) => return Err(e),
     };
-    print_diagnostics(&project.warnings, args.format);
-    let summary = summary(
-        project.portfolio.accounts.len(),
-        project.files,
-        &project.warnings,
-    );
+    let all = with_site(project.warnings.clone());
+    let printed = print_diagnostics(&all, args.format);
+    let summary = summary(project.portfolio.accounts.len(), project.files, &all);
+    if all.iter().any(Diagnostic::is_error) {
+        anstream::eprintln!("{summary}");
+        let _ = super::stdout_result(printed);
+        return Ok(ExitCode::from(EXIT_INVALID));
+    }
     let analysis = project.analyse(None);
     let sources: std::collections::HashMap<&str, &str> = analysis
         .accounts
         .iter()
         .map(|a| (a.account.id.as_str(), a.account.source.as_str()))
         .collect();
-    print_findings(&analysis.findings, &project.root, &sources, args.format);
+    let printed = printed
+        .and_then(|()| print_findings(&analysis.findings, &project.root, &sources, args.format));
     let count = |s: Severity| analysis.findings.iter().filter(|f| f.severity == s).count();
     let (fe, fw, fi) = (
         count(Severity::Error),
@@ -65,28 +83,85 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
         FailOn::Warning => fe + fw > 0,
         FailOn::Never => false,
     };
+    let written = super::stdout_result(printed);
     Ok(if fails {
         ExitCode::from(EXIT_INVALID)
     } else {
-        ExitCode::SUCCESS
+        written
     })
+}
+
+/// What `build` reads beyond the plans: the portfolio's template overrides (parsed, so that a
+/// broken one fails `check` and not only `build`) and `static/` (links out of the portfolio,
+/// files that are not regular files). `check` passing means `build` will not fail on input.
+fn site_inputs(root: &Root) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if let Err(e) = crate::site::render::templates(root) {
+        let m = e.to_string();
+        // Tera names the template it could not parse (`--> account.html:1:7`); name the file.
+        let names = crate::load::files_under(root, "templates").unwrap_or_default();
+        let file = names
+            .iter()
+            .find(|(n, _)| m.contains(&format!("--> {n}:")))
+            .map_or_else(
+                || "templates".to_string(),
+                |(n, _)| format!("templates/{n}"),
+            );
+        let detail = m.trim_start_matches("error: ").trim_end().to_string();
+        out.push(
+            Diagnostic::error(
+                root.display(&file),
+                "the template does not parse; `build` would fail",
+            )
+            .with_help(Some(detail)),
+        );
+    }
+    if let Err(d) = crate::load::files_under(root, "static") {
+        out.push(d);
+    }
+    out
 }
 
 /// Human diagnostics go to stderr (they are messages); machine formats go to stdout so they
 /// can be piped into jq or picked up by the Actions runner.
-pub fn print_diagnostics(all: &[Diagnostic], format: Format) {
+/// Errors writing to stdout are returned (the command then fails); stderr is best effort.
+pub fn print_diagnostics(all: &[Diagnostic], format: Format) -> std::io::Result<()> {
     let text: String = all
         .iter()
-        .map(|d| diagnostics::render(d, format, true))
+        .map(|d| match format {
+            Format::Json => diagnostics::render(d, format, true),
+            _ => diagnostics::render(&for_terminal(d), format, true),
+        })
         .collect();
-    emit(&text, format);
+    emit(&text, format)
 }
 
-fn emit(text: &str, format: Format) {
-    let _ = match format {
-        Format::Human => anstream::stderr().write_all(text.as_bytes()),
-        _ => anstream::stdout().write_all(text.as_bytes()),
-    };
+/// A diagnostic whose texts (file name, message, the quoted line…) are escaped for the
+/// terminal. JSON needs none of this: its encoder escapes control characters itself.
+fn for_terminal(d: &Diagnostic) -> Diagnostic {
+    let t = |s: &str| super::terminal_text(s).into_owned();
+    Diagnostic {
+        file: t(&d.file),
+        message: t(&d.message),
+        label: d.label.as_deref().map(t),
+        help: d.help.as_deref().map(t),
+        source_line: d.source_line.as_deref().map(t),
+        ..d.clone()
+    }
+}
+
+fn emit(text: &str, format: Format) -> std::io::Result<()> {
+    match format {
+        Format::Human => {
+            let _ = anstream::stderr().write_all(text.as_bytes());
+            Ok(())
+        }
+        _ => {
+            let mut out = anstream::stdout();
+            out.write_all(text.as_bytes())?;
+            out.flush()
+        }
+    }
 }
 
 /// Findings grouped by account (portfolio findings first). In the machine formats each finding
@@ -96,7 +171,7 @@ fn print_findings(
     root: &Root,
     sources: &std::collections::HashMap<&str, &str>,
     format: Format,
-) {
+) -> std::io::Result<()> {
     let file_of = |f: &Finding| match &f.account {
         Some(id) => root.display(sources.get(id.as_str()).copied().unwrap_or("")),
         None => root.display(crate::load::CONFIG_FILE),
@@ -112,6 +187,7 @@ fn print_findings(
                         Some(id) => format!("{id} ({})", file_of(f)),
                         None => "portfolio".to_string(),
                     };
+                    let title = super::terminal_text(&title);
                     out.push_str(&format!(
                         "\n{}{title}{:#}\n",
                         anstyle::Style::new().bold(),
@@ -127,7 +203,7 @@ fn print_findings(
                     "  {style}{:<7}{style:#} {}: {}\n",
                     f.severity.as_str(),
                     f.rule,
-                    f.message
+                    super::terminal_text(&f.message)
                 ));
             }
             if !out.is_empty() {
@@ -139,11 +215,14 @@ fn print_findings(
                 let mut d = Diagnostic::error(file_of(f), format!("{}: {}", f.rule, f.message));
                 d.severity = f.severity;
                 d.rule = Some(f.rule.to_string());
+                if format != Format::Json {
+                    d = for_terminal(&d);
+                }
                 out.push_str(&diagnostics::render(&d, format, false));
             }
         }
     }
-    emit(&out, format);
+    emit(&out, format)
 }
 
 pub fn plural(n: usize) -> &'static str {

@@ -14,12 +14,13 @@ pub fn run(args: &ExportArgs) -> Result<ExitCode, Error> {
         ExportFormat::Csv => export::csv(&analysis),
     };
     match &args.output {
-        None => {
-            use std::io::Write;
-            let _ = std::io::stdout().write_all(text.as_bytes());
+        None => return Ok(super::stdout_result(super::write_stdout(text.as_bytes()))),
+        Some(path) => {
+            let target = crate::output::export_target(path, &args.portfolio)
+                .map_err(|e| Error::Output(e.to_string()))?;
+            crate::output::write_file_atomically(&target, text.as_bytes())
+                .map_err(|e| Error::Output(format!("cannot write {}: {e}", path.display())))?
         }
-        Some(path) => crate::output::write_file_atomically(path, text.as_bytes())
-            .map_err(|e| Error::Output(format!("cannot write {}: {e}", path.display())))?,
     }
     Ok(ExitCode::SUCCESS)
 }

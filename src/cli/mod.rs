@@ -9,6 +9,8 @@ mod schema;
 mod score;
 mod serve;
 
+use std::borrow::Cow;
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -172,6 +174,46 @@ pub struct InitArgs {
     pub dir: PathBuf,
 }
 
+/// Text from the user's files or paths, made safe for a terminal: control characters (ESC,
+/// BEL, C1, …; newline and tab kept) are shown escaped (`\u{1b}`), so a file name or an owner
+/// cannot clear the screen, move the cursor or write the clipboard (OSC 52).
+pub fn terminal_text(s: &str) -> Cow<'_, str> {
+    let bad = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !s.contains(bad) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if bad(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The outcome of writing a command's result to standard output: a failed write (a full disk,
+/// `> /dev/full`) is exit 1 with a message, never a silent success. A closed pipe (`| head`)
+/// is not a failure: the reader took what it wanted.
+pub fn stdout_result(written: std::io::Result<()>) -> ExitCode {
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            anstream::eprintln!("error: cannot write to standard output: {e}");
+            ExitCode::from(EXIT_INVALID)
+        }
+    }
+}
+
+/// Writes `bytes` to standard output and flushes, for [`stdout_result`].
+pub fn write_stdout(bytes: &[u8]) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)?;
+    out.flush()
+}
+
 /// Parses the command line and runs the command.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
@@ -193,7 +235,7 @@ pub fn run() -> ExitCode {
 fn report(e: &Error) -> ExitCode {
     match e {
         Error::Invalid { diagnostics, .. } => {
-            check::print_diagnostics(diagnostics, Format::Human);
+            let _ = check::print_diagnostics(diagnostics, Format::Human);
             anstream::eprintln!("error: {e}; nothing was written");
             ExitCode::from(EXIT_INVALID)
         }
@@ -217,6 +259,6 @@ fn report(e: &Error) -> ExitCode {
 /// Opens the portfolio for a command that analyses it, showing the warnings it has.
 fn open(dir: &std::path::Path, when: &When) -> Result<Project, Error> {
     let project = Project::open(dir, when.settings())?;
-    check::print_diagnostics(&project.warnings, Format::Human);
+    let _ = check::print_diagnostics(&project.warnings, Format::Human);
     Ok(project)
 }

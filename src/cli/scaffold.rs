@@ -12,7 +12,7 @@ const OVERVIEW: &str = include_str!("scaffold/overview.md");
 const ACCOUNT: &str = include_str!("scaffold/account.md");
 
 fn fail(msg: String) -> ExitCode {
-    anstream::eprintln!("error: {msg}");
+    anstream::eprintln!("error: {}", super::terminal_text(&msg));
     ExitCode::from(EXIT_INVALID)
 }
 
@@ -54,7 +54,7 @@ pub fn init(args: &InitArgs) -> ExitCode {
     if dir.join("kamsite.yaml").exists() || dir.join("accounts").exists() {
         return fail(format!(
             "{} already holds a portfolio (kamsite.yaml or accounts/); nothing was changed",
-            dir.display()
+            super::terminal_text(&dir.to_string_lossy())
         ));
     }
     let files = [
@@ -77,7 +77,7 @@ pub fn init(args: &InitArgs) -> ExitCode {
     }
     anstream::eprintln!(
         "created a portfolio in {}\nnext: edit kamsite.yaml, add accounts with `kamsite new \"Customer name\" --portfolio {0}`, then `kamsite build {0}`",
-        dir.display()
+        super::terminal_text(&dir.to_string_lossy())
     );
     ExitCode::SUCCESS
 }
@@ -85,30 +85,7 @@ pub fn init(args: &InitArgs) -> ExitCode {
 /// An account id (SPEC §1: `[a-z0-9][a-z0-9-]*`, at most 64) from a customer name:
 /// `Müller & Söhne GmbH` → `mueller-soehne-gmbh`.
 pub fn account_id(name: &str) -> String {
-    let mut id = String::new();
-    for c in name.chars().flat_map(char::to_lowercase) {
-        let ascii = match c {
-            'a'..='z' | '0'..='9' => Some(c.to_string()),
-            'ä' | 'æ' => Some("ae".into()),
-            'ö' | 'ø' | 'œ' => Some("oe".into()),
-            'ü' => Some("ue".into()),
-            'ß' => Some("ss".into()),
-            'à' | 'á' | 'â' | 'ã' | 'å' => Some("a".into()),
-            'ç' => Some("c".into()),
-            'è' | 'é' | 'ê' | 'ë' => Some("e".into()),
-            'ì' | 'í' | 'î' | 'ï' => Some("i".into()),
-            'ñ' => Some("n".into()),
-            'ò' | 'ó' | 'ô' | 'õ' => Some("o".into()),
-            'ù' | 'ú' | 'û' => Some("u".into()),
-            'ý' | 'ÿ' => Some("y".into()),
-            _ => None,
-        };
-        match ascii {
-            Some(a) => id.push_str(&a),
-            None if !id.is_empty() && !id.ends_with('-') => id.push('-'),
-            None => {}
-        }
-    }
+    let id = crate::slug::slug(name);
     let mut id: String = id.chars().take(64).collect();
     while id.ends_with('-') {
         id.pop();
@@ -124,6 +101,14 @@ pub fn new(args: &NewArgs) -> ExitCode {
     if args.name.trim().is_empty() {
         return fail("the account needs a name".into());
     }
+    // Refused rather than stripped: the name is written into YAML and shown on the site, and
+    // a control character there would either fail `check` or reach a terminal.
+    if let Some(c) = args.name.chars().find(|c| c.is_control()) {
+        return fail(format!(
+            "the name contains a control character ({}); type the customer's name as plain text",
+            c.escape_unicode()
+        ));
+    }
     let path = args.portfolio.join("accounts").join(format!("{id}.md"));
     let today = match crate::project::default_as_of() {
         Ok(d) => d,
@@ -131,8 +116,8 @@ pub fn new(args: &NewArgs) -> ExitCode {
     };
     match create(&path, &account_file(&args.name, today)) {
         Ok(()) => {
-            println!("{}", path.display());
-            ExitCode::SUCCESS
+            let line = format!("{}\n", super::terminal_text(&path.to_string_lossy()));
+            super::stdout_result(super::write_stdout(line.as_bytes()))
         }
         Err(e) => fail(e),
     }
@@ -147,7 +132,11 @@ mod tests {
         assert_eq!(account_id("Müller & Söhne GmbH"), "mueller-soehne-gmbh");
         assert_eq!(account_id("  Acme, Inc. "), "acme-inc");
         assert_eq!(account_id("Café Señor"), "cafe-senor");
-        assert_eq!(account_id("株式会社"), "account");
+        // deunicode transliterates every script; only a name without letters or digits
+        // falls back to `account`.
+        assert_eq!(account_id("株式会社"), "zhu-shi-hui-she");
+        assert_eq!(account_id("Škoda Auto"), "skoda-auto");
+        assert_eq!(account_id("—"), "account");
         assert_eq!(account_id(&"x".repeat(80)).len(), 64);
     }
 }

@@ -30,9 +30,10 @@ struct Cell {
     style: Style,
 }
 
+/// A text cell; what comes from the user's files is escaped for the terminal.
 fn text(s: &str) -> Cell {
     Cell {
-        text: s.to_string(),
+        text: super::terminal_text(s).into_owned(),
         number: None,
         style: Style::new(),
     }
@@ -102,8 +103,12 @@ pub fn run(args: &ScoreArgs) -> Result<ExitCode, crate::project::Error> {
         (None, None) => x[sort_col].text.cmp(&y[sort_col].text),
     });
     // anstream drops the colours when stdout is not a terminal or NO_COLOR is set.
-    anstream::print!("{}", table(&rows, project.period.map(|q| q.to_string())));
-    Ok(ExitCode::SUCCESS)
+    let table = table(&rows, project.period.map(|q| q.to_string()));
+    let mut out = anstream::stdout();
+    Ok(super::stdout_result(
+        std::io::Write::write_all(&mut out, table.as_bytes())
+            .and_then(|()| std::io::Write::flush(&mut out)),
+    ))
 }
 
 fn table(rows: &[Vec<Cell>], period: Option<String>) -> String {

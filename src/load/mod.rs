@@ -8,7 +8,10 @@ mod frontmatter;
 pub mod positions;
 mod yaml;
 
+use std::collections::BTreeMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -20,6 +23,10 @@ pub use frontmatter::{split, Split, SplitError};
 pub const CONFIG_FILE: &str = "kamsite.yaml";
 /// The optional executive summary.
 pub const OVERVIEW_FILE: &str = "overview.md";
+/// The largest file kamsite reads (an account, kamsite.yaml, overview.md, a template, a file
+/// in static/): far above any real plan, small enough that a hostile or mistaken file (a link
+/// to /dev/zero, a dump) cannot exhaust memory.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// What loading produced: the portfolio (without the files that failed) and every problem.
 #[derive(Debug)]
@@ -37,11 +44,26 @@ pub struct Loaded {
 #[derive(Clone, Debug)]
 pub struct Root {
     pub dir: PathBuf,
+    /// The portfolio's files held in memory (relative `/` path → bytes), for a git baseline:
+    /// read from the repository without ever writing a path from its tree to disk. When set,
+    /// loading reads only these; `dir` only names files in messages.
+    pub memory: Option<Arc<BTreeMap<String, Vec<u8>>>>,
 }
 
 impl Root {
     pub fn new(dir: impl Into<PathBuf>) -> Root {
-        Root { dir: dir.into() }
+        Root {
+            dir: dir.into(),
+            memory: None,
+        }
+    }
+
+    /// A portfolio read into memory; `label` names it in messages.
+    pub fn in_memory(label: impl Into<PathBuf>, files: BTreeMap<String, Vec<u8>>) -> Root {
+        Root {
+            dir: label.into(),
+            memory: Some(Arc::new(files)),
+        }
     }
 
     /// `rel` as the user would type it from where kamsite was started.
@@ -107,7 +129,7 @@ impl ParseCache {
 pub fn load_with(root: &Root, cache: Option<&ParseCache>) -> Loaded {
     let mut diagnostics = Vec::new();
     let mut files = 0;
-    if !root.dir.is_dir() {
+    if root.memory.is_none() && !root.dir.is_dir() {
         diagnostics.push(Diagnostic::error(
             root.dir.to_string_lossy(),
             "portfolio folder not found (run `kamsite init` to create one)",
@@ -200,8 +222,16 @@ fn is_skipped(name: &std::ffi::OsStr) -> bool {
 /// Every `*.md` under `accounts/`, relative to the root with `/` separators, in path order.
 /// Anything else that is not skipped is reported, never silently ignored.
 fn account_paths(root: &Root) -> (Vec<String>, Vec<Diagnostic>) {
+    if let Some(files) = &root.memory {
+        return memory_account_paths(root, files);
+    }
     let dir = root.dir.join("accounts");
     let mut problems = Vec::new();
+    let top = canonical_root(root);
+    if let Err(d) = inside(root, &top, "accounts") {
+        problems.push(d);
+        return (Vec::new(), problems);
+    }
     if !dir.is_dir() {
         problems.push(Diagnostic::error(
             root.display("accounts"),
@@ -210,12 +240,12 @@ fn account_paths(root: &Root) -> (Vec<String>, Vec<Diagnostic>) {
         return (Vec::new(), problems);
     }
     let mut paths = Vec::new();
-    let walker = walkdir::WalkDir::new(&dir)
+    let mut walker = walkdir::WalkDir::new(&dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_skipped(e.file_name()));
-    for entry in walker {
+    while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -235,10 +265,20 @@ fn account_paths(root: &Root) -> (Vec<String>, Vec<Diagnostic>) {
                 continue;
             }
         };
+        let rel = relative(root, entry.path());
+        // Only links are checked: without one, everything under accounts/ is inside.
+        if entry.path_is_symlink() {
+            if let Err(d) = inside(root, &top, &rel) {
+                problems.push(d);
+                if entry.file_type().is_dir() {
+                    walker.skip_current_dir();
+                }
+                continue;
+            }
+        }
         if entry.file_type().is_dir() {
             continue;
         }
-        let rel = relative(root, entry.path());
         if entry.path().extension().is_some_and(|x| x == "md") {
             paths.push(rel);
         } else {
@@ -250,6 +290,137 @@ fn account_paths(root: &Root) -> (Vec<String>, Vec<Diagnostic>) {
         }
     }
     (paths, problems)
+}
+
+/// `account_paths` for a portfolio held in memory: the same order, skips and warnings.
+fn memory_account_paths(
+    root: &Root,
+    files: &BTreeMap<String, Vec<u8>>,
+) -> (Vec<String>, Vec<Diagnostic>) {
+    let mut paths = Vec::new();
+    let mut problems = Vec::new();
+    let under = files.keys().filter_map(|k| k.strip_prefix("accounts/"));
+    let mut any = false;
+    for rest in under {
+        any = true;
+        if rest.split('/').any(|c| is_skipped(std::ffi::OsStr::new(c))) {
+            continue;
+        }
+        let rel = format!("accounts/{rest}");
+        if rest.ends_with(".md") {
+            paths.push(rel);
+        } else {
+            problems.push(Diagnostic::warning(
+                root.display(&rel),
+                "not an account file: only `*.md` files under `accounts/` are read",
+            ));
+        }
+    }
+    if !any {
+        problems.push(Diagnostic::error(
+            root.display("accounts"),
+            "no `accounts/` folder: a portfolio keeps one Markdown file per account in `accounts/`",
+        ));
+    }
+    (paths, problems)
+}
+
+/// The portfolio folder with every link resolved: what "inside the portfolio" is measured
+/// against.
+fn canonical_root(root: &Root) -> PathBuf {
+    root.dir.canonicalize().unwrap_or_else(|_| root.dir.clone())
+}
+
+/// Refuses `rel` if it is a symbolic link (or under one) whose target lies outside the
+/// portfolio folder `top` (canonical), or a link to nothing. A portfolio is what a clone of
+/// its repository holds; a link out of it would publish or print someone's system files
+/// (/etc/passwd, /proc/self/environ) and would not survive a clone anyway.
+fn inside(root: &Root, top: &Path, rel: &str) -> Result<(), Diagnostic> {
+    let path = root.dir.join(rel);
+    let Ok(meta) = std::fs::symlink_metadata(&path) else {
+        return Ok(()); // missing: the caller says so in its own words
+    };
+    let target = match path.canonicalize() {
+        Ok(t) => t,
+        Err(e) if meta.file_type().is_symlink() && e.kind() == std::io::ErrorKind::NotFound => {
+            let to = std::fs::read_link(&path).unwrap_or_default();
+            return Err(Diagnostic::error(
+                root.display(rel),
+                format!(
+                    "this is a symbolic link to {}, which does not exist",
+                    to.display()
+                ),
+            )
+            .with_help(Some(
+                "remove the link, or point it at a file inside the portfolio".into(),
+            )));
+        }
+        Err(_) => return Ok(()), // unreadable: reading it reports why
+    };
+    if target.starts_with(top) {
+        Ok(())
+    } else {
+        Err(Diagnostic::error(
+            root.display(rel),
+            "this is a symbolic link to a file or folder outside the portfolio; kamsite reads only files inside the portfolio folder",
+        )
+        .with_help(Some(
+            "copy the file into the portfolio instead of linking to it".into(),
+        )))
+    }
+}
+
+/// Reads a file kamsite was asked to read, refusing what would hang or exhaust memory: only a
+/// regular file (a FIFO would block forever, a device never ends) of at most
+/// [`MAX_FILE_BYTES`]. The file is opened without blocking and checked on the open handle, so
+/// it cannot be swapped for a FIFO between the check and the read. `NotFound` is passed
+/// through unchanged.
+pub fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let refuse = |msg: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, msg);
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+        .open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(refuse(format!(
+            "not a regular file ({}); kamsite reads only regular files",
+            file_kind(&meta)
+        )));
+    }
+    let too_big = || {
+        refuse(format!(
+            "the file is larger than the {} MB limit for one file",
+            MAX_FILE_BYTES / (1024 * 1024)
+        ))
+    };
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_big());
+    }
+    Ok(bytes)
+}
+
+/// What a non-regular file is, in the user's words.
+fn file_kind(m: &std::fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let t = m.file_type();
+    if t.is_fifo() {
+        "a named pipe (FIFO)"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_char_device() || t.is_block_device() {
+        "a device"
+    } else if t.is_dir() {
+        "a folder"
+    } else {
+        "not a regular file"
+    }
 }
 
 fn relative(root: &Root, path: &Path) -> String {
@@ -265,29 +436,61 @@ pub fn slash_path(rel: &Path) -> String {
         .join("/")
 }
 
-/// Every file under `dir` (following links), in path order, as (relative `/` name, path).
-/// Used for a portfolio's `templates/` and `static/`; missing folder: no files.
-pub fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
-    walkdir::WalkDir::new(dir)
+/// Every file under the portfolio's folder `sub` (following links that stay inside the
+/// portfolio), in path order, as (relative `/` name, path). Used for `templates/` and
+/// `static/`; missing folder: no files. A link out of the portfolio, a file that is not a
+/// regular file, or a folder that cannot be read is an error naming it.
+pub fn files_under(root: &Root, sub: &str) -> Result<Vec<(String, PathBuf)>, Diagnostic> {
+    let dir = root.dir.join(sub);
+    if std::fs::symlink_metadata(&dir).is_err() {
+        return Ok(Vec::new());
+    }
+    let top = canonical_root(root);
+    inside(root, &top, sub)?;
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(&dir)
         .follow_links(true)
         .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                slash_path(e.path().strip_prefix(dir).unwrap_or(e.path())),
-                e.into_path(),
-            )
-        })
-        .collect()
+    {
+        let entry = entry.map_err(|e| {
+            let at = e
+                .path()
+                .map_or_else(|| sub.to_string(), |p| relative(root, p));
+            Diagnostic::error(root.display(&at), format!("cannot read: {e}"))
+        })?;
+        let rel = relative(root, entry.path());
+        if entry.path_is_symlink() {
+            inside(root, &top, &rel)?;
+        }
+        let kind = entry.file_type();
+        if kind.is_dir() {
+            continue;
+        }
+        if !kind.is_file() {
+            return Err(Diagnostic::error(
+                root.display(&rel),
+                "not a regular file (a pipe, socket or device); kamsite reads only regular files",
+            ));
+        }
+        files.push((
+            slash_path(entry.path().strip_prefix(&dir).unwrap_or(entry.path())),
+            entry.into_path(),
+        ));
+    }
+    Ok(files)
 }
 
-/// Reads `rel` as UTF-8 text without a BOM. `None` when the file does not exist.
+/// Reads `rel` as UTF-8 text without a BOM. `None` when the file does not exist (a link to
+/// nothing is an error, not a missing file).
 pub fn read_text(root: &Root, rel: &str) -> Option<Result<String, Diagnostic>> {
-    let path = root.dir.join(rel);
     let file = root.display(rel);
-    let bytes = match std::fs::read(&path) {
+    if let Some(files) = &root.memory {
+        return files.get(rel).map(|b| decode_utf8(b.clone(), &file));
+    }
+    if let Err(d) = inside(root, &canonical_root(root), rel) {
+        return Some(Err(d));
+    }
+    let bytes = match read_file(&root.dir.join(rel)) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
         Err(e) => {
@@ -325,7 +528,11 @@ fn decode_utf8(bytes: Vec<u8>, file: &str) -> Result<String, Diagnostic> {
 
 fn load_account(root: &Root, rel: &str, cache: Option<&ParseCache>) -> Result<Account, Diagnostic> {
     let file = root.display(rel);
-    match std::fs::read(root.dir.join(rel)) {
+    if let Some(files) = &root.memory {
+        let bytes = files.get(rel).cloned().unwrap_or_default();
+        return parse_account(rel, &file, bytes);
+    }
+    match read_file(&root.dir.join(rel)) {
         Ok(bytes) => match cache {
             Some(c) => c.get_or_parse(rel, bytes, |b| parse_account(rel, &file, b)),
             None => parse_account(rel, &file, bytes),

@@ -23,21 +23,12 @@ pub struct Narrative {
 
 /// `Our strategy (2027)` → `our-strategy-2027`.
 pub fn slug(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
+    let s = crate::slug::slug(text);
+    if s.is_empty() {
+        "section".into()
+    } else {
+        s
     }
-    while out.ends_with('-') {
-        out.pop();
-    }
-    if out.is_empty() {
-        out.push_str("section");
-    }
-    out
 }
 
 /// Renders `markdown`. Heading ids are prefixed with `id_prefix` so they cannot collide with

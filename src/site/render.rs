@@ -141,6 +141,8 @@ pub struct Report {
     pub pages: usize,
     pub seconds: f64,
     pub target: std::path::PathBuf,
+    /// Something to tell the user although the build succeeded (see `output::Committed`).
+    pub warning: Option<String>,
 }
 
 /// Tera with the built-in templates, then the portfolio's `templates/` on top (same names
@@ -150,13 +152,17 @@ pub fn templates(root: &Root) -> Result<tera::Tera, BuildError> {
         .iter()
         .map(|(n, c)| (n.to_string(), c.to_string()))
         .collect();
-    for (name, path) in crate::load::files_under(&root.dir.join("templates")) {
-        let content = std::fs::read_to_string(&path).map_err(|e| {
-            BuildError::Template(format!(
-                "cannot read {}: {e}",
-                root.display(&format!("templates/{name}"))
-            ))
-        })?;
+    let files = crate::load::files_under(root, "templates")
+        .map_err(|d| BuildError::Template(format!("{}: {}", d.file, d.message)))?;
+    for (name, path) in files {
+        let content = crate::load::read_file(&path)
+            .and_then(|b| String::from_utf8(b).map_err(std::io::Error::other))
+            .map_err(|e| {
+                BuildError::Template(format!(
+                    "cannot read {}: {e}",
+                    root.display(&format!("templates/{name}"))
+                ))
+            })?;
         all.retain(|(n, _)| *n != name);
         all.push((name, content));
     }
@@ -184,7 +190,18 @@ fn render(
     let ctx = tera::Context::from_serialize(context)
         .map_err(|e| BuildError::Template(template_error(&e)))?;
     tera.render(name, &ctx)
+        .map(nul_to_replacement)
         .map_err(|e| BuildError::Template(format!("rendering {name}: {}", template_error(&e))))
+}
+
+/// NUL is not allowed in HTML; a value holding one (YAML `"\0"`) shows U+FFFD instead, the
+/// CommonMark rule that narratives already follow.
+fn nul_to_replacement(html: String) -> String {
+    if html.contains('\0') {
+        html.replace('\0', "\u{fffd}")
+    } else {
+        html
+    }
 }
 
 /// Context of one page: shared `site`, the relative `root`, navigation and the page's own data.
@@ -241,6 +258,8 @@ pub struct Site<'a> {
     files: Vec<(String, File)>,
     /// Path → index into `files`, for serving one file by its path.
     index: std::collections::HashMap<String, usize>,
+    /// The portfolio, to name its files in messages.
+    root: Root,
 }
 
 impl<'a> Site<'a> {
@@ -284,7 +303,9 @@ impl<'a> Site<'a> {
         }
         // `static/` is copied verbatim (contents are read and written, so a symlink inside
         // cannot make kamsite write outside the output folder).
-        for (rel, path) in crate::load::files_under(&root.dir.join("static")) {
+        let statics = crate::load::files_under(root, "static")
+            .map_err(|d| BuildError::Template(format!("{}: {}", d.file, d.message)))?;
+        for (rel, path) in statics {
             files.push((rel.clone(), File::Static(rel, path)));
         }
         let index = files
@@ -298,6 +319,7 @@ impl<'a> Site<'a> {
             overview,
             files,
             index,
+            root: root.clone(),
         })
     }
 
@@ -309,6 +331,10 @@ impl<'a> Site<'a> {
     /// The file at `path` (relative to the site's root), if the site has one.
     pub fn file(&self, path: &str) -> Option<&File> {
         self.index.get(path).map(|&i| &self.files[i].1)
+    }
+
+    fn root_display(&self, rel: &str) -> String {
+        self.root.display(rel)
     }
 
     /// The bytes of one file.
@@ -346,9 +372,11 @@ impl<'a> Site<'a> {
             File::Asset(i) => return Ok(ASSETS[*i].1.as_bytes().to_vec()),
             File::PortfolioJson => crate::export::json(an),
             File::AccountsCsv => crate::export::csv(an),
-            File::Static(_, path) => {
-                return std::fs::read(path)
-                    .map_err(|e| BuildError::Output(OutputError::Io(path.clone(), e)))
+            File::Static(rel, path) => {
+                return crate::load::read_file(path).map_err(|e| {
+                    let file = self.root_display(&format!("static/{rel}"));
+                    BuildError::Template(format!("cannot read {file}: {e}"))
+                })
             }
         };
         Ok(html.into_bytes())
@@ -394,12 +422,13 @@ pub fn build(
         .filter(|(_, f)| matches!(f, File::Single(_) | File::Manager(_) | File::Account(_)))
         .count();
     t.mark("pages, assets, exports, static");
-    let target = staging.commit()?;
+    let crate::output::Committed { target, warning } = staging.commit()?;
     t.mark("commit (swap + remove old)");
     Ok(Report {
         pages: pages_written,
         seconds: started.elapsed().as_secs_f64(),
         target,
+        warning,
     })
 }
 

@@ -4,7 +4,6 @@
 use serde::Serialize;
 
 use super::format::{self, Fmt};
-use super::markdown::slug;
 use crate::analyse::{AccountAnalysis, Finding, Score};
 use crate::model::Severity;
 
@@ -61,9 +60,15 @@ pub struct SortKeys {
     pub growth: String,
 }
 
-/// A manager's page address, from their name.
+/// A manager's page address, from their name (the one slug function; names whose slugs
+/// collide are a validation error, `validate_safety`).
 pub fn manager_slug(name: &str) -> String {
-    slug(name)
+    let s = crate::slug::slug(name);
+    if s.is_empty() {
+        "manager".into()
+    } else {
+        s
+    }
 }
 
 pub fn summary(a: &AccountAnalysis<'_>, findings: &[&Finding], fmt: Fmt) -> Summary {

@@ -11,5 +11,6 @@ mod diagnostics;
 mod export_schema;
 mod robustness;
 mod scaffold;
+mod security;
 mod serve;
 mod site;
