@@ -10,13 +10,14 @@ use crate::analyse::rules::{self, RULES};
 use crate::diagnostics::{suggestion, Diagnostic};
 use crate::load::positions::{locate, Target, YamlPath};
 use crate::load::{self, Loaded, Root, CONFIG_FILE};
-use crate::model::{Account, Config, Designation};
+use crate::model::{Account, Config, Designation, Severity};
 
 /// A problem found by a check, before it is given a position.
 #[derive(Debug)]
 struct Problem {
     /// Relative path of the file (kamsite.yaml or an account file).
     file: String,
+    severity: Severity,
     path: YamlPath,
     target: Target,
     message: String,
@@ -48,6 +49,7 @@ impl<'a> Checker<'a> {
     ) {
         self.problems.push(Problem {
             file: self.file.to_string(),
+            severity: Severity::Error,
             path,
             target,
             message,
@@ -66,17 +68,16 @@ impl<'a> Checker<'a> {
         );
     }
 
-    /// A number that must lie in `lo..=hi` (and be finite).
+    /// A number that must lie in `lo..=hi` (and be finite). Every number has an upper bound
+    /// (docs/format.md, "Value ranges"), so sums, ratios and weighted means in the analysis
+    /// stay finite and exact enough to show.
     fn range(&mut self, path: YamlPath, v: f64, lo: f64, hi: f64, what: &str) {
         if !(v.is_finite() && v >= lo && v <= hi) {
-            let label = if hi == f64::INFINITY {
-                format!("expected {what} of at least {lo}")
-            } else {
-                format!("expected {what} from {lo} to {hi}")
-            };
+            let label = format!("expected {what} from {} to {}", show(lo), show(hi));
+            let shown = if v.abs() >= 1e15 { format!("{v:e}") } else { v.to_string() };
             self.value(
                 path.clone(),
-                format!("`{path}` is out of range: {v}"),
+                format!("`{path}` is out of range: {shown}"),
                 label,
             );
         }
@@ -113,6 +114,25 @@ impl<'a> Checker<'a> {
 const MONEY: &str = "an amount";
 const PCT: &str = "a percentage";
 
+/// The largest amount of money kamsite accepts (±10¹⁵ in the portfolio currency): far above
+/// any account's quarter, and small enough that a portfolio's totals stay exact in an `f64`.
+pub const MAX_MONEY: f64 = 1e15;
+/// The largest weight (scoring) and threshold (findings): enough for any ratio between them.
+pub const MAX_WEIGHT: f64 = 1e6;
+/// The largest count kamsite accepts for capacities and key-account guidelines.
+pub const MAX_COUNT: i64 = 1_000_000;
+/// The largest finding threshold (thresholds may be amounts of money).
+pub const MAX_THRESHOLD: f64 = MAX_MONEY;
+
+/// A limit as people write it: `1000000000000000` as 10^15, 100 as 100.
+fn show(v: f64) -> String {
+    if v.abs() >= 1e6 {
+        format!("{}10^{}", if v < 0.0 { "-" } else { "" }, v.abs().log10().round())
+    } else {
+        v.to_string()
+    }
+}
+
 /// Loads the portfolio and runs every check: the loader's and the checks' diagnostics
 /// together, sorted. What every command (and a git baseline) starts from.
 pub fn load_and_validate(root: &Root) -> (Loaded, Vec<Diagnostic>) {
@@ -132,11 +152,22 @@ pub fn validate(root: &Root, loaded: &Loaded) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     if loaded.config_ok {
         problems.extend(check_config(config));
+    } else if let Some(partial) = &loaded.rejected_config {
+        // The rest of a rejected kamsite.yaml: its range and consistency problems too.
+        problems.extend(check_config(partial));
     }
-    for account in &loaded.portfolio.accounts {
+    // A rejected account file is checked as far as it could be read, so all of its problems
+    // show in one run; it stays out of the portfolio.
+    let all_accounts: Vec<&Account> = loaded
+        .portfolio
+        .accounts
+        .iter()
+        .chain(&loaded.rejected_accounts)
+        .collect();
+    for account in &all_accounts {
         problems.extend(check_account(config, loaded.config_ok, account));
     }
-    problems.extend(check_duplicate_ids(&loaded.portfolio.accounts));
+    problems.extend(check_duplicate_ids(&all_accounts));
     position(root, problems)
 }
 
@@ -164,23 +195,11 @@ fn check_config(config: &Config) -> Vec<Problem> {
         ("strength", &config.scoring.strength),
     ] {
         for (name, w) in weights {
-            c.range(
-                scoring.key(set).key(name),
-                *w,
-                0.0,
-                f64::INFINITY,
-                "a weight",
-            );
+            c.range(scoring.key(set).key(name), *w, 0.0, MAX_WEIGHT, "a weight");
         }
     }
     for (name, w) in config.scoring.health.pairs() {
-        c.range(
-            scoring.key("health").key(name),
-            w,
-            0.0,
-            f64::INFINITY,
-            "a weight",
-        );
+        c.range(scoring.key("health").key(name), w, 0.0, MAX_WEIGHT, "a weight");
     }
     let split = &config.scoring.matrix_split;
     c.range(
@@ -199,6 +218,13 @@ fn check_config(config: &Config) -> Vec<Problem> {
     );
 
     let g = &config.guidelines.key_accounts;
+    if g.hard_max > MAX_COUNT {
+        c.value(
+            root.key("guidelines").key("key_accounts").key("hard_max"),
+            format!("`guidelines.key_accounts.hard_max` is out of range: {}", g.hard_max),
+            format!("expected at most {MAX_COUNT} key accounts"),
+        );
+    }
     if !(0 <= g.hard_min && g.hard_min <= g.min && g.min <= g.max && g.max <= g.hard_max) {
         c.value(
             root.key("guidelines").key("key_accounts"),
@@ -206,11 +232,14 @@ fn check_config(config: &Config) -> Vec<Problem> {
             "expected 0 ≤ hard_min ≤ min ≤ max ≤ hard_max",
         );
     }
-    if config.guidelines.manager_capacity < 0 {
+    if !(0..=MAX_COUNT).contains(&config.guidelines.manager_capacity) {
         c.value(
             root.key("guidelines").key("manager_capacity"),
-            "manager_capacity cannot be negative",
-            "expected a number of key accounts, 0 or more",
+            format!(
+                "`guidelines.manager_capacity` is out of range: {}",
+                config.guidelines.manager_capacity
+            ),
+            format!("expected a number of key accounts from 0 to {MAX_COUNT}"),
         );
     }
     let mut seen = HashSet::new();
@@ -223,11 +252,11 @@ fn check_config(config: &Config) -> Vec<Problem> {
                 "a manager appears once",
             );
         }
-        if m.capacity.is_some_and(|cap| cap < 0) {
+        if let Some(cap) = m.capacity.filter(|cap| !(0..=MAX_COUNT).contains(cap)) {
             c.value(
                 at.key("capacity"),
-                "capacity cannot be negative",
-                "expected a number of key accounts, 0 or more",
+                format!("`managers[{i}].capacity` is out of range: {cap}"),
+                format!("expected a number of key accounts from 0 to {MAX_COUNT}"),
             );
         }
     }
@@ -256,7 +285,7 @@ fn check_config(config: &Config) -> Vec<Problem> {
         for (key, v) in &over.thresholds {
             let names = rule.thresholds.iter().map(|(k, _)| *k);
             if rule.thresholds.iter().any(|(k, _)| k == key) {
-                c.range(at.key(key), *v, 0.0, f64::INFINITY, "a threshold");
+                c.range(at.key(key), *v, 0.0, MAX_THRESHOLD, "a threshold");
             } else {
                 let fix = if rule.thresholds.is_empty() {
                     format!("`{id}` has no thresholds; it takes only `enabled` and `severity`")
@@ -326,6 +355,9 @@ fn check_account(config: &Config, config_ok: bool, a: &Account) -> Vec<Problem> 
             Some("add `owner: <key account manager>`".into()),
         );
     }
+    if let Some(owner) = &f.owner {
+        check_owner(&mut c, config, config_ok, owner);
+    }
     if let Some(r) = &f.relationship.rating {
         let at = root.key("relationship").key("rating");
         c.range(at.key("ours"), r.ours as f64, 1.0, 5.0, "a rating");
@@ -377,28 +409,10 @@ fn check_account(config: &Config, config_ok: bool, a: &Account) -> Vec<Problem> 
                 Some("merge the two entries".into()),
             );
         }
-        c.opt_range(at.key("revenue"), q.revenue, 0.0, f64::INFINITY, MONEY);
-        c.opt_range(
-            at.key("cost_to_serve"),
-            q.cost_to_serve,
-            0.0,
-            f64::INFINITY,
-            MONEY,
-        );
-        c.opt_range(
-            at.key("category_spend"),
-            q.category_spend,
-            0.0,
-            f64::INFINITY,
-            MONEY,
-        );
-        c.opt_range(
-            at.key("gross_margin"),
-            q.gross_margin,
-            f64::MIN,
-            f64::MAX,
-            MONEY,
-        );
+        c.opt_range(at.key("revenue"), q.revenue, 0.0, MAX_MONEY, MONEY);
+        c.opt_range(at.key("cost_to_serve"), q.cost_to_serve, 0.0, MAX_MONEY, MONEY);
+        c.opt_range(at.key("category_spend"), q.category_spend, 0.0, MAX_MONEY, MONEY);
+        c.opt_range(at.key("gross_margin"), q.gross_margin, -MAX_MONEY, MAX_MONEY, MONEY);
         c.opt_range(at.key("discount_pct"), q.discount_pct, 0.0, 100.0, PCT);
     }
     let h = root.key("health");
@@ -418,7 +432,7 @@ fn check_account(config: &Config, config_ok: bool, a: &Account) -> Vec<Problem> 
     );
     for (i, o) in f.opportunities.iter().enumerate() {
         let at = root.key("opportunities").index(i);
-        c.range(at.key("value"), o.value, 0.0, f64::INFINITY, MONEY);
+        c.range(at.key("value"), o.value, 0.0, MAX_MONEY, MONEY);
         c.opt_range(at.key("probability"), o.probability, 0.0, 100.0, PCT);
     }
     for (i, j) in f.joint_initiatives.iter().enumerate() {
@@ -426,7 +440,7 @@ fn check_account(config: &Config, config_ok: bool, a: &Account) -> Vec<Problem> 
             root.key("joint_initiatives").index(i).key("investment"),
             j.investment,
             0.0,
-            f64::INFINITY,
+            MAX_MONEY,
             MONEY,
         );
     }
@@ -444,10 +458,45 @@ fn check_account(config: &Config, config_ok: bool, a: &Account) -> Vec<Problem> 
     c.problems
 }
 
-fn check_duplicate_ids(accounts: &[Account]) -> Vec<Problem> {
+/// SPEC §2 (v1.1): with `managers` listed, an unlisted owner is most likely a typo, which would
+/// otherwise create a second manager with the default capacity and bypass the capacity check.
+fn check_owner(c: &mut Checker<'_>, config: &Config, config_ok: bool, owner: &str) {
+    let listed = || config.managers.iter().map(|m| m.name.as_str());
+    if !config_ok || config.managers.is_empty() || owner.trim().is_empty() {
+        return;
+    }
+    if listed().any(|m| m == owner) {
+        return;
+    }
+    let help = match (suggestion(owner, listed()), nearest(owner, listed())) {
+        (Some(typo), _) => typo,
+        (None, Some(m)) => format!(
+            "the nearest listed manager is `{m}`; a new manager goes under `managers:` in kamsite.yaml"
+        ),
+        (None, None) => "list them under `managers:` in kamsite.yaml".into(),
+    };
+    c.problems.push(Problem {
+        file: c.file.to_string(),
+        severity: Severity::Warning,
+        path: YamlPath::root().key("owner"),
+        target: Target::Value,
+        message: format!("owner `{owner}` is not a listed manager"),
+        label: Some("not under `managers:` in kamsite.yaml".into()),
+        help: Some(help),
+    });
+}
+
+/// The listed name closest to `name` (case-insensitive edit distance), however far: the
+/// spec asks for the nearest name as a hint, not only for close typos.
+fn nearest<'a>(name: &str, listed: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = name.to_lowercase();
+    listed.min_by_key(|m| strsim::damerau_levenshtein(&lower, &m.to_lowercase()))
+}
+
+fn check_duplicate_ids(accounts: &[&Account]) -> Vec<Problem> {
     let mut first: HashMap<&str, &Account> = HashMap::new();
     let mut problems = Vec::new();
-    for a in accounts {
+    for &a in accounts {
         let other = match first.entry(&a.id) {
             std::collections::hash_map::Entry::Vacant(v) => {
                 v.insert(a);
@@ -462,6 +511,7 @@ fn check_duplicate_ids(accounts: &[Account]) -> Vec<Problem> {
         };
         problems.push(Problem {
             file: a.source.clone(),
+            severity: Severity::Error,
             path,
             target: Target::Value,
             message: format!("duplicate account id `{}`", a.id),
@@ -497,6 +547,10 @@ fn position(root: &Root, problems: Vec<Problem>) -> Vec<Diagnostic> {
                 Some(locate(yaml, &p.path, p.target))
             };
             let d = Diagnostic::error(root.display(&rel), p.message).with_help(p.help);
+            let d = Diagnostic {
+                severity: p.severity,
+                ..d
+            };
             let d = match at {
                 Some(pos) => d.at(&text, pos.line + first_line - 1, pos.column, pos.width),
                 None => d.at(&text, 1, 1, 3),
