@@ -23,6 +23,8 @@ struct Problem {
     message: String,
     label: Option<String>,
     help: Option<String>,
+    /// The GitHub annotation's title (see `Diagnostic::kind`).
+    kind: &'static str,
 }
 
 /// Collects problems of one file.
@@ -41,6 +43,7 @@ impl<'a> Checker<'a> {
 
     fn report(
         &mut self,
+        kind: &'static str,
         path: YamlPath,
         target: Target,
         message: String,
@@ -55,11 +58,23 @@ impl<'a> Checker<'a> {
             message,
             label,
             help,
+            kind,
         });
     }
 
     fn value(&mut self, path: YamlPath, message: impl Into<String>, label: impl Into<String>) {
+        self.value_of("invalid value", path, message, label);
+    }
+
+    fn value_of(
+        &mut self,
+        kind: &'static str,
+        path: YamlPath,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) {
         self.report(
+            kind,
             path,
             Target::Value,
             message.into(),
@@ -75,7 +90,8 @@ impl<'a> Checker<'a> {
         if !(v.is_finite() && v >= lo && v <= hi) {
             let label = format!("expected {what} from {} to {}", show(lo), show(hi));
             let shown = if v.abs() >= 1e15 { format!("{v:e}") } else { v.to_string() };
-            self.value(
+            self.value_of(
+                "out of range",
                 path.clone(),
                 format!("`{path}` is out of range: {shown}"),
                 label,
@@ -101,6 +117,7 @@ impl<'a> Checker<'a> {
         if !known.clone().any(|k| k == name) {
             let help = suggestion(name, known).or_else(|| Some(fix.to_string()));
             self.report(
+                "unknown name",
                 path,
                 Target::Key,
                 format!("unknown {what} `{name}`"),
@@ -338,6 +355,7 @@ fn check_account(config: &Config, config_ok: bool, a: &Account) -> Vec<Problem> 
             );
         } else {
             c.report(
+                "invalid value",
                 root.clone(),
                 Target::Value,
                 format!("the file name `{}` is not a valid account id", a.id),
@@ -348,6 +366,7 @@ fn check_account(config: &Config, config_ok: bool, a: &Account) -> Vec<Problem> 
     }
     if f.designation == Designation::Key && f.owner.as_deref().is_none_or(|o| o.trim().is_empty()) {
         c.report(
+            "missing key",
             root.key("designation"),
             Target::Value,
             "a key account needs an `owner`".into(),
@@ -399,6 +418,7 @@ fn check_account(config: &Config, config_ok: bool, a: &Account) -> Vec<Problem> 
         let at = root.key("financials").index(i);
         if let Some(first) = periods.insert(q.period, i) {
             c.report(
+                "duplicate",
                 at.key("period"),
                 Target::Value,
                 format!("{} appears twice in financials", q.period),
@@ -483,6 +503,7 @@ fn check_owner(c: &mut Checker<'_>, config: &Config, config_ok: bool, owner: &st
         message: format!("owner `{owner}` is not a listed manager"),
         label: Some("not under `managers:` in kamsite.yaml".into()),
         help: Some(help),
+        kind: "unlisted owner",
     });
 }
 
@@ -519,6 +540,7 @@ fn check_duplicate_ids(accounts: &[&Account]) -> Vec<Problem> {
             help: Some(
                 "every account needs its own id: set a different `id:` or rename one file".into(),
             ),
+            kind: "duplicate",
         });
     }
     problems
@@ -550,7 +572,8 @@ fn position(root: &Root, problems: Vec<Problem>) -> Vec<Diagnostic> {
             let d = Diagnostic {
                 severity: p.severity,
                 ..d
-            };
+            }
+            .with_kind(p.kind);
             let d = match at {
                 Some(pos) => d.at(&text, pos.line + first_line - 1, pos.column, pos.width),
                 None => d.at(&text, 1, 1, 3),

@@ -22,6 +22,8 @@ pub struct Problem {
     pub message: String,
     pub label: Option<String>,
     pub help: Option<String>,
+    /// Short name of the kind of problem (the title of a GitHub annotation).
+    pub kind: &'static str,
 }
 
 /// The result of a walk: every problem, and the readable rest of the document (`None` when a
@@ -56,21 +58,30 @@ struct Walker {
 }
 
 impl Walker {
-    fn problem(&mut self, pos: Position, message: String, label: Option<String>) {
+    fn problem(&mut self, kind: &'static str, pos: Position, message: String, label: Option<String>) {
         self.problems.push(Problem {
             pos,
             message,
             label,
             help: None,
+            kind,
         });
     }
 
-    fn problem_with_help(&mut self, pos: Position, message: String, label: &str, help: String) {
+    fn problem_with_help(
+        &mut self,
+        kind: &'static str,
+        pos: Position,
+        message: String,
+        label: &str,
+        help: String,
+    ) {
         self.problems.push(Problem {
             pos,
             message,
             label: Some(label.to_string()),
             help: Some(help),
+            kind,
         });
     }
 
@@ -92,6 +103,7 @@ impl Walker {
                 let parsed = if value.is_null() {
                     if field.presence == Presence::Required {
                         self.problem(
+                            "missing value",
                             value_or_key(value, key),
                             format!("`{name}` needs a value"),
                             Some(format!("expected {}", expected(&field.shape))),
@@ -123,6 +135,7 @@ impl Walker {
                 let help = suggestion(name, names.iter().copied())
                     .unwrap_or_else(|| format!("valid keys here: {}", names.join(", ")));
                 self.problem_with_help(
+                    "unknown key",
                     key.pos,
                     format!("unknown key `{name}`"),
                     "not a key kamsite knows here",
@@ -138,9 +151,14 @@ impl Walker {
                     continue;
                 }
                 self.problem_with_help(
+                    "missing key",
                     missing_at,
                     format!("missing required key `{}`", field.name),
-                    &format!("this mapping needs `{}`", field.name),
+                    &if missing_at.line == 0 {
+                        format!("this front matter needs `{}`", field.name)
+                    } else {
+                        format!("this mapping needs `{}`", field.name)
+                    },
                     format!("add `{}: <{}>`", field.name, expected(&field.shape)),
                 );
             }
@@ -152,6 +170,7 @@ impl Walker {
     fn key<'n>(&mut self, key: &'n Node, seen: &mut HashSet<&'n str>) -> Option<&'n str> {
         let Kind::Scalar { text, .. } = &key.kind else {
             self.problem(
+                "wrong type",
                 key.pos,
                 "a key must be a name".into(),
                 Some("expected `name: value`".into()),
@@ -166,6 +185,7 @@ impl Walker {
         }
         if !seen.insert(text.as_str()) {
             self.problem(
+                "duplicate key",
                 key.pos,
                 format!("duplicate key `{text}`"),
                 Some("this key was already set above; keep one".into()),
@@ -212,6 +232,7 @@ impl Walker {
                     };
                     if value.is_null() && !matches!(inner, Shape::Record(_)) {
                         self.problem(
+                            "missing value",
                             key.pos,
                             format!("`{name}` needs a value"),
                             Some(format!("expected {}", expected(inner))),
@@ -247,6 +268,7 @@ impl Walker {
                 ("false" | "False" | "FALSE", true) => Some(Value::Bool(false)),
                 _ => {
                     self.problem(
+                        "wrong type",
                         node.pos,
                         format!("expected `true` or `false`, found {}", node.describe()),
                         Some("not true or false".into()),
@@ -257,14 +279,14 @@ impl Walker {
             Shape::Date => match text.parse::<Date>() {
                 Ok(_) => Some(Value::String(text.to_string())),
                 Err(e) => {
-                    self.problem(node.pos, e, Some("expected YYYY-MM-DD".into()));
+                    self.problem("invalid date", node.pos, e, Some("expected YYYY-MM-DD".into()));
                     None
                 }
             },
             Shape::Quarter => match text.parse::<Quarter>() {
                 Ok(_) => Some(Value::String(text.to_string())),
                 Err(e) => {
-                    self.problem(node.pos, e, Some("expected YYYY-Qn".into()));
+                    self.problem("invalid quarter", node.pos, e, Some("expected YYYY-Qn".into()));
                     None
                 }
             },
@@ -278,6 +300,7 @@ impl Walker {
                         text.parse::<Date>().err()
                     };
                     self.problem(
+                        "invalid date",
                         node.pos,
                         why.unwrap_or_else(|| format!("`{text}` is not a quarter or a date")),
                         Some("expected a quarter (`2027-Q1`) or a date (`2027-02-15`)".into()),
@@ -295,6 +318,7 @@ impl Walker {
                     message: format!("`{text}` is not a valid value here"),
                     label: Some(format!("expected one of: {}", names.join(", "))),
                     help,
+                    kind: "invalid value",
                 });
                 None
             }
@@ -312,6 +336,7 @@ impl Walker {
             }
             Some(Num::Float(f)) if !f.is_finite() => {
                 self.problem(
+                    "out of range",
                     node.pos,
                     format!("`{text}` is not a finite number"),
                     Some("expected an ordinary number".into()),
@@ -320,6 +345,7 @@ impl Walker {
             }
             Some(Num::Float(_)) => {
                 self.problem(
+                    "wrong type",
                     node.pos,
                     format!("expected a whole number, found `{text}`"),
                     Some("not a whole number".into()),
@@ -331,6 +357,7 @@ impl Walker {
                 let found = node.describe();
                 if !plain && parse_number(text).is_some() {
                     self.problem_with_help(
+                        "wrong type",
                         node.pos,
                         format!("expected {what}, found text {found}"),
                         "in quotes, this is text",
@@ -338,6 +365,7 @@ impl Walker {
                     );
                 } else {
                     self.problem(
+                        "wrong type",
                         node.pos,
                         format!("expected {what}, found {found}"),
                         Some(format!("not {what}")),
@@ -350,6 +378,7 @@ impl Walker {
 
     fn wrong_type(&mut self, node: &Node, what: &str) {
         self.problem(
+            "wrong type",
             node.pos,
             format!("expected {what}, found {}", node.describe()),
             None,

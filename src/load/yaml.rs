@@ -81,6 +81,7 @@ fn every_problem<T: DeserializeOwned>(
                 .at(text, line, p.pos.column, p.pos.width)
                 .with_help(p.help)
                 .map_label(p.label)
+                .with_kind(p.kind)
         })
         .collect();
     let partial = walked
@@ -109,6 +110,7 @@ fn translate(e: &serde_saphyr::Error, first_line: usize, file: &str, text: &str)
         .at(text, line, column, explained.width.unwrap_or(width))
         .with_help(explained.help)
         .map_label(explained.label)
+        .with_kind("YAML")
 }
 
 impl Diagnostic {
