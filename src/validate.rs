@@ -105,6 +105,24 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// An amount of money: within ±`MAX_MONEY` (≥ 0 unless `signed`), and 0 or at least a
+    /// hundredth. A smaller amount (`5e-324`) is no real amount, and as a denominator it would
+    /// turn growth and shares into infinities.
+    fn money(&mut self, path: YamlPath, v: Option<f64>, signed: bool) {
+        let Some(v) = v else { return };
+        let lo = if signed { -MAX_MONEY } else { 0.0 };
+        if v != 0.0 && v.abs() < MIN_MONEY {
+            self.value_of(
+                "out of range",
+                path.clone(),
+                format!("`{path}` is out of range: {v:e}"),
+                format!("expected 0 or an amount of at least {MIN_MONEY}"),
+            );
+        } else {
+            self.range(path, v, lo, MAX_MONEY, MONEY);
+        }
+    }
+
     /// A name that must be one of `known` (a key, so the caret marks the key).
     fn known_name<'k>(
         &mut self,
@@ -134,7 +152,10 @@ const PCT: &str = "a percentage";
 /// The largest amount of money kamsite accepts (±10¹⁵ in the portfolio currency): far above
 /// any account's quarter, and small enough that a portfolio's totals stay exact in an `f64`.
 pub const MAX_MONEY: f64 = 1e15;
-/// The largest weight (scoring) and threshold (findings): enough for any ratio between them.
+/// The smallest non-zero amount (a cent, or a hundredth of any currency unit).
+pub const MIN_MONEY: f64 = 0.01;
+/// The largest scoring weight: enough for any ratio between criteria, and weighted sums stay
+/// far from overflow.
 pub const MAX_WEIGHT: f64 = 1e6;
 /// The largest count kamsite accepts for capacities and key-account guidelines.
 pub const MAX_COUNT: i64 = 1_000_000;
@@ -429,10 +450,10 @@ fn check_account(config: &Config, config_ok: bool, a: &Account) -> Vec<Problem> 
                 Some("merge the two entries".into()),
             );
         }
-        c.opt_range(at.key("revenue"), q.revenue, 0.0, MAX_MONEY, MONEY);
-        c.opt_range(at.key("cost_to_serve"), q.cost_to_serve, 0.0, MAX_MONEY, MONEY);
-        c.opt_range(at.key("category_spend"), q.category_spend, 0.0, MAX_MONEY, MONEY);
-        c.opt_range(at.key("gross_margin"), q.gross_margin, -MAX_MONEY, MAX_MONEY, MONEY);
+        c.money(at.key("revenue"), q.revenue, false);
+        c.money(at.key("cost_to_serve"), q.cost_to_serve, false);
+        c.money(at.key("category_spend"), q.category_spend, false);
+        c.money(at.key("gross_margin"), q.gross_margin, true);
         c.opt_range(at.key("discount_pct"), q.discount_pct, 0.0, 100.0, PCT);
     }
     let h = root.key("health");
@@ -452,16 +473,14 @@ fn check_account(config: &Config, config_ok: bool, a: &Account) -> Vec<Problem> 
     );
     for (i, o) in f.opportunities.iter().enumerate() {
         let at = root.key("opportunities").index(i);
-        c.range(at.key("value"), o.value, 0.0, MAX_MONEY, MONEY);
+        c.money(at.key("value"), Some(o.value), false);
         c.opt_range(at.key("probability"), o.probability, 0.0, 100.0, PCT);
     }
     for (i, j) in f.joint_initiatives.iter().enumerate() {
-        c.opt_range(
+        c.money(
             root.key("joint_initiatives").index(i).key("investment"),
             j.investment,
-            0.0,
-            MAX_MONEY,
-            MONEY,
+            false,
         );
     }
     if config_ok {
