@@ -89,7 +89,11 @@ impl<'a> Checker<'a> {
     fn range(&mut self, path: YamlPath, v: f64, lo: f64, hi: f64, what: &str) {
         if !(v.is_finite() && v >= lo && v <= hi) {
             let label = format!("expected {what} from {} to {}", show(lo), show(hi));
-            let shown = if v.abs() >= 1e15 { format!("{v:e}") } else { v.to_string() };
+            let shown = if v.abs() >= 1e15 {
+                format!("{v:e}")
+            } else {
+                v.to_string()
+            };
             self.value_of(
                 "out of range",
                 path.clone(),
@@ -165,7 +169,11 @@ pub const MAX_THRESHOLD: f64 = MAX_MONEY;
 /// A limit as people write it: `1000000000000000` as 10^15, 100 as 100.
 fn show(v: f64) -> String {
     if v.abs() >= 1e6 {
-        format!("{}10^{}", if v < 0.0 { "-" } else { "" }, v.abs().log10().round())
+        format!(
+            "{}10^{}",
+            if v < 0.0 { "-" } else { "" },
+            v.abs().log10().round()
+        )
     } else {
         v.to_string()
     }
@@ -237,7 +245,13 @@ fn check_config(config: &Config) -> Vec<Problem> {
         }
     }
     for (name, w) in config.scoring.health.pairs() {
-        c.range(scoring.key("health").key(name), w, 0.0, MAX_WEIGHT, "a weight");
+        c.range(
+            scoring.key("health").key(name),
+            w,
+            0.0,
+            MAX_WEIGHT,
+            "a weight",
+        );
     }
     let split = &config.scoring.matrix_split;
     c.range(
@@ -259,7 +273,10 @@ fn check_config(config: &Config) -> Vec<Problem> {
     if g.hard_max > MAX_COUNT {
         c.value(
             root.key("guidelines").key("key_accounts").key("hard_max"),
-            format!("`guidelines.key_accounts.hard_max` is out of range: {}", g.hard_max),
+            format!(
+                "`guidelines.key_accounts.hard_max` is out of range: {}",
+                g.hard_max
+            ),
             format!("expected at most {MAX_COUNT} key accounts"),
         );
     }

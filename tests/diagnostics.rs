@@ -604,7 +604,10 @@ fn github_annotations_have_a_title() {
             "bolt.md",
             "---\nname: Bolt\ndesignation: key\nowner: Dan\nhealth: { nps: 300 }\n---\n",
         );
-    let out = f.kamsite(&["check", "--format", "github"]).output().unwrap();
+    let out = f
+        .kamsite(&["check", "--format", "github"])
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 3, "{text}");
@@ -678,7 +681,10 @@ fn yaml_limits_and_shapes_in_the_users_words() {
     );
     let d = only(&deep);
     let message = d["message"].as_str().unwrap_or("");
-    assert!(message.contains("nested too deeply: at most 64 levels"), "{d:#}");
+    assert!(
+        message.contains("nested too deeply: at most 64 levels"),
+        "{d:#}"
+    );
     let f = Fixture::new()
         .file("kamsite.yaml", "title: A\n---\ntitle: B\n")
         .account("acme.md", GOOD);

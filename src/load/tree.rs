@@ -27,7 +27,10 @@ pub struct Node {
 pub enum Kind {
     /// A scalar's text after escape processing; `plain` when it was written without quotes
     /// or block indicators (only plain scalars can be numbers, booleans or null).
-    Scalar { text: String, plain: bool },
+    Scalar {
+        text: String,
+        plain: bool,
+    },
     /// Key/value pairs in the order written (duplicates kept, so they can be reported).
     Map(Vec<(Node, Node)>),
     Seq(Vec<Node>),

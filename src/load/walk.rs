@@ -58,7 +58,13 @@ struct Walker {
 }
 
 impl Walker {
-    fn problem(&mut self, kind: &'static str, pos: Position, message: String, label: Option<String>) {
+    fn problem(
+        &mut self,
+        kind: &'static str,
+        pos: Position,
+        message: String,
+        label: Option<String>,
+    ) {
         self.problems.push(Problem {
             pos,
             message,
@@ -85,7 +91,12 @@ impl Walker {
         });
     }
 
-    fn record(&mut self, node: &Node, record: &'static Record, missing_at: Position) -> Option<Value> {
+    fn record(
+        &mut self,
+        node: &Node,
+        record: &'static Record,
+        missing_at: Position,
+    ) -> Option<Value> {
         let Kind::Map(pairs) = &node.kind else {
             self.wrong_type(node, "a mapping of `key: value` lines");
             return None;
@@ -104,7 +115,7 @@ impl Walker {
                     if field.presence == Presence::Required {
                         self.problem(
                             "missing value",
-                            value_or_key(value, key),
+                            key.pos,
                             format!("`{name}` needs a value"),
                             Some(format!("expected {}", expected(&field.shape))),
                         );
@@ -279,14 +290,24 @@ impl Walker {
             Shape::Date => match text.parse::<Date>() {
                 Ok(_) => Some(Value::String(text.to_string())),
                 Err(e) => {
-                    self.problem("invalid date", node.pos, e, Some("expected YYYY-MM-DD".into()));
+                    self.problem(
+                        "invalid date",
+                        node.pos,
+                        e,
+                        Some("expected YYYY-MM-DD".into()),
+                    );
                     None
                 }
             },
             Shape::Quarter => match text.parse::<Quarter>() {
                 Ok(_) => Some(Value::String(text.to_string())),
                 Err(e) => {
-                    self.problem("invalid quarter", node.pos, e, Some("expected YYYY-Qn".into()));
+                    self.problem(
+                        "invalid quarter",
+                        node.pos,
+                        e,
+                        Some("expected YYYY-Qn".into()),
+                    );
                     None
                 }
             },
@@ -407,14 +428,6 @@ impl Walker {
     }
 }
 
-/// Where to point for an empty value: the key when the value is nothing at all.
-fn value_or_key(value: &Node, key: &Node) -> Position {
-    match &value.kind {
-        Kind::Scalar { text, .. } if text.is_empty() => key.pos,
-        _ => value.pos,
-    }
-}
-
 /// What a shape expects, in a plan author's words.
 pub fn expected(shape: &Shape) -> String {
     match shape {
@@ -456,7 +469,9 @@ fn parse_number(text: &str) -> Option<Num> {
         None => (1, t.strip_prefix('+').unwrap_or(t)),
     };
     if let Some(hex) = digits.strip_prefix("0x") {
-        return i64::from_str_radix(hex, 16).ok().map(|i| Num::Int(sign * i));
+        return i64::from_str_radix(hex, 16)
+            .ok()
+            .map(|i| Num::Int(sign * i));
     }
     if let Some(oct) = digits.strip_prefix("0o") {
         return i64::from_str_radix(oct, 8).ok().map(|i| Num::Int(sign * i));
@@ -506,5 +521,124 @@ fn any(node: &Node) -> Value {
                 .collect(),
         ),
         Kind::Alias => Value::Null,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::schema::{CONFIG, FRONT_MATTER};
+    use crate::load::tree;
+    use crate::model::{Config, FrontMatter};
+
+    const OPENING: Position = Position {
+        line: 0,
+        column: 1,
+        width: 3,
+    };
+
+    fn example_files() -> Vec<std::path::PathBuf> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("example-portfolio");
+        let mut files = vec![dir.join("kamsite.yaml")];
+        files.extend(
+            walkdir::WalkDir::new(dir.join("accounts"))
+                .sort_by_file_name()
+                .into_iter()
+                .filter_map(Result::ok)
+                .map(|e| e.into_path())
+                .filter(|p| {
+                    p.extension().is_some_and(|x| x == "md") && !p.to_string_lossy().contains("/_")
+                }),
+        );
+        files
+    }
+
+    /// The walk and serde agree on every valid file: no problem, and what the walk reads
+    /// decodes to exactly what serde decodes. This keeps `schema.rs` equal to the model.
+    #[test]
+    fn valid_files_walk_clean_and_read_the_same() {
+        let files = example_files();
+        assert!(files.len() > 20);
+        for path in files {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let is_config = path.ends_with("kamsite.yaml");
+            let yaml = if is_config {
+                text.as_str()
+            } else {
+                crate::load::split(&text).unwrap().yaml
+            };
+            let record = if is_config { &CONFIG } else { &FRONT_MATTER };
+            let walked = walk(&tree::parse(yaml).unwrap(), record, OPENING);
+            assert_eq!(walked.problems, [], "{}", path.display());
+            let value = walked.value.unwrap();
+            let (by_walk, by_serde) = if is_config {
+                (
+                    serde_json::to_value(serde_json::from_value::<Config>(value).unwrap()),
+                    serde_json::to_value(serde_saphyr::from_str::<Config>(yaml).unwrap()),
+                )
+            } else {
+                (
+                    serde_json::to_value(serde_json::from_value::<FrontMatter>(value).unwrap()),
+                    serde_json::to_value(serde_saphyr::from_str::<FrontMatter>(yaml).unwrap()),
+                )
+            };
+            assert_eq!(by_walk.unwrap(), by_serde.unwrap(), "{}", path.display());
+        }
+    }
+
+    fn problems(yaml: &str) -> Vec<(usize, usize, String)> {
+        walk(&tree::parse(yaml).unwrap(), &FRONT_MATTER, OPENING)
+            .problems
+            .into_iter()
+            .map(|p| (p.pos.line, p.pos.column, p.message))
+            .collect()
+    }
+
+    #[test]
+    fn types_nulls_and_quotes() {
+        assert_eq!(
+            problems("name:\ndesignation: other\nhealth: { nps: \"30\", referenceable: maybe }\nplan: { horizon_months: 1.5 }\ntags: x\n"),
+            [
+                (1, 1, "`name` needs a value".to_string()),
+                (3, 17, "expected a number, found text `30`".into()),
+                (3, 37, "expected `true` or `false`, found `maybe`".into()),
+                (4, 25, "expected a whole number, found `1.5`".into()),
+                (5, 7, "expected a list (`- item` lines, or `[a, b]`), found `x`".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_broken_list_item_gives_no_partial_document() {
+        // Leaving out item 0 would make item 1 look like item 0 to the range checks.
+        let root =
+            tree::parse("name: a\ndesignation: other\nfinancials: [x, { period: 2026-Q1 }]\n");
+        let walked = walk(&root.unwrap(), &FRONT_MATTER, OPENING);
+        assert_eq!(walked.problems.len(), 1);
+        assert!(walked.value.is_none());
+    }
+
+    #[test]
+    fn stand_ins_for_broken_required_values_are_inert() {
+        let root = tree::parse("financials: [{ period: 2026-Q9 }, { period: x }]\n");
+        let walked = walk(&root.unwrap(), &FRONT_MATTER, OPENING);
+        let front: FrontMatter = serde_json::from_value(walked.value.unwrap()).unwrap();
+        assert_eq!(front.designation, crate::model::Designation::Other);
+        assert_ne!(front.financials[0].period, front.financials[1].period);
+    }
+
+    #[test]
+    fn yaml_numbers() {
+        for (text, ok) in [
+            ("12", true),
+            ("-1.5e3", true),
+            ("0x1F", true),
+            (".inf", true),
+            ("1,5", false),
+            ("lots", false),
+            ("1e", false),
+        ] {
+            assert_eq!(parse_number(text).is_some(), ok, "{text}");
+        }
     }
 }

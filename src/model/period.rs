@@ -52,9 +52,8 @@ impl FromStr for Quarter {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || {
-            format!("expected a quarter like `2026-Q3` (YYYY-Qn, n from 1 to 4), found `{s}`")
-        };
+        let bad =
+            || format!("expected a quarter like `2026-Q3` (YYYY-Qn, n from 1 to 4), found `{s}`");
         let (year, q) = s.split_once("-Q").ok_or_else(bad)?;
         if year.len() != 4 || q.len() != 1 {
             return Err(bad());
