@@ -66,6 +66,20 @@ proptest! {
     fn arbitrary_front_matter_never_panics(text in yamlish()) {
         let _ = parse_account("accounts/x.md", "accounts/x.md", text.into_bytes());
     }
+
+    /// A rejected file always says why, at a line inside the file (the schema walk must never
+    /// come back empty-handed or point past the end).
+    #[test]
+    fn a_rejected_file_always_has_a_located_problem(text in yamlish()) {
+        let lines = text.lines().count().max(1);
+        if let Err(r) = parse_account("accounts/x.md", "accounts/x.md", text.into_bytes()) {
+            prop_assert!(!r.diagnostics.is_empty());
+            for d in &r.diagnostics {
+                prop_assert!(d.line <= lines, "{d:?}");
+                prop_assert!(!d.message.is_empty());
+            }
+        }
+    }
 }
 
 /// A valid account with numbers drawn from the whole range users could type.
