@@ -212,6 +212,16 @@ impl Walker {
             self.usable = false;
             return None;
         }
+        if node.is_null() && !matches!(shape, Shape::Any) {
+            // Allowed only where a key may be left empty, which `record` handles.
+            self.problem(
+                "missing value",
+                node.pos,
+                format!("expected {}, found nothing", expected(shape)),
+                Some("empty".into()),
+            );
+            return None;
+        }
         match shape {
             Shape::Any => Some(any(node)),
             Shape::Record(record) => self.record(node, record, node.pos),
@@ -266,18 +276,18 @@ impl Walker {
     }
 
     fn scalar(&mut self, node: &Node, shape: &'static Shape) -> Option<Value> {
-        let Kind::Scalar { text, plain } = &node.kind else {
+        let Kind::Scalar { text, .. } = &node.kind else {
             self.wrong_type(node, &expected(shape));
             return None;
         };
         let text = text.as_str();
         match shape {
             Shape::Text => Some(Value::String(text.to_string())),
-            Shape::Number | Shape::Integer => self.number(node, text, *plain, shape),
-            Shape::Bool => match (text, *plain) {
-                ("true" | "True" | "TRUE", true) => Some(Value::Bool(true)),
-                ("false" | "False" | "FALSE", true) => Some(Value::Bool(false)),
-                _ => {
+            Shape::Number | Shape::Integer => self.number(node, text, shape),
+            // As serde-saphyr reads it (it also takes `yes` and `no`).
+            Shape::Bool => match serde_saphyr::from_str::<bool>(text) {
+                Ok(b) => Some(Value::Bool(b)),
+                Err(_) => {
                     self.problem(
                         "wrong type",
                         node.pos,
@@ -347,15 +357,17 @@ impl Walker {
         }
     }
 
-    fn number(&mut self, node: &Node, text: &str, plain: bool, shape: &Shape) -> Option<Value> {
+    /// Numbers are read by serde-saphyr itself, so the walk accepts exactly what the typed
+    /// decode accepts (`1_000`, `0x1F`, and numbers in quotes too).
+    fn number(&mut self, node: &Node, text: &str, shape: &Shape) -> Option<Value> {
         let whole = matches!(shape, Shape::Integer);
-        let parsed = if plain { parse_number(text) } else { None };
-        match parsed {
-            Some(Num::Int(i)) => Some(Value::from(i)),
-            Some(Num::Float(f)) if !whole && f.is_finite() => {
-                serde_json::Number::from_f64(f).map(Value::Number)
+        if whole {
+            if let Ok(i) = serde_saphyr::from_str::<i64>(text) {
+                return Some(Value::from(i));
             }
-            Some(Num::Float(f)) if !f.is_finite() => {
+        }
+        match serde_saphyr::from_str::<f64>(text) {
+            Ok(f) if !f.is_finite() => {
                 self.problem(
                     "out of range",
                     node.pos,
@@ -364,7 +376,7 @@ impl Walker {
                 );
                 None
             }
-            Some(Num::Float(_)) => {
+            Ok(_) if whole => {
                 self.problem(
                     "wrong type",
                     node.pos,
@@ -373,25 +385,15 @@ impl Walker {
                 );
                 None
             }
-            None => {
+            Ok(f) => serde_json::Number::from_f64(f).map(Value::Number),
+            Err(_) => {
                 let what = if whole { "a whole number" } else { "a number" };
-                let found = node.describe();
-                if !plain && parse_number(text).is_some() {
-                    self.problem_with_help(
-                        "wrong type",
-                        node.pos,
-                        format!("expected {what}, found text {found}"),
-                        "in quotes, this is text",
-                        "remove the quotes".into(),
-                    );
-                } else {
-                    self.problem(
-                        "wrong type",
-                        node.pos,
-                        format!("expected {what}, found {found}"),
-                        Some(format!("not {what}")),
-                    );
-                }
+                self.problem(
+                    "wrong type",
+                    node.pos,
+                    format!("expected {what}, found {}", node.describe()),
+                    Some(format!("not {what}")),
+                );
                 None
             }
         }
@@ -597,10 +599,10 @@ mod tests {
     #[test]
     fn types_nulls_and_quotes() {
         assert_eq!(
-            problems("name:\ndesignation: other\nhealth: { nps: \"30\", referenceable: maybe }\nplan: { horizon_months: 1.5 }\ntags: x\n"),
+            problems("name:\ndesignation: other\nhealth: { nps: \"3x\", referenceable: maybe }\nplan: { horizon_months: 1.5 }\ntags: x\n"),
             [
                 (1, 1, "`name` needs a value".to_string()),
-                (3, 17, "expected a number, found text `30`".into()),
+                (3, 17, "expected a number, found `3x`".into()),
                 (3, 37, "expected `true` or `false`, found `maybe`".into()),
                 (4, 25, "expected a whole number, found `1.5`".into()),
                 (5, 7, "expected a list (`- item` lines, or `[a, b]`), found `x`".into()),

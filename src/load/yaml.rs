@@ -190,6 +190,9 @@ fn explain(raw: &str) -> Explained {
             width: Some(3),
         };
     }
+    if raw.starts_with("cannot deserialize null into") {
+        return plain("a value is missing here".into(), Some("empty"));
+    }
     if let Some(breach) = raw.strip_prefix("budget breached: ") {
         return plain(budget_message(breach), None);
     }
