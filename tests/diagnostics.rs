@@ -698,3 +698,18 @@ fn yaml_limits_and_shapes_in_the_users_words() {
         "{d:#?}"
     );
 }
+
+#[test]
+fn a_file_given_as_the_portfolio_is_named_as_a_file() {
+    let f = Fixture::new().account("acme.md", GOOD);
+    let out = assert_cmd::Command::cargo_bin("kamsite")
+        .unwrap()
+        .current_dir(f.path())
+        .args(["check", "accounts/acme.md"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("is a file, not a portfolio folder"), "{text}");
+}

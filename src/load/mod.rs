@@ -68,10 +68,12 @@ pub fn load(root: &Root) -> Loaded {
     let mut diagnostics = Vec::new();
     let mut files = 0;
     if !root.dir.is_dir() {
-        diagnostics.push(Diagnostic::error(
-            root.dir.to_string_lossy(),
-            "portfolio folder not found (run `kamsite init` to create one)",
-        ));
+        let why = if root.dir.exists() {
+            "this is a file, not a portfolio folder (give the folder that holds kamsite.yaml and accounts/)"
+        } else {
+            "portfolio folder not found (run `kamsite init` to create one)"
+        };
+        diagnostics.push(Diagnostic::error(root.dir.to_string_lossy(), why));
         return Loaded {
             portfolio: empty_portfolio(Config::default()),
             diagnostics,
