@@ -154,7 +154,8 @@ const MONEY: &str = "an amount";
 const PCT: &str = "a percentage";
 
 /// The largest amount of money kamsite accepts (±10¹⁵ in the portfolio currency): far above
-/// any account's quarter, and small enough that a portfolio's totals stay exact in an `f64`.
+/// any account's quarter in any currency, and small enough that totals and ratios stay finite
+/// and print as the amounts they are.
 pub const MAX_MONEY: f64 = 1e15;
 /// The smallest non-zero amount (a cent, or a hundredth of any currency unit).
 pub const MIN_MONEY: f64 = 0.01;
