@@ -572,6 +572,17 @@ fn a_quoted_key_is_marked_without_its_quotes() {
         text.contains("3 | \"desgnation\": key\n  |  ^^^^^^^^^^ not a key"),
         "{text}"
     );
+    // The same for a name checked against kamsite.yaml (a valid file, located afterwards).
+    let f = Fixture::new()
+        .file("kamsite.yaml", "offerings: [Spare parts]\n")
+        .account(
+            "acme.md",
+            "---\nname: Acme\ndesignation: other\nwhitespace:\n  'Spare part': owned\n---\n",
+        );
+    assert_eq!(
+        located(&f.diagnostics()),
+        ["accounts/acme.md:5:4 unknown offering `Spare part`"]
+    );
 }
 
 #[test]

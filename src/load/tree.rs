@@ -150,7 +150,7 @@ pub fn parse(yaml: &str) -> Option<Node> {
 
 /// The span as a 1-based position. For a quoted scalar on one line, the quotes are left out,
 /// so the caret marks the name itself (`"desgnation"` marks `desgnation`).
-fn position(span: &Span, quoted: bool) -> Position {
+pub(crate) fn position(span: &Span, quoted: bool) -> Position {
     let (start, end) = (span.start, span.end);
     let len = end.index().saturating_sub(start.index());
     let one_line = start.line() == end.line();
