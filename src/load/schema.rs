@@ -300,3 +300,43 @@ static RULE_OVERRIDE: Record = Record {
     ],
     rest: Some(&Shape::Number),
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Config;
+
+    fn keys_of(v: &serde_json::Value) -> Vec<String> {
+        let mut k: Vec<String> = v
+            .as_object()
+            .map_or(Vec::new(), |o| o.keys().cloned().collect());
+        k.sort();
+        k
+    }
+
+    fn names(r: &Record) -> Vec<String> {
+        let mut k: Vec<String> = r.names().map(String::from).collect();
+        k.sort();
+        k
+    }
+
+    /// Every key of kamsite.yaml's model is described, at every level with fixed keys (the
+    /// account file's keys are compared with the JSON Schema in tests/export_schema.rs).
+    #[test]
+    fn config_keys_match_the_model() {
+        let model = serde_json::to_value(Config::default()).unwrap_or_default();
+        assert_eq!(keys_of(&model), names(&CONFIG));
+        for (section, record) in [("scoring", &SCORING), ("guidelines", &GUIDELINES)] {
+            assert_eq!(keys_of(&model[section]), names(record), "{section}");
+        }
+        assert_eq!(keys_of(&model["scoring"]["health"]), names(&HEALTH_WEIGHTS));
+        assert_eq!(
+            keys_of(&model["scoring"]["matrix_split"]),
+            names(&MATRIX_SPLIT)
+        );
+        assert_eq!(
+            keys_of(&model["guidelines"]["key_accounts"]),
+            names(&KEY_ACCOUNTS)
+        );
+    }
+}
