@@ -160,8 +160,7 @@ fn shows_a_broken_number(html: &str) -> Option<String> {
     for (i, _) in html.match_indices("inf") {
         let before = i.checked_sub(1).map(|j| bytes[j]);
         let after = bytes.get(i + 3).copied();
-        let word_start =
-            before.is_none_or(|b| !b.is_ascii_alphanumeric() && b != b'_' && b != b'-');
+        let word_start = before.is_none_or(|b| !b.is_ascii_alphanumeric() && b != b'_');
         let word_end = after.is_none_or(|b| !b.is_ascii_alphanumeric() && b != b'_' && b != b'-');
         if word_start && word_end {
             return Some(html[i.saturating_sub(60)..(i + 20).min(html.len())].to_string());
