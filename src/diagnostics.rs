@@ -36,6 +36,10 @@ pub struct Diagnostic {
     /// How many characters to underline (at least 1).
     #[serde(skip)]
     pub width: usize,
+    /// What kind of problem this is (`unknown key`, `out of range`), the title of a GitHub
+    /// annotation, so a pull request reads well at a glance. Findings use their rule id.
+    #[serde(skip)]
+    pub kind: Option<&'static str>,
 }
 
 impl Diagnostic {
@@ -51,6 +55,7 @@ impl Diagnostic {
             help: None,
             source_line: None,
             width: 1,
+            kind: None,
         }
     }
 
@@ -80,6 +85,11 @@ impl Diagnostic {
 
     pub fn with_help(mut self, help: Option<String>) -> Diagnostic {
         self.help = help;
+        self
+    }
+
+    pub fn with_kind(mut self, kind: &'static str) -> Diagnostic {
+        self.kind = Some(kind);
         self
     }
 
@@ -198,6 +208,8 @@ fn render_github(d: &Diagnostic) -> String {
     if d.line > 0 {
         let _ = write!(out, ",line={},col={}", d.line, d.column);
     }
+    let title = d.rule.as_deref().or(d.kind).unwrap_or("kamsite");
+    let _ = write!(out, ",title={}", escape_property(title));
     let _ = writeln!(out, "::{}", escape_data(&message));
     out
 }
@@ -230,7 +242,15 @@ mod tests {
         let d = Diagnostic::error("a,b:c.md", "50% bad\nvalue").at("x: 1\n", 1, 4, 1);
         assert_eq!(
             render(&d, Format::Github, false),
-            "::error file=a%2Cb%3Ac.md,line=1,col=4::50%25 bad%0Avalue\n"
+            "::error file=a%2Cb%3Ac.md,line=1,col=4,title=kamsite::50%25 bad%0Avalue\n"
+        );
+        let d = d.with_kind("unknown key");
+        assert!(render(&d, Format::Github, false).contains(",title=unknown key::"));
+        let mut finding = Diagnostic::warning("a.md", "plan is stale");
+        finding.rule = Some("stale-plan".into());
+        assert_eq!(
+            render(&finding, Format::Github, false),
+            "::warning file=a.md,title=stale-plan::plan is stale\n"
         );
     }
 

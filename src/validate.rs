@@ -10,18 +10,21 @@ use crate::analyse::rules::{self, RULES};
 use crate::diagnostics::{suggestion, Diagnostic};
 use crate::load::positions::{locate, Target, YamlPath};
 use crate::load::{self, Loaded, Root, CONFIG_FILE};
-use crate::model::{Account, Config, Designation};
+use crate::model::{Account, Config, Designation, Severity};
 
 /// A problem found by a check, before it is given a position.
 #[derive(Debug)]
 struct Problem {
     /// Relative path of the file (kamsite.yaml or an account file).
     file: String,
+    severity: Severity,
     path: YamlPath,
     target: Target,
     message: String,
     label: Option<String>,
     help: Option<String>,
+    /// The GitHub annotation's title (see `Diagnostic::kind`).
+    kind: &'static str,
 }
 
 /// Collects problems of one file.
@@ -40,6 +43,7 @@ impl<'a> Checker<'a> {
 
     fn report(
         &mut self,
+        kind: &'static str,
         path: YamlPath,
         target: Target,
         message: String,
@@ -48,16 +52,29 @@ impl<'a> Checker<'a> {
     ) {
         self.problems.push(Problem {
             file: self.file.to_string(),
+            severity: Severity::Error,
             path,
             target,
             message,
             label,
             help,
+            kind,
         });
     }
 
     fn value(&mut self, path: YamlPath, message: impl Into<String>, label: impl Into<String>) {
+        self.value_of("invalid value", path, message, label);
+    }
+
+    fn value_of(
+        &mut self,
+        kind: &'static str,
+        path: YamlPath,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) {
         self.report(
+            kind,
             path,
             Target::Value,
             message.into(),
@@ -66,17 +83,21 @@ impl<'a> Checker<'a> {
         );
     }
 
-    /// A number that must lie in `lo..=hi` (and be finite).
+    /// A number that must lie in `lo..=hi` (and be finite). Every number has an upper bound
+    /// (docs/format.md, "Value ranges"), so sums, ratios and weighted means in the analysis
+    /// stay finite and exact enough to show.
     fn range(&mut self, path: YamlPath, v: f64, lo: f64, hi: f64, what: &str) {
         if !(v.is_finite() && v >= lo && v <= hi) {
-            let label = if hi == f64::INFINITY {
-                format!("expected {what} of at least {lo}")
+            let label = format!("expected {what} from {} to {}", show(lo), show(hi));
+            let shown = if v.abs() >= 1e15 {
+                format!("{v:e}")
             } else {
-                format!("expected {what} from {lo} to {hi}")
+                v.to_string()
             };
-            self.value(
+            self.value_of(
+                "out of range",
                 path.clone(),
-                format!("`{path}` is out of range: {v}"),
+                format!("`{path}` is out of range: {shown}"),
                 label,
             );
         }
@@ -85,6 +106,24 @@ impl<'a> Checker<'a> {
     fn opt_range(&mut self, path: YamlPath, v: Option<f64>, lo: f64, hi: f64, what: &str) {
         if let Some(v) = v {
             self.range(path, v, lo, hi, what);
+        }
+    }
+
+    /// An amount of money: within ±`MAX_MONEY` (≥ 0 unless `signed`), and 0 or at least a
+    /// hundredth. A smaller amount (`5e-324`) is no real amount, and as a denominator it would
+    /// turn growth and shares into infinities.
+    fn money(&mut self, path: YamlPath, v: Option<f64>, signed: bool) {
+        let Some(v) = v else { return };
+        let lo = if signed { -MAX_MONEY } else { 0.0 };
+        if v != 0.0 && v.abs() < MIN_MONEY {
+            self.value_of(
+                "out of range",
+                path.clone(),
+                format!("`{path}` is out of range: {v:e}"),
+                format!("expected 0 or an amount of at least {MIN_MONEY}"),
+            );
+        } else {
+            self.range(path, v, lo, MAX_MONEY, MONEY);
         }
     }
 
@@ -100,6 +139,7 @@ impl<'a> Checker<'a> {
         if !known.clone().any(|k| k == name) {
             let help = suggestion(name, known).or_else(|| Some(fix.to_string()));
             self.report(
+                "unknown name",
                 path,
                 Target::Key,
                 format!("unknown {what} `{name}`"),
@@ -112,6 +152,33 @@ impl<'a> Checker<'a> {
 
 const MONEY: &str = "an amount";
 const PCT: &str = "a percentage";
+
+/// The largest amount of money kamsite accepts (±10¹⁵ in the portfolio currency): far above
+/// any account's quarter in any currency, and small enough that totals and ratios stay finite
+/// and print as the amounts they are.
+pub const MAX_MONEY: f64 = 1e15;
+/// The smallest non-zero amount (a cent, or a hundredth of any currency unit).
+pub const MIN_MONEY: f64 = 0.01;
+/// The largest scoring weight: enough for any ratio between criteria, and weighted sums stay
+/// far from overflow.
+pub const MAX_WEIGHT: f64 = 1e6;
+/// The largest count kamsite accepts for capacities and key-account guidelines.
+pub const MAX_COUNT: i64 = 1_000_000;
+/// The largest finding threshold (thresholds may be amounts of money).
+pub const MAX_THRESHOLD: f64 = MAX_MONEY;
+
+/// A limit as people write it: `1000000000000000` as 10^15, 100 as 100.
+fn show(v: f64) -> String {
+    if v.abs() >= 1e6 {
+        format!(
+            "{}10^{}",
+            if v < 0.0 { "-" } else { "" },
+            v.abs().log10().round()
+        )
+    } else {
+        v.to_string()
+    }
+}
 
 /// Loads the portfolio and runs every check: the loader's and the checks' diagnostics
 /// together, sorted. What every command (and a git baseline) starts from.
@@ -141,11 +208,22 @@ pub fn validate(root: &Root, loaded: &Loaded) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     if loaded.config_ok {
         problems.extend(check_config(config));
+    } else if let Some(partial) = &loaded.rejected_config {
+        // The rest of a rejected kamsite.yaml: its range and consistency problems too.
+        problems.extend(check_config(partial));
     }
-    for account in &loaded.portfolio.accounts {
+    // A rejected account file is checked as far as it could be read, so all of its problems
+    // show in one run; it stays out of the portfolio.
+    let all_accounts: Vec<&Account> = loaded
+        .portfolio
+        .accounts
+        .iter()
+        .chain(&loaded.rejected_accounts)
+        .collect();
+    for account in &all_accounts {
         problems.extend(check_account(config, loaded.config_ok, account));
     }
-    problems.extend(check_duplicate_ids(&loaded.portfolio.accounts));
+    problems.extend(check_duplicate_ids(&all_accounts));
     let mut out = position(root, problems);
     out.extend(crate::validate_safety::check(root, loaded));
     out
@@ -175,13 +253,7 @@ fn check_config(config: &Config) -> Vec<Problem> {
         ("strength", &config.scoring.strength),
     ] {
         for (name, w) in weights {
-            c.range(
-                scoring.key(set).key(name),
-                *w,
-                0.0,
-                f64::INFINITY,
-                "a weight",
-            );
+            c.range(scoring.key(set).key(name), *w, 0.0, MAX_WEIGHT, "a weight");
         }
     }
     for (name, w) in config.scoring.health.pairs() {
@@ -189,7 +261,7 @@ fn check_config(config: &Config) -> Vec<Problem> {
             scoring.key("health").key(name),
             w,
             0.0,
-            f64::INFINITY,
+            MAX_WEIGHT,
             "a weight",
         );
     }
@@ -217,6 +289,16 @@ fn check_config(config: &Config) -> Vec<Problem> {
     );
 
     let g = &config.guidelines.key_accounts;
+    if g.hard_max > MAX_COUNT {
+        c.value(
+            root.key("guidelines").key("key_accounts").key("hard_max"),
+            format!(
+                "`guidelines.key_accounts.hard_max` is out of range: {}",
+                g.hard_max
+            ),
+            format!("expected at most {MAX_COUNT} key accounts"),
+        );
+    }
     if !(0 <= g.hard_min && g.hard_min <= g.min && g.min <= g.max && g.max <= g.hard_max) {
         c.value(
             root.key("guidelines").key("key_accounts"),
@@ -224,11 +306,14 @@ fn check_config(config: &Config) -> Vec<Problem> {
             "expected 0 ≤ hard_min ≤ min ≤ max ≤ hard_max",
         );
     }
-    if config.guidelines.manager_capacity < 0 {
+    if !(0..=MAX_COUNT).contains(&config.guidelines.manager_capacity) {
         c.value(
             root.key("guidelines").key("manager_capacity"),
-            "manager_capacity cannot be negative",
-            "expected a number of key accounts, 0 or more",
+            format!(
+                "`guidelines.manager_capacity` is out of range: {}",
+                config.guidelines.manager_capacity
+            ),
+            format!("expected a number of key accounts from 0 to {MAX_COUNT}"),
         );
     }
     let mut seen = HashSet::new();
@@ -241,11 +326,11 @@ fn check_config(config: &Config) -> Vec<Problem> {
                 "a manager appears once",
             );
         }
-        if m.capacity.is_some_and(|cap| cap < 0) {
+        if let Some(cap) = m.capacity.filter(|cap| !(0..=MAX_COUNT).contains(cap)) {
             c.value(
                 at.key("capacity"),
-                "capacity cannot be negative",
-                "expected a number of key accounts, 0 or more",
+                format!("`managers[{i}].capacity` is out of range: {cap}"),
+                format!("expected a number of key accounts from 0 to {MAX_COUNT}"),
             );
         }
     }
@@ -274,7 +359,7 @@ fn check_config(config: &Config) -> Vec<Problem> {
         for (key, v) in &over.thresholds {
             let names = rule.thresholds.iter().map(|(k, _)| *k);
             if rule.thresholds.iter().any(|(k, _)| k == key) {
-                c.range(at.key(key), *v, 0.0, f64::INFINITY, "a threshold");
+                c.range(at.key(key), *v, 0.0, MAX_THRESHOLD, "a threshold");
             } else {
                 let fix = if rule.thresholds.is_empty() {
                     format!("`{id}` has no thresholds; it takes only `enabled` and `severity`")
@@ -327,6 +412,7 @@ fn check_account(config: &Config, config_ok: bool, a: &Account) -> Vec<Problem> 
             );
         } else {
             c.report(
+                "invalid value",
                 root.clone(),
                 Target::Value,
                 format!("the file name `{}` is not a valid account id", a.id),
@@ -337,12 +423,16 @@ fn check_account(config: &Config, config_ok: bool, a: &Account) -> Vec<Problem> 
     }
     if f.designation == Designation::Key && f.owner.as_deref().is_none_or(|o| o.trim().is_empty()) {
         c.report(
+            "missing key",
             root.key("designation"),
             Target::Value,
             "a key account needs an `owner`".into(),
             Some("designated key here".into()),
             Some("add `owner: <key account manager>`".into()),
         );
+    }
+    if let Some(owner) = &f.owner {
+        check_owner(&mut c, config, config_ok, owner);
     }
     if let Some(r) = &f.relationship.rating {
         let at = root.key("relationship").key("rating");
@@ -385,6 +475,7 @@ fn check_account(config: &Config, config_ok: bool, a: &Account) -> Vec<Problem> 
         let at = root.key("financials").index(i);
         if let Some(first) = periods.insert(q.period, i) {
             c.report(
+                "duplicate",
                 at.key("period"),
                 Target::Value,
                 format!("{} appears twice in financials", q.period),
@@ -395,28 +486,10 @@ fn check_account(config: &Config, config_ok: bool, a: &Account) -> Vec<Problem> 
                 Some("merge the two entries".into()),
             );
         }
-        c.opt_range(at.key("revenue"), q.revenue, 0.0, f64::INFINITY, MONEY);
-        c.opt_range(
-            at.key("cost_to_serve"),
-            q.cost_to_serve,
-            0.0,
-            f64::INFINITY,
-            MONEY,
-        );
-        c.opt_range(
-            at.key("category_spend"),
-            q.category_spend,
-            0.0,
-            f64::INFINITY,
-            MONEY,
-        );
-        c.opt_range(
-            at.key("gross_margin"),
-            q.gross_margin,
-            f64::MIN,
-            f64::MAX,
-            MONEY,
-        );
+        c.money(at.key("revenue"), q.revenue, false);
+        c.money(at.key("cost_to_serve"), q.cost_to_serve, false);
+        c.money(at.key("category_spend"), q.category_spend, false);
+        c.money(at.key("gross_margin"), q.gross_margin, true);
         c.opt_range(at.key("discount_pct"), q.discount_pct, 0.0, 100.0, PCT);
     }
     let h = root.key("health");
@@ -436,16 +509,14 @@ fn check_account(config: &Config, config_ok: bool, a: &Account) -> Vec<Problem> 
     );
     for (i, o) in f.opportunities.iter().enumerate() {
         let at = root.key("opportunities").index(i);
-        c.range(at.key("value"), o.value, 0.0, f64::INFINITY, MONEY);
+        c.money(at.key("value"), Some(o.value), false);
         c.opt_range(at.key("probability"), o.probability, 0.0, 100.0, PCT);
     }
     for (i, j) in f.joint_initiatives.iter().enumerate() {
-        c.opt_range(
+        c.money(
             root.key("joint_initiatives").index(i).key("investment"),
             j.investment,
-            0.0,
-            f64::INFINITY,
-            MONEY,
+            false,
         );
     }
     if config_ok {
@@ -462,10 +533,46 @@ fn check_account(config: &Config, config_ok: bool, a: &Account) -> Vec<Problem> 
     c.problems
 }
 
-fn check_duplicate_ids(accounts: &[Account]) -> Vec<Problem> {
+/// SPEC §2 (v1.1): with `managers` listed, an unlisted owner is most likely a typo, which would
+/// otherwise create a second manager with the default capacity and bypass the capacity check.
+fn check_owner(c: &mut Checker<'_>, config: &Config, config_ok: bool, owner: &str) {
+    let listed = || config.managers.iter().map(|m| m.name.as_str());
+    if !config_ok || config.managers.is_empty() || owner.trim().is_empty() {
+        return;
+    }
+    if listed().any(|m| m == owner) {
+        return;
+    }
+    let help = match (suggestion(owner, listed()), nearest(owner, listed())) {
+        (Some(typo), _) => typo,
+        (None, Some(m)) => format!(
+            "the nearest listed manager is `{m}`; a new manager goes under `managers:` in kamsite.yaml"
+        ),
+        (None, None) => "list them under `managers:` in kamsite.yaml".into(),
+    };
+    c.problems.push(Problem {
+        file: c.file.to_string(),
+        severity: Severity::Warning,
+        path: YamlPath::root().key("owner"),
+        target: Target::Value,
+        message: format!("owner `{owner}` is not a listed manager"),
+        label: Some("not under `managers:` in kamsite.yaml".into()),
+        help: Some(help),
+        kind: "unlisted owner",
+    });
+}
+
+/// The listed name closest to `name` (case-insensitive edit distance), however far: the
+/// spec asks for the nearest name as a hint, not only for close typos.
+fn nearest<'a>(name: &str, listed: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = name.to_lowercase();
+    listed.min_by_key(|m| strsim::damerau_levenshtein(&lower, &m.to_lowercase()))
+}
+
+fn check_duplicate_ids(accounts: &[&Account]) -> Vec<Problem> {
     let mut first: HashMap<&str, &Account> = HashMap::new();
     let mut problems = Vec::new();
-    for a in accounts {
+    for &a in accounts {
         let other = match first.entry(&a.id) {
             std::collections::hash_map::Entry::Vacant(v) => {
                 v.insert(a);
@@ -480,6 +587,7 @@ fn check_duplicate_ids(accounts: &[Account]) -> Vec<Problem> {
         };
         problems.push(Problem {
             file: a.source.clone(),
+            severity: Severity::Error,
             path,
             target: Target::Value,
             message: format!("duplicate account id `{}`", a.id),
@@ -487,6 +595,7 @@ fn check_duplicate_ids(accounts: &[Account]) -> Vec<Problem> {
             help: Some(
                 "every account needs its own id: set a different `id:` or rename one file".into(),
             ),
+            kind: "duplicate",
         });
     }
     problems
@@ -515,6 +624,11 @@ fn position(root: &Root, problems: Vec<Problem>) -> Vec<Diagnostic> {
                 Some(locate(yaml, &p.path, p.target))
             };
             let d = Diagnostic::error(root.display(&rel), p.message).with_help(p.help);
+            let d = Diagnostic {
+                severity: p.severity,
+                ..d
+            }
+            .with_kind(p.kind);
             let d = match at {
                 Some(pos) => d.at(&text, pos.line + first_line - 1, pos.column, pos.width),
                 None => d.at(&text, 1, 1, 3),

@@ -6,6 +6,9 @@
 
 mod frontmatter;
 pub mod positions;
+pub mod schema;
+mod tree;
+mod walk;
 mod yaml;
 
 use std::collections::BTreeMap;
@@ -18,6 +21,7 @@ use rayon::prelude::*;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Account, Config, FrontMatter, Portfolio};
 pub use frontmatter::{split, Split, SplitError};
+pub use yaml::Rejected;
 
 /// The configuration file's name in the portfolio folder.
 pub const CONFIG_FILE: &str = "kamsite.yaml";
@@ -38,6 +42,11 @@ pub struct Loaded {
     pub config_ok: bool,
     /// Files read (accounts, configuration, overview), for the summary line.
     pub files: usize,
+    /// What could be read of a kamsite.yaml that was rejected: validation still checks it, so
+    /// all of its problems show in one run. Never used for analysis.
+    pub rejected_config: Option<Config>,
+    /// The same for rejected account files.
+    pub rejected_accounts: Vec<Account>,
 }
 
 /// Where a portfolio lives, and how to name its files in messages.
@@ -89,7 +98,7 @@ pub struct ParseCache {
 }
 
 /// A file's bytes and what parsing them gave.
-type Parsed = (Vec<u8>, Result<Account, Diagnostic>);
+type Parsed = (Vec<u8>, Result<Account, Rejected<Account>>);
 
 impl ParseCache {
     /// `parse(bytes)`, or the earlier result for identical bytes at `rel`.
@@ -97,8 +106,8 @@ impl ParseCache {
         &self,
         rel: &str,
         bytes: Vec<u8>,
-        parse: impl FnOnce(Vec<u8>) -> Result<Account, Diagnostic>,
-    ) -> Result<Account, Diagnostic> {
+        parse: impl FnOnce(Vec<u8>) -> Result<Account, Rejected<Account>>,
+    ) -> Result<Account, Rejected<Account>> {
         let lock = || {
             self.files
                 .lock()
@@ -130,18 +139,23 @@ pub fn load_with(root: &Root, cache: Option<&ParseCache>) -> Loaded {
     let mut diagnostics = Vec::new();
     let mut files = 0;
     if root.memory.is_none() && !root.dir.is_dir() {
-        diagnostics.push(Diagnostic::error(
-            root.dir.to_string_lossy(),
-            "portfolio folder not found (run `kamsite init` to create one)",
-        ));
+        let why = if root.dir.exists() {
+            "this is a file, not a portfolio folder (give the folder that holds kamsite.yaml and accounts/)"
+        } else {
+            "portfolio folder not found (run `kamsite init` to create one)"
+        };
+        diagnostics.push(Diagnostic::error(root.dir.to_string_lossy(), why));
         return Loaded {
             portfolio: empty_portfolio(Config::default()),
             diagnostics,
             config_ok: false,
             files,
+            rejected_config: None,
+            rejected_accounts: Vec::new(),
         };
     }
 
+    let mut rejected_config = None;
     let (config, config_ok) = match read_text(root, CONFIG_FILE) {
         None => (Config::default(), true),
         Some(Err(d)) => {
@@ -152,10 +166,11 @@ pub fn load_with(root: &Root, cache: Option<&ParseCache>) -> Loaded {
         Some(Ok(text)) => {
             files += 1;
             let file = root.display(CONFIG_FILE);
-            match yaml::decode::<Option<Config>>(&text, 1, &file, &text) {
+            match yaml::decode::<Option<Config>>(&text, 1, &file, &text, &schema::CONFIG) {
                 Ok(c) => (c.unwrap_or_default(), true),
-                Err(d) => {
-                    diagnostics.push(d);
+                Err(r) => {
+                    diagnostics.extend(r.diagnostics);
+                    rejected_config = r.partial.flatten();
                     (Config::default(), false)
                 }
             }
@@ -178,7 +193,7 @@ pub fn load_with(root: &Root, cache: Option<&ParseCache>) -> Loaded {
     let (paths, walk_problems) = account_paths(root);
     diagnostics.extend(walk_problems);
     files += paths.len();
-    let results: Vec<Result<Account, Diagnostic>> = paths
+    let results: Vec<Result<Account, Rejected<Account>>> = paths
         .par_iter()
         .map(|rel| load_account(root, rel, cache))
         .collect();
@@ -186,10 +201,14 @@ pub fn load_with(root: &Root, cache: Option<&ParseCache>) -> Loaded {
         c.retain(&paths);
     }
     let mut accounts = Vec::with_capacity(results.len());
+    let mut rejected_accounts = Vec::new();
     for result in results {
         match result {
             Ok(account) => accounts.push(account),
-            Err(d) => diagnostics.push(d),
+            Err(r) => {
+                diagnostics.extend(r.diagnostics);
+                rejected_accounts.extend(r.partial);
+            }
         }
     }
 
@@ -202,6 +221,8 @@ pub fn load_with(root: &Root, cache: Option<&ParseCache>) -> Loaded {
         diagnostics,
         config_ok,
         files,
+        rejected_config,
+        rejected_accounts,
     }
 }
 
@@ -526,7 +547,11 @@ fn decode_utf8(bytes: Vec<u8>, file: &str) -> Result<String, Diagnostic> {
     }
 }
 
-fn load_account(root: &Root, rel: &str, cache: Option<&ParseCache>) -> Result<Account, Diagnostic> {
+fn load_account(
+    root: &Root,
+    rel: &str,
+    cache: Option<&ParseCache>,
+) -> Result<Account, Rejected<Account>> {
     let file = root.display(rel);
     if let Some(files) = &root.memory {
         let bytes = files.get(rel).cloned().unwrap_or_default();
@@ -537,28 +562,37 @@ fn load_account(root: &Root, rel: &str, cache: Option<&ParseCache>) -> Result<Ac
             Some(c) => c.get_or_parse(rel, bytes, |b| parse_account(rel, &file, b)),
             None => parse_account(rel, &file, bytes),
         },
-        Err(e) => Err(Diagnostic::error(file, format!("cannot read file: {e}"))),
+        Err(e) => Err(Diagnostic::error(file, format!("cannot read file: {e}")).into()),
     }
 }
 
 /// Parses one account file's bytes. `rel` gives the default id (the file stem), `file` is the
-/// name used in diagnostics. Never panics, whatever the bytes.
-pub fn parse_account(rel: &str, file: &str, bytes: Vec<u8>) -> Result<Account, Diagnostic> {
+/// name used in diagnostics. Never panics, whatever the bytes. A rejected file comes with
+/// every problem found in it, and what could be read of the rest.
+pub fn parse_account(rel: &str, file: &str, bytes: Vec<u8>) -> Result<Account, Rejected<Account>> {
     let text = decode_utf8(bytes, file)?;
     let split = split(&text).map_err(|e| front_matter_problem(e, file, &text))?;
-    let front: FrontMatter = yaml::decode(split.yaml, 2, file, &text)?;
-    let stem = rel
-        .rsplit('/')
-        .next()
-        .unwrap_or(rel)
-        .trim_end_matches(".md");
-    Ok(Account {
-        id: front.id.clone().unwrap_or_else(|| stem.to_string()),
-        source: rel.to_string(),
-        body: split.body.to_string(),
-        body_line: split.body_line,
-        front,
-    })
+    let account = |front: FrontMatter| {
+        let stem = rel
+            .rsplit('/')
+            .next()
+            .unwrap_or(rel)
+            .trim_end_matches(".md");
+        Account {
+            id: front.id.clone().unwrap_or_else(|| stem.to_string()),
+            source: rel.to_string(),
+            body: split.body.to_string(),
+            body_line: split.body_line,
+            front,
+        }
+    };
+    match yaml::decode(split.yaml, 2, file, &text, &schema::FRONT_MATTER) {
+        Ok(front) => Ok(account(front)),
+        Err(r) => Err(Rejected {
+            diagnostics: r.diagnostics,
+            partial: r.partial.map(account),
+        }),
+    }
 }
 
 fn front_matter_problem(e: SplitError, file: &str, text: &str) -> Diagnostic {

@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use serde_saphyr::granit_parser::{Event, Parser};
+use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
 
 /// One step of a path into the YAML document.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -88,11 +88,12 @@ pub fn locate(yaml: &str, path: &YamlPath, target: Target) -> Position {
     let mut current: Vec<Seg> = Vec::new();
     let mut parser = Parser::new_from_str(yaml);
     while let Some(Ok((event, span))) = parser.next_event() {
-        let pos = Position {
-            line: span.start.line(),
-            column: span.start.col() + 1,
-            width: span.len().max(1),
-        };
+        // The same rule as the tree's: a quoted name is marked without its quotes.
+        let quoted = matches!(
+            event,
+            Event::Scalar(_, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted, ..)
+        );
+        let pos = super::tree::position(&span, quoted);
         let is_node = matches!(
             event,
             Event::Scalar(..)
@@ -194,6 +195,17 @@ mod tests {
         let p = YamlPath::root().key("attractiveness").key("profitabilty");
         let pos = locate(DOC, &p, Target::Key);
         assert_eq!((pos.line, pos.column, pos.width), (7, 3, 12));
+    }
+
+    #[test]
+    fn quoted_keys_are_marked_without_their_quotes() {
+        let doc = "whitespace:\n  \"Spare part\": owned\n  'Training': owned\n";
+        let p = YamlPath::root().key("whitespace").key("Spare part");
+        let pos = locate(doc, &p, Target::Key);
+        assert_eq!((pos.line, pos.column, pos.width), (2, 4, 10));
+        let p = YamlPath::root().key("whitespace").key("Training");
+        let pos = locate(doc, &p, Target::Key);
+        assert_eq!((pos.line, pos.column, pos.width), (3, 4, 8));
     }
 
     #[test]

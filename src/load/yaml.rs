@@ -1,21 +1,96 @@
-//! Decoding YAML into the model, and turning the YAML library's errors into diagnostics that
-//! speak the user's language ("unknown key", "did you mean", "expected a number").
+//! Decoding YAML into the model, and turning problems into diagnostics that speak the user's
+//! language ("unknown key", "did you mean", "expected a number").
+//!
+//! Valid files are decoded by serde in one pass. serde stops at the first problem, so for a
+//! file it rejects, the YAML is parsed again into a positioned tree and walked against the
+//! schema (`tree.rs`, `schema.rs`, `walk.rs`): every problem of the file is reported at once.
 
 use serde::de::DeserializeOwned;
 
+use super::positions::Position;
+use super::schema::Record;
+use super::{tree, walk};
 use crate::diagnostics::{suggestion, Diagnostic};
 
-/// Decodes `yaml` (which starts at file line `first_line`) into `T`, or one diagnostic at the
-/// first problem. `text` is the whole file, for showing the offending line.
+/// A file that did not decode: every problem found, and what could be read of the rest (for
+/// the range and consistency checks, which then run on it too; the file is rejected anyway).
+#[derive(Clone, Debug)]
+pub struct Rejected<T> {
+    pub diagnostics: Vec<Diagnostic>,
+    pub partial: Option<T>,
+}
+
+impl<T> From<Diagnostic> for Rejected<T> {
+    fn from(d: Diagnostic) -> Self {
+        Rejected {
+            diagnostics: vec![d],
+            partial: None,
+        }
+    }
+}
+
+/// Decodes `yaml` (which starts at file line `first_line`) into `T`, which `record` describes.
+/// `text` is the whole file, for showing the offending lines.
 pub fn decode<T: DeserializeOwned>(
     yaml: &str,
     first_line: usize,
     file: &str,
     text: &str,
-) -> Result<T, Diagnostic> {
+    record: &'static Record,
+) -> Result<T, Rejected<T>> {
     // serde-saphyr's default budget caps nesting depth (64), node and alias counts, so a hostile
     // or broken file fails fast instead of hanging or exhausting memory.
-    serde_saphyr::from_str(yaml).map_err(|e| translate(&e, first_line, file, text))
+    serde_saphyr::from_str(yaml).map_err(|e| {
+        every_problem(yaml, first_line, file, text, record).unwrap_or_else(|| Rejected {
+            diagnostics: vec![translate(&e, first_line, file, text)],
+            partial: None,
+        })
+    })
+}
+
+/// Walks the whole file for its problems. `None` when the tree cannot be built (a syntax
+/// error, a second document) or the walk finds nothing serde objected to: serde's own (single)
+/// message is then the one to show.
+fn every_problem<T: DeserializeOwned>(
+    yaml: &str,
+    first_line: usize,
+    file: &str,
+    text: &str,
+    record: &'static Record,
+) -> Option<Rejected<T>> {
+    let root = tree::parse(yaml)?;
+    if root.is_null() {
+        return None;
+    }
+    // Line 0 of the YAML is the line before it: an account file's opening `---`.
+    let opening = Position {
+        line: 0,
+        column: 1,
+        width: 3,
+    };
+    let walked = walk::walk(&root, record, opening);
+    if walked.problems.is_empty() {
+        return None;
+    }
+    let diagnostics = walked
+        .problems
+        .into_iter()
+        .map(|p| {
+            let line = (p.pos.line + first_line).saturating_sub(1).max(1);
+            Diagnostic::error(file, p.message)
+                .at(text, line, p.pos.column, p.pos.width)
+                .with_help(p.help)
+                .map_label(p.label)
+                .with_kind(p.kind)
+        })
+        .collect();
+    let partial = walked
+        .value
+        .and_then(|v| serde_json::from_value::<T>(v).ok());
+    Some(Rejected {
+        diagnostics,
+        partial,
+    })
 }
 
 fn translate(e: &serde_saphyr::Error, first_line: usize, file: &str, text: &str) -> Diagnostic {
@@ -35,6 +110,7 @@ fn translate(e: &serde_saphyr::Error, first_line: usize, file: &str, text: &str)
         .at(text, line, column, explained.width.unwrap_or(width))
         .with_help(explained.help)
         .map_label(explained.label)
+        .with_kind("YAML")
 }
 
 impl Diagnostic {
@@ -106,7 +182,27 @@ fn explain(raw: &str) -> Explained {
             Some("this key was already set above; keep one"),
         );
     }
+    if raw.starts_with("multiple YAML documents detected") {
+        return Explained {
+            message: "a second YAML document: kamsite reads one per file".into(),
+            label: Some("a second document starts here".into()),
+            help: Some("remove this `---` (or `...`) line and keep one block of keys".into()),
+            width: Some(3),
+        };
+    }
+    if raw.starts_with("cannot deserialize null into") {
+        return plain("a value is missing here".into(), Some("empty"));
+    }
+    if let Some(breach) = raw.strip_prefix("budget breached: ") {
+        return plain(budget_message(breach), None);
+    }
     match raw {
+        "externally tagged enum expected scalar or mapping"
+        | "expected string key for externally tagged enum"
+        | "unexpected value for unit enum variant" => plain(
+            "expected one word here, found a list or a mapping".into(),
+            Some("expected a single value"),
+        ),
         "invalid floating point" | "invalid integer" => {
             plain("expected a number".into(), Some("not a number"))
         }
@@ -124,6 +220,22 @@ fn explain(raw: &str) -> Explained {
         ),
         _ => plain(raw.to_string(), None),
     }
+}
+
+/// serde-saphyr's resource limits (`Depth { depth: 65 }`), as what is wrong with the file.
+fn budget_message(breach: &str) -> String {
+    let kind = breach.split([' ', '{']).next().unwrap_or(breach);
+    let what = match kind {
+        "Depth" => "nested too deeply: at most 64 levels of lists and mappings",
+        "Nodes" | "Events" => "too many values: at most 250,000 values in one file",
+        "Aliases" | "AliasAnchorRatio" => "too many aliases (`*name`): at most 50,000",
+        "Anchors" => "too many anchors (`&name`): at most 50,000",
+        "ScalarBytes" | "InputBytes" => "too much text: at most 64 MiB of values",
+        "Documents" => "too many YAML documents",
+        "MergeKeys" => "too many merge keys (`<<`)",
+        _ => "too large or too complex to read",
+    };
+    format!("this YAML is {what}")
 }
 
 /// Splits "`x`, expected one of a, b" / "`x`, expected `a` or `b`" into the name and the list.

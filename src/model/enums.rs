@@ -16,6 +16,9 @@ macro_rules! domain_enum {
             /// Every value, in the order the spec lists them.
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
+            /// Every spelling, in the same order (for the schema walk and its messages).
+            pub const NAMES: &'static [&'static str] = &[$($text),+];
+
             /// The spelling used in account files and exports.
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $text),+ }

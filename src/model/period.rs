@@ -52,14 +52,23 @@ impl FromStr for Quarter {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || format!("expected a quarter like `2026-Q3`, found `{s}`");
+        let bad =
+            || format!("expected a quarter like `2026-Q3` (YYYY-Qn, n from 1 to 4), found `{s}`");
         let (year, q) = s.split_once("-Q").ok_or_else(bad)?;
         if year.len() != 4 || q.len() != 1 {
             return Err(bad());
         }
         let year: i32 = year.parse().map_err(|_| bad())?;
         let q: u8 = q.parse().map_err(|_| bad())?;
-        Quarter::new(year, q).ok_or_else(bad)
+        if !(1..=4).contains(&q) {
+            return Err(format!(
+                "expected a quarter like `2026-Q3`, found `{s}`: a year has quarters Q1 to Q4"
+            ));
+        }
+        // Four digits, so only years before 1000 are left: written with a leading zero.
+        Quarter::new(year, q).ok_or_else(|| {
+            format!("expected a quarter like `2026-Q3`, found `{s}`: years go from 1000 to 9999")
+        })
     }
 }
 

@@ -110,7 +110,7 @@ fn github_format_emits_workflow_commands() {
         .assert()
         .code(1)
         .stdout(
-            "::error file=accounts/acme.md,line=3,col=1::unknown key `desgnation`: not a key kamsite knows here (did you mean `designation`?)\n",
+            "::error file=accounts/acme.md,line=3,col=1,title=unknown key::unknown key `desgnation`: not a key kamsite knows here (did you mean `designation`?)\n",
         );
 }
 

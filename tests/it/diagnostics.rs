@@ -78,15 +78,22 @@ fn malformed_quarter() {
 
 #[test]
 fn missing_name_and_missing_designation() {
+    // At the front matter's opening `---`, not at some key that is not the problem.
     let d = only("---\ndesignation: other\n---\n");
-    assert_at(&d, "accounts/acme.md", 2, 1, "missing required key `name`");
-    let d = only("---\nname: Acme\n---\n");
+    assert_at(&d, "accounts/acme.md", 1, 1, "missing required key `name`");
+    assert_eq!(d["label"], "this front matter needs `name`");
+    assert_eq!(d["help"], "add `name: <text>`");
+    let d = only("---\nname: Acme\nowner: Dana\n---\n");
     assert_at(
         &d,
         "accounts/acme.md",
-        2,
+        1,
         1,
         "missing required key `designation`",
+    );
+    assert_eq!(
+        d["help"],
+        "add `designation: <one of: key, candidate, other>`"
     );
 }
 
@@ -98,9 +105,10 @@ fn rating_needs_both_sides() {
         &d,
         "accounts/acme.md",
         5,
-        13,
+        11,
         "missing required key `theirs`",
     );
+    assert_eq!(d["label"], "this mapping needs `theirs`");
 }
 
 #[test]
@@ -406,4 +414,313 @@ fn empty_sections_mean_empty() {
 fn a_scalar_where_a_list_belongs() {
     let d = only("---\nname: Acme\ndesignation: other\ntags: automotive\n---\n");
     assert_at(&d, "accounts/acme.md", 4, 7, "expected a list");
+}
+
+/// The issue's example: ten ordinary mistakes in one account file took ten runs to see. All of
+/// them now come in one run, each at its own line:column with its hint.
+#[test]
+fn every_mistake_of_an_account_file_in_one_run() {
+    let f = Fixture::new()
+        .file(
+            "kamsite.yaml",
+            "managers:\n  - { name: Dana Whitfield }\nofferings: [Spare parts, Training]\n",
+        )
+        .account(
+            "acme.md",
+            "---
+name: Acme
+desgnation: key
+owner: Dana Whitfield
+relationship:
+  stage: cooperativ
+whitespace:
+    Training: ownd
+    Spare part: owned
+opportunities:
+  - { name: Retrofit, value: 5000, stage: proposl, close: 2026-13-01 }
+actions:
+  - { action: Call, due: 2026-02-30, status: opn }
+financials:
+  - { period: 2026-Q3, revenue: lots, discount_pct: 130 }
+---
+Body
+",
+        );
+    let d = f.diagnostics();
+    assert_eq!(
+        located(&d),
+        [
+            "accounts/acme.md:3:1 unknown key `desgnation`",
+            "accounts/acme.md:6:10 `cooperativ` is not a valid value here",
+            "accounts/acme.md:8:15 `ownd` is not a valid value here",
+            "accounts/acme.md:9:5 unknown offering `Spare part`",
+            "accounts/acme.md:11:43 `proposl` is not a valid value here",
+            "accounts/acme.md:11:59 `2026-13-01` is not a real calendar date",
+            "accounts/acme.md:13:26 `2026-02-30` is not a real calendar date",
+            "accounts/acme.md:13:46 `opn` is not a valid value here",
+            "accounts/acme.md:15:33 expected a number, found `lots`",
+            "accounts/acme.md:15:53 `financials[0].discount_pct` is out of range: 130",
+        ]
+    );
+    let helps: Vec<&str> = d.iter().map(|d| d["help"].as_str().unwrap_or("")).collect();
+    assert_eq!(
+        helps,
+        [
+            "did you mean `designation`?",
+            "did you mean `cooperative`?",
+            "did you mean `owned`?",
+            "did you mean `Spare parts`?",
+            "did you mean `proposal`?",
+            "",
+            "",
+            "did you mean `open`?",
+            "",
+            "",
+        ]
+    );
+    assert!(d.iter().all(|d| d["severity"] == "error"));
+    // The file is rejected as a whole: no account is checked.
+    let out = f.kamsite(&["check"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("checked 0 accounts"));
+}
+
+/// `period: 2026-Q7` no longer hides the other mistakes of kamsite.yaml.
+#[test]
+fn every_mistake_of_kamsite_yaml_in_one_run() {
+    let f = Fixture::new()
+        .file(
+            "kamsite.yaml",
+            "title: Review
+period: 2026-Q7
+currncy: EUR
+fiscal_year_start: 13
+managers:
+  - { name: Dana, capacity: lots }
+scoring:
+  attractiveness: { size: 1e308 }
+",
+        )
+        .account("acme.md", GOOD);
+    let d = f.diagnostics();
+    assert_eq!(
+        located(&d),
+        [
+            "kamsite.yaml:2:9 expected a quarter like `2026-Q3`, found `2026-Q7`: a year has quarters Q1 to Q4",
+            "kamsite.yaml:3:1 unknown key `currncy`",
+            "kamsite.yaml:4:20 fiscal_year_start must be a month",
+            "kamsite.yaml:6:29 expected a whole number, found `lots`",
+            "kamsite.yaml:8:27 `scoring.attractiveness.size` is out of range: 1e308",
+        ]
+    );
+    assert_eq!(d[1]["help"], "did you mean `currency`?");
+    assert_eq!(d[4]["label"], "expected a weight from 0 to 10^6");
+}
+
+#[test]
+fn an_unlisted_owner_is_a_warning_with_the_nearest_name() {
+    let f = Fixture::new()
+        .file(
+            "kamsite.yaml",
+            "managers:\n  - { name: Alex Example }\n  - { name: Dana Whitfield }\n",
+        )
+        .account(
+            "acme.md",
+            "---\nname: Acme\ndesignation: key\nowner: Alex Exmaple\n---\n",
+        )
+        .account(
+            "bolt.md",
+            "---\nname: Bolt\ndesignation: other\nowner: Zed\n---\n",
+        )
+        .account(
+            "cato.md",
+            "---\nname: Cato\ndesignation: key\nowner: Dana Whitfield\n---\n",
+        );
+    let d = f.diagnostics();
+    assert_eq!(
+        located(&d),
+        [
+            "accounts/acme.md:4:8 owner `Alex Exmaple` is not a listed manager",
+            "accounts/bolt.md:4:8 owner `Zed` is not a listed manager",
+        ]
+    );
+    assert!(d.iter().all(|d| d["severity"] == "warning"));
+    assert_eq!(d[0]["help"], "did you mean `Alex Example`?");
+    assert_eq!(
+        d[1]["help"],
+        "the nearest listed manager is `Alex Example`; a new manager goes under `managers:` in kamsite.yaml"
+    );
+    // Without a managers list, any owner is fine.
+    let f = Fixture::new().account(
+        "acme.md",
+        "---\nname: Acme\ndesignation: key\nowner: Alex Exmaple\n---\n",
+    );
+    assert!(f.diagnostics().is_empty());
+}
+
+#[test]
+fn a_quoted_key_is_marked_without_its_quotes() {
+    let d = only("---\nname: Acme\n\"desgnation\": key\n---\n");
+    assert_at(&d, "accounts/acme.md", 3, 2, "unknown key `desgnation`");
+    let out = Fixture::new()
+        .account("acme.md", "---\nname: Acme\n\"desgnation\": key\n---\n")
+        .kamsite(&["check"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        text.contains("3 | \"desgnation\": key\n  |  ^^^^^^^^^^ not a key"),
+        "{text}"
+    );
+    // The same for a name checked against kamsite.yaml (a valid file, located afterwards).
+    let f = Fixture::new()
+        .file("kamsite.yaml", "offerings: [Spare parts]\n")
+        .account(
+            "acme.md",
+            "---\nname: Acme\ndesignation: other\nwhitespace:\n  'Spare part': owned\n---\n",
+        );
+    assert_eq!(
+        located(&f.diagnostics()),
+        ["accounts/acme.md:5:4 unknown offering `Spare part`"]
+    );
+}
+
+#[test]
+fn crlf_and_bom_files_keep_exact_columns() {
+    let f = Fixture::new()
+        .account(
+            "a.md",
+            "\u{feff}---\r\nname: Acme\r\ndesignation: other\r\nteam:\r\n  - { name: Lee, rol: Finance }\r\nhealth: { nps: 300 }\r\n---\r\n",
+        )
+        .account(
+            "b.md",
+            "\u{feff}---\r\nname: B\r\ndesignation: other\r\nhealth: { nps: 300 }\r\n---\r\n",
+        );
+    assert_eq!(
+        located(&f.diagnostics()),
+        [
+            "accounts/a.md:5:18 unknown key `rol`",
+            "accounts/a.md:6:16 `health.nps` is out of range: 300",
+            "accounts/b.md:4:16 `health.nps` is out of range: 300",
+        ]
+    );
+}
+
+#[test]
+fn github_annotations_have_a_title() {
+    let f = Fixture::new()
+        .file("kamsite.yaml", "managers: [{ name: Dana }]\n")
+        .account("acme.md", "---\nname: Acme\ndesgnation: key\n---\n")
+        .account(
+            "bolt.md",
+            "---\nname: Bolt\ndesignation: key\nowner: Dan\nhealth: { nps: 300 }\n---\n",
+        );
+    let out = f
+        .kamsite(&["check", "--format", "github"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(
+        lines[0].starts_with("::error file=accounts/acme.md,line=3,col=1,title=unknown key::unknown key `desgnation`"),
+        "{text}"
+    );
+    assert!(
+        lines[1].starts_with("::warning file=accounts/bolt.md,line=4,col=8,title=unlisted owner::owner `Dan` is not a listed manager"),
+        "{text}"
+    );
+    assert!(
+        lines[2].starts_with("::error file=accounts/bolt.md,line=5,col=16,title=out of range::"),
+        "{text}"
+    );
+    // JSON: still one object per problem.
+    assert_eq!(f.diagnostics().len(), 3);
+}
+
+/// No value that would make a NaN or an infinity in the analysis gets through.
+#[test]
+fn numbers_beyond_the_documented_ranges_are_rejected() {
+    let f = Fixture::new()
+        .file(
+            "kamsite.yaml",
+            "scoring:\n  strength: { offer_fit: 1e308, service: .inf }\n",
+        )
+        .account(
+            "acme.md",
+            "---
+name: Acme
+designation: other
+financials:
+  - { period: 2026-Q2, revenue: 5e-324 }
+  - { period: 2026-Q3, revenue: 1e29, gross_margin: -1.7e308 }
+health: { satisfaction: .nan }
+---
+",
+        );
+    let d = f.diagnostics();
+    assert_eq!(
+        located(&d),
+        [
+            "accounts/acme.md:5:33 `financials[0].revenue` is out of range: 5e-324",
+            "accounts/acme.md:6:33 `financials[1].revenue` is out of range: 1e29",
+            "accounts/acme.md:6:53 `financials[1].gross_margin` is out of range: -1.7e308",
+            "accounts/acme.md:7:25 `health.satisfaction` is out of range: NaN",
+            "kamsite.yaml:2:26 `scoring.strength.offer_fit` is out of range: 1e308",
+            "kamsite.yaml:2:42 `scoring.strength.service` is out of range: inf",
+        ]
+    );
+    assert_eq!(d[0]["label"], "expected 0 or an amount of at least 0.01");
+    assert_eq!(d[1]["label"], "expected an amount from 0 to 10^15");
+    assert_eq!(d[4]["label"], "expected a weight from 0 to 10^6");
+}
+
+#[test]
+fn yaml_limits_and_shapes_in_the_users_words() {
+    let d = only("---\nname: Acme\ndesignation: [key]\n---\n");
+    assert_at(
+        &d,
+        "accounts/acme.md",
+        3,
+        14,
+        "expected one of: key, candidate, other, found a list",
+    );
+    let deep = format!(
+        "---\nname: Acme\ndesignation: other\nextra: {}{}\n---\n",
+        "[".repeat(70),
+        "]".repeat(70)
+    );
+    let d = only(&deep);
+    let message = d["message"].as_str().unwrap_or("");
+    assert!(
+        message.contains("nested too deeply: at most 64 levels"),
+        "{d:#}"
+    );
+    let f = Fixture::new()
+        .file("kamsite.yaml", "title: A\n---\ntitle: B\n")
+        .account("acme.md", GOOD);
+    let d = f.diagnostics();
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert!(
+        d[0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("a second YAML document: kamsite reads one per file"),
+        "{d:#?}"
+    );
+}
+
+#[test]
+fn a_file_given_as_the_portfolio_is_named_as_a_file() {
+    let f = Fixture::new().account("acme.md", GOOD);
+    let out = assert_cmd::Command::cargo_bin("kamsite")
+        .unwrap()
+        .current_dir(f.path())
+        .args(["check", "accounts/acme.md"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("is a file, not a portfolio folder"), "{text}");
 }

@@ -144,3 +144,88 @@ fn the_schema_names_exactly_the_model_keys() {
     in_model.sort();
     assert_eq!(in_schema, in_model);
 }
+
+/// The schema walk that reports every problem of a file (`kamsite::load::schema`) and the JSON
+/// Schema for editors describe the same front matter: the same keys at every level, the same
+/// required keys, the same closed value sets and the same kinds of value.
+#[test]
+fn the_json_schema_and_the_checked_shape_agree() {
+    use kamsite::load::schema::{Presence, Record, Shape, FRONT_MATTER};
+    use serde_json::Value;
+
+    fn types(v: &Value) -> Vec<String> {
+        match &v["type"] {
+            Value::String(t) => vec![t.clone()],
+            Value::Array(ts) => ts
+                .iter()
+                .filter_map(|t| t.as_str().map(String::from))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn record(r: &Record, v: &Value, at: &str) {
+        assert_eq!(v["additionalProperties"], false, "{at}");
+        let props = v["properties"].as_object().unwrap();
+        let mut in_json: Vec<&str> = props.keys().map(String::as_str).collect();
+        let mut in_walk: Vec<&str> = r.fields.iter().map(|f| f.name).collect();
+        in_json.sort_unstable();
+        in_walk.sort_unstable();
+        assert_eq!(in_json, in_walk, "keys of {at}");
+        let mut req_json: Vec<&str> = v["required"]
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let mut req_walk: Vec<&str> = r
+            .fields
+            .iter()
+            .filter(|f| f.presence == Presence::Required)
+            .map(|f| f.name)
+            .collect();
+        req_json.sort_unstable();
+        req_walk.sort_unstable();
+        assert_eq!(req_json, req_walk, "required keys of {at}");
+        for f in r.fields {
+            shape(&f.shape, &props[f.name], &format!("{at}.{}", f.name));
+        }
+    }
+
+    fn shape(s: &Shape, v: &Value, at: &str) {
+        let t = types(v);
+        let has = |name: &str| t.iter().any(|x| x == name);
+        match s {
+            Shape::Text => assert!(has("string"), "{at}: {v}"),
+            Shape::Number => assert!(has("number"), "{at}: {v}"),
+            Shape::Integer => assert!(has("integer"), "{at}: {v}"),
+            Shape::Bool => assert!(has("boolean"), "{at}: {v}"),
+            Shape::Date => assert_eq!(v["pattern"], "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "{at}"),
+            Shape::Quarter => assert_eq!(v["pattern"], "^[0-9]{4}-Q[1-4]$", "{at}"),
+            Shape::Close => assert_eq!(v["anyOf"].as_array().map(Vec::len), Some(2), "{at}"),
+            Shape::OneOf(names) => {
+                let list: Vec<&str> = v["enum"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .collect();
+                assert_eq!(&list, names, "{at}");
+            }
+            Shape::List(item) => {
+                assert!(has("array"), "{at}: {v}");
+                shape(item, &v["items"], &format!("{at}[]"));
+            }
+            Shape::Record(r) => {
+                assert!(has("object"), "{at}: {v}");
+                record(r, v, at);
+            }
+            Shape::Names(inner) => {
+                assert!(has("object"), "{at}: {v}");
+                shape(inner, &v["additionalProperties"], &format!("{at}.*"));
+            }
+            Shape::Any => assert!(t.is_empty(), "{at}: anything goes"),
+        }
+    }
+
+    let schema: Value = serde_json::from_str(include_str!("../../docs/account.schema.json")).unwrap();
+    record(&FRONT_MATTER, &schema, "front matter");
+}

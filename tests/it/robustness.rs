@@ -66,6 +66,20 @@ proptest! {
     fn arbitrary_front_matter_never_panics(text in yamlish()) {
         let _ = parse_account("accounts/x.md", "accounts/x.md", text.into_bytes());
     }
+
+    /// A rejected file always says why, at a line inside the file (the schema walk must never
+    /// come back empty-handed or point past the end).
+    #[test]
+    fn a_rejected_file_always_has_a_located_problem(text in yamlish()) {
+        let lines = text.lines().count().max(1);
+        if let Err(r) = parse_account("accounts/x.md", "accounts/x.md", text.into_bytes()) {
+            prop_assert!(!r.diagnostics.is_empty());
+            for d in &r.diagnostics {
+                prop_assert!(d.line <= lines, "{d:?}");
+                prop_assert!(!d.message.is_empty());
+            }
+        }
+    }
 }
 
 /// A valid account with numbers drawn from the whole range users could type.
@@ -130,4 +144,93 @@ proptest! {
         kamsite::site::build(&project.root, &project.portfolio, &analysis, &out, kamsite::site::Options::default()).unwrap();
         prop_assert!(out.join("index.html").is_file());
     }
+}
+
+/// Whether `html` shows a non-finite or saturated number: `NaN`, `inf` as a word, or i64::MAX.
+fn shows_a_broken_number(html: &str) -> Option<String> {
+    if let Some(i) = html.find("NaN") {
+        return Some(html[i.saturating_sub(60)..(i + 20).min(html.len())].to_string());
+    }
+    if html.contains("9,223,372,036,854,775,807") || html.contains("9223372036854775807") {
+        return Some("i64::MAX".into());
+    }
+    let bytes = html.as_bytes();
+    for (i, _) in html.match_indices("inf") {
+        let before = i.checked_sub(1).map(|j| bytes[j]);
+        let after = bytes.get(i + 3).copied();
+        let word_start = before.is_none_or(|b| !b.is_ascii_alphanumeric() && b != b'_');
+        let word_end = after.is_none_or(|b| !b.is_ascii_alphanumeric() && b != b'_' && b != b'-');
+        if word_start && word_end {
+            return Some(html[i.saturating_sub(60)..(i + 20).min(html.len())].to_string());
+        }
+    }
+    None
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    /// Issue 8, item 9: what validation accepts never becomes `inf %`, `NaN pt` or a saturated
+    /// amount on a page: extreme values are rejected at their line, the rest stays finite.
+    #[test]
+    fn accepted_numbers_never_show_as_nan_or_infinity(
+        revenues in proptest::collection::vec(
+            prop_oneof![
+                1 => Just(5e-324),
+                1 => Just(0.01),
+                1 => Just(1e15),
+                1 => Just(1e29),
+                1 => Just(1.7e308),
+                1 => Just(0.0),
+                8 => 1.0..1e15f64,
+            ],
+            2..5,
+        ),
+        weight in prop_oneof![1 => Just(1e308), 1 => Just(1e6), 1 => Just(0.0), 4 => 0.0..1e6f64],
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("accounts")).unwrap();
+        std::fs::write(
+            dir.path().join("kamsite.yaml"),
+            format!("scoring:\n  attractiveness: {{ size: {weight:e}, growth: 1 }}\n"),
+        )
+        .unwrap();
+        let mut front = String::from("name: Acme\ndesignation: key\nowner: Dana\nattractiveness: { size: 3, growth: 2 }\nfinancials:\n");
+        for (i, r) in revenues.iter().enumerate() {
+            front.push_str(&format!(
+                "  - {{ period: 2025-Q{}, revenue: {r:e}, gross_margin: {:e}, category_spend: {r:e} }}\n",
+                i + 1,
+                r / 3.0
+            ));
+        }
+        std::fs::write(dir.path().join("accounts/a.md"), format!("---\n{front}---\nBody\n")).unwrap();
+        let root = kamsite::load::Root::new(dir.path());
+        let (loaded, diagnostics) = kamsite::validate::load_and_validate(&root);
+        let amounts = revenues.iter().flat_map(|r| [*r, r / 3.0]);
+        let too_big = revenues.iter().any(|r| *r > 1e15) || weight > 1e6;
+        let too_small = amounts.clone().any(|a| a != 0.0 && a < 0.01);
+        prop_assert_eq!(diagnostics.iter().any(|d| d.is_error()), too_big || too_small);
+        if too_big || too_small {
+            return Ok(());
+        }
+        let p = &loaded.portfolio;
+        let analysis = kamsite::analyse::analyse(p, kamsite::analyse::latest_period(p), "2026-10-05".parse().unwrap());
+        let out = dir.path().join("site");
+        kamsite::site::build(&root, p, &analysis, &out, kamsite::site::Options::default()).unwrap();
+        for entry in walkdir::WalkDir::new(&out).into_iter().filter_map(Result::ok) {
+            if entry.path().extension().is_some_and(|x| x == "html") {
+                let html = std::fs::read_to_string(entry.path()).unwrap();
+                prop_assert_eq!(shows_a_broken_number(&html), None, "{}", entry.path().display());
+            }
+        }
+    }
+}
+
+#[test]
+fn broken_numbers_are_recognised() {
+    assert!(shows_a_broken_number("<td>inf %</td>").is_some());
+    assert!(shows_a_broken_number("<td>-inf</td>").is_some());
+    assert!(shows_a_broken_number("growth NaN pt").is_some());
+    assert!(shows_a_broken_number("9,223,372,036,854,775,807 EUR").is_some());
+    assert!(shows_a_broken_number("7 info, see the infographic").is_none());
 }
