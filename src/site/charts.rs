@@ -17,7 +17,7 @@ pub const VERMILLION: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
 pub const SKY: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
 pub const PURPLE: RGBColor = RGBColor(0xCC, 0x79, 0xA7);
 pub const GREY: RGBColor = RGBColor(0x99, 0x99, 0x99);
-const INK: RGBColor = RGBColor(0, 0, 0);
+pub(super) const INK: RGBColor = RGBColor(0, 0, 0);
 
 /// A finished chart for a template.
 #[derive(Clone, Debug, Serialize)]
@@ -45,7 +45,7 @@ fn escape(s: &str) -> String {
 }
 
 /// Adds `<title>`/`<desc>` and ARIA attributes, and makes black follow the text colour.
-fn finish(id: &str, title: &str, description: &str, svg: String, table: Table) -> Chart {
+pub(super) fn finish(id: &str, title: &str, description: &str, svg: String, table: Table) -> Chart {
     // One pass: insert the accessible name after the opening tag and turn plotters' black
     // (`"#000000"`, as fill or stroke) into `currentColor`.
     let head_end = svg.find('>').unwrap_or(0);
@@ -77,7 +77,7 @@ fn finish(id: &str, title: &str, description: &str, svg: String, table: Table) -
 
 /// Draws into an SVG string; plotters errors (which cannot happen with a string backend and
 /// finite coordinates) yield an empty chart rather than a failed build.
-fn draw(
+pub(super) fn draw(
     size: (u32, u32),
     f: impl FnOnce(
         &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
@@ -95,12 +95,13 @@ fn font(size: f64) -> TextStyle<'static> {
     ("sans-serif", size).into_font().color(&INK)
 }
 
-type Plot<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+pub(super) type Plot<'a, 'b> =
+    ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 /// Axis lines, grid lines and tick labels, drawn directly: plotters' mesh computes and lays out
 /// far more than these charts show, and was 14 % of a whole build (docs/performance.md).
 /// `vertical_grid`: grid lines across x (bar charts); otherwise across y (line charts).
-fn axes(
+pub(super) fn axes(
     chart: &Plot<'_, '_>,
     root: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
     x_ticks: &[(f64, String)],
@@ -142,7 +143,7 @@ fn axes(
 
 /// Appends a plain SVG `<text>` (baseline at `y`): plotters' text drawing estimates layout and
 /// formats every attribute as a float, which made labels the most expensive part of a chart.
-fn text(out: &mut String, x: i32, y: i32, anchor: &str, size: u32, label: &str) {
+pub(super) fn text(out: &mut String, x: i32, y: i32, anchor: &str, size: u32, label: &str) {
     use std::fmt::Write as _;
     let _ = writeln!(
         out,
@@ -152,7 +153,7 @@ fn text(out: &mut String, x: i32, y: i32, anchor: &str, size: u32, label: &str) 
 }
 
 /// Inserts `overlay` just before the closing `</svg>`.
-fn with_overlay(mut svg: String, overlay: &str) -> String {
+pub(super) fn with_overlay(mut svg: String, overlay: &str) -> String {
     if let Some(end) = svg.rfind("</svg>") {
         svg.insert_str(end, overlay);
     }
@@ -160,7 +161,7 @@ fn with_overlay(mut svg: String, overlay: &str) -> String {
 }
 
 /// About `count` round values spanning [lo, hi] (1, 2 or 5 times a power of ten apart).
-fn nice_ticks(lo: f64, hi: f64, count: usize) -> Vec<f64> {
+pub(super) fn nice_ticks(lo: f64, hi: f64, count: usize) -> Vec<f64> {
     let span = (hi - lo).abs().max(f64::MIN_POSITIVE);
     if !span.is_finite() {
         return Vec::new(); // values near f64::MAX: no sensible ticks, and no unbounded loop

@@ -1,7 +1,9 @@
 //! Stage 4: the review site — view models, charts, Markdown and templates — and its build.
 
 pub mod account_page;
+pub mod benchmark_chart;
 pub mod charts;
+pub mod effectiveness;
 pub mod format;
 pub mod lists;
 pub mod markdown;

@@ -51,6 +51,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/partials/findings.html"),
     ),
     ("changes.html", include_str!("../../templates/changes.html")),
+    (
+        "effectiveness.html",
+        include_str!("../../templates/effectiveness.html"),
+    ),
 ];
 
 const ASSETS: &[(&str, &str)] = &[
@@ -59,7 +63,7 @@ const ASSETS: &[(&str, &str)] = &[
 ];
 
 /// The portfolio-wide pages: output path, template, relative root, navigation key, title.
-const SINGLES: [(&str, &str, &str, &str, &str); 7] = [
+const SINGLES: [(&str, &str, &str, &str, &str); 8] = [
     ("index.html", "dashboard.html", "", "dashboard", "Dashboard"),
     (
         "accounts/index.html",
@@ -95,6 +99,13 @@ const SINGLES: [(&str, &str, &str, &str, &str); 7] = [
         "../",
         "whitespace",
         "Whitespace",
+    ),
+    (
+        "effectiveness/index.html",
+        "effectiveness.html",
+        "../",
+        "effectiveness",
+        "Effectiveness",
     ),
     // Last, so that builds without a baseline can leave it out.
     (
@@ -356,6 +367,7 @@ impl<'a> Site<'a> {
                     "findings" => show(&lists::findings(shared)),
                     "actions" => show(&lists::actions(shared)),
                     "changes" => show(&lists::changes(shared)),
+                    "effectiveness" => show(&super::effectiveness::effectiveness(shared)),
                     _ => show(&lists::whitespace(shared)),
                 }?
             }
