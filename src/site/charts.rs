@@ -4,6 +4,8 @@
 //! Colours are the Okabe–Ito palette (safe for colour-blind readers). Black in plotters' output
 //! becomes `currentColor`, so the charts follow the page's text colour in dark mode.
 
+use std::fmt::Write as _;
+
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -144,7 +146,6 @@ pub(super) fn axes(
 /// Appends a plain SVG `<text>` (baseline at `y`): plotters' text drawing estimates layout and
 /// formats every attribute as a float, which made labels the most expensive part of a chart.
 pub(super) fn text(out: &mut String, x: i32, y: i32, anchor: &str, size: u32, label: &str) {
-    use std::fmt::Write as _;
     let _ = writeln!(
         out,
         "<text x=\"{x}\" y=\"{y}\" text-anchor=\"{anchor}\" font-family=\"sans-serif\" font-size=\"{size}\" fill=\"currentColor\">{}</text>",
@@ -188,7 +189,12 @@ pub(super) fn nice_ticks(lo: f64, hi: f64, count: usize) -> Vec<f64> {
 
 /// One bubble of the key account matrix.
 pub struct MatrixPoint {
+    /// The account's name (cut with "…" when long).
     pub label: String,
+    /// The account page, relative to the page the chart is on.
+    pub href: String,
+    /// The bubble's tooltip: name, scores, health and revenue.
+    pub title: String,
     pub attractiveness: f64,
     pub strength: f64,
     pub revenue_ttm: f64,
@@ -200,11 +206,13 @@ pub struct MatrixPoint {
 }
 
 /// The key account matrix: strength across, attractiveness up, bubble area ∝ revenue.
+/// `labelled` largest accounts get a label where one fits; the `always` largest get one
+/// even if it must stand away from the bubble with a leader line.
 pub fn matrix(
     id: &str,
     points: &[MatrixPoint],
     split: (f64, f64),
-    labelled: usize,
+    (labelled, always): (usize, usize),
     table: Table,
 ) -> Chart {
     let max = points.iter().map(|p| p.revenue_ttm).fold(0.0, f64::max);
@@ -224,6 +232,7 @@ pub fn matrix(
             .then(a.cmp(&b))
     });
     let labelled: Vec<usize> = order.iter().copied().take(labelled).collect();
+    let (mut bubbles, mut labels) = (String::new(), String::new());
     let svg = draw((720, 560), |root| {
         let mut chart = ChartBuilder::on(root)
             .margin(16)
@@ -265,25 +274,26 @@ pub fn matrix(
                 chart.draw_series([Circle::new((s0, a0), 3, GREY.filled())])?;
             }
         }
-        // Largest first, so small bubbles stay visible on top.
-        for &i in &order {
-            let p = &points[i];
-            let style = p.colour.mix(if p.partial { 0.2 } else { 0.55 }).filled();
-            chart.draw_series([Circle::new(
-                (p.strength, p.attractiveness),
-                radius(p.revenue_ttm),
-                style,
-            )])?;
-            chart.draw_series([Circle::new(
-                (p.strength, p.attractiveness),
-                radius(p.revenue_ttm),
-                p.colour.stroke_width(1),
-            )])?;
-        }
-        // Greedy label placement in pixels: biggest accounts first, each label tries right,
-        // left, above and below its bubble and is skipped (the table has it) if all overlap.
+        // Largest first, so small bubbles stay visible on top. Each bubble is a link to its
+        // account with a tooltip; drawn as SVG directly (plotters has no links).
         let coord = chart.as_coord_spec().clone();
         let px = |x: f64, y: f64| coord.translate(&(x, y));
+        for &i in &order {
+            let p = &points[i];
+            let (cx, cy) = px(p.strength, p.attractiveness);
+            let RGBColor(r, g, b) = p.colour;
+            let _ = write!(
+                bubbles,
+                "<a href=\"{}\" class=\"bubble\"><circle cx=\"{cx}\" cy=\"{cy}\" r=\"{:.1}\" fill=\"#{r:02X}{g:02X}{b:02X}\" fill-opacity=\"{}\" stroke=\"#{r:02X}{g:02X}{b:02X}\" stroke-width=\"1\"><title>{}</title></circle></a>\n",
+                escape(&p.href),
+                radius(p.revenue_ttm),
+                if p.partial { "0.2" } else { "0.55" },
+                escape(&p.title),
+            );
+        }
+        // Greedy label placement in pixels: biggest accounts first, each label tries beside,
+        // above and below its bubble; the `always` largest then try farther out with a leader
+        // line, and the rest are skipped (the table and the tooltips have them).
         // Labels stay inside the plotting area (not over the axes).
         let (left, bottom) = px(0.0, 0.0);
         let (right, top) = px(100.0, 100.0);
@@ -299,15 +309,24 @@ pub fn matrix(
         let overlaps = |a: &(i32, i32, i32, i32), b: &(i32, i32, i32, i32)| {
             a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
         };
-        for &i in &labelled {
+        for (rank, &i) in labelled.iter().enumerate() {
             let p = &points[i];
             let (cx, cy) = px(p.strength, p.attractiveness);
             let r = radius(p.revenue_ttm) as i32;
-            let tw = (p.label.chars().count() as f64 * 7.0) as i32;
+            let label = truncate(&p.label, LABEL_CHARS);
+            let tw = (label.chars().count() as f64 * 7.0) as i32;
             let th = 14;
+            let own = (cx - r, cy - r, cx + r, cy + r);
+            let fits = |b: &(i32, i32, i32, i32), taken: &[(i32, i32, i32, i32)]| {
+                b.0 >= left + 2
+                    && b.1 >= top + 2
+                    && b.2 <= right - 2
+                    && b.3 <= bottom - 2
+                    && !taken.iter().any(|t| *t != own && overlaps(b, t))
+            };
             // Right, left, centred above and below, then above and below aligned to either
             // side (for bubbles near the plot's edges).
-            let candidates = [
+            let near = [
                 (cx + r + 4, cy - th / 2),
                 (cx - r - 4 - tw, cy - th / 2),
                 (cx - tw / 2, cy - r - 4 - th),
@@ -317,30 +336,81 @@ pub fn matrix(
                 (cx - r, cy - r - 4 - th),
                 (cx - r, cy + r + 4),
             ];
-            let own = (cx - r, cy - r, cx + r, cy + r);
-            let spot = candidates
+            let mut spot = near
                 .into_iter()
                 .map(|(x, y)| (x, y, x + tw, y + th))
-                .find(|b| {
-                    b.0 >= left + 2
-                        && b.1 >= top + 2
-                        && b.2 <= right - 2
-                        && b.3 <= bottom - 2
-                        && !taken.iter().any(|t| *t != own && overlaps(b, t))
-                });
-            if let Some(b) = spot {
+                .find(|b| fits(b, &taken))
+                .map(|b| (b, false));
+            if spot.is_none() && rank < always {
+                // Farther out in eight directions, with a leader line back to the bubble.
+                'out: for step in 1..=8 {
+                    let d = r + 10 + 14 * step;
+                    for (dx, dy) in [
+                        (1, 0),
+                        (-1, 0),
+                        (0, -1),
+                        (0, 1),
+                        (1, -1),
+                        (-1, -1),
+                        (1, 1),
+                        (-1, 1),
+                    ] {
+                        let (ax, ay) = (cx + dx * d, cy + dy * d);
+                        let x = if dx < 0 {
+                            ax - tw
+                        } else if dx == 0 {
+                            ax - tw / 2
+                        } else {
+                            ax
+                        };
+                        let b = (x, ay - th / 2, x + tw, ay - th / 2 + th);
+                        if fits(&b, &taken) {
+                            spot = Some((b, true));
+                            break 'out;
+                        }
+                    }
+                }
+            }
+            if let Some((b, leader)) = spot {
                 taken.push(b);
-                let style = font(13.0).pos(Pos::new(HPos::Left, VPos::Top));
-                root.draw(&Text::new(p.label.clone(), (b.0, b.1), style))?;
+                if leader {
+                    let (lx, ly) = ((b.0 + b.2) / 2, (b.1 + b.3) / 2);
+                    let _ = write!(
+                        labels,
+                        "<line x1=\"{cx}\" y1=\"{cy}\" x2=\"{lx}\" y2=\"{ly}\" stroke=\"currentColor\" stroke-opacity=\"0.5\" stroke-width=\"1\"/>\n"
+                    );
+                }
+                let _ = write!(
+                    labels,
+                    "<text class=\"label\" x=\"{}\" y=\"{}\" font-family=\"sans-serif\" font-size=\"13\" fill=\"currentColor\">{}</text>\n",
+                    b.0,
+                    b.1 + 11,
+                    escape(&label)
+                );
             }
         }
         Ok(())
     });
     let description = format!(
-        "{} accounts placed by strength (across) and attractiveness (up); bubble size is revenue over the last twelve months, colour is the health band; the lines are the matrix splits at {:.0} and {:.0}.",
-        points.len(), split.1, split.0
+        "{} placed by strength (across) and attractiveness (up); bubble size is revenue over the last twelve months, colour is the health band; each bubble links to its account; the lines are the matrix splits at {:.0} and {:.0}.",
+        if points.len() == 1 { "1 account".to_string() } else { format!("{} accounts", points.len()) }, split.1, split.0
     );
+    let svg = with_overlay(svg, &(bubbles + &labels));
     finish(id, "Key account matrix", &description, svg, table)
+}
+
+/// Longest account name a matrix label shows before it is cut with "…".
+const LABEL_CHARS: usize = 22;
+
+/// `s` cut to `max` characters, ending with "…" when it was longer.
+pub fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(max - 1).collect();
+        out.push('…');
+        out
+    }
 }
 
 /// A line chart over categories (quarters), one series per (name, colour, values).

@@ -85,6 +85,15 @@ pub struct Dashboard<'a> {
     incognito: bool,
     /// How many accounts have a partial health score (the matrix legend says so).
     partial_health: usize,
+    /// Accounts the matrix cannot place, named beside it with the reason.
+    unplaced: Vec<Unplaced<'a>>,
+}
+
+#[derive(Serialize)]
+struct Unplaced<'a> {
+    name: &'a str,
+    href: &'a str,
+    why: &'static str,
 }
 
 #[derive(Serialize)]
@@ -196,8 +205,29 @@ pub fn dashboard<'a>(s: &'a Shared<'a>, overview: Option<&'a Narrative>) -> Dash
         accounts: g.accounts,
         incognito: s.fmt.incognito,
         partial_health: an.accounts.iter().filter(|a| a.health.is_partial()).count(),
+        unplaced: an
+            .accounts
+            .iter()
+            .zip(&s.summaries)
+            .filter_map(|(a, summary)| {
+                let why = match (a.attractiveness.value, a.strength.value) {
+                    (Some(_), Some(_)) => return None,
+                    (None, None) => "no attractiveness or strength criteria",
+                    (None, _) => "no attractiveness criteria",
+                    (_, None) => "no strength criteria",
+                };
+                Some(Unplaced {
+                    name: &summary.name,
+                    href: &summary.href,
+                    why,
+                })
+            })
+            .collect(),
     }
 }
+
+/// The largest accounts, by trailing revenue, whose names the matrix always shows.
+const ALWAYS_LABELLED: usize = 5;
 
 /// The matrix draws at most this many bubbles; beyond it a chart is a wall of circles.
 const MATRIX_POINTS: usize = 500;
@@ -237,8 +267,22 @@ fn matrix_chart(s: &Shared<'_>) -> Chart {
     let mut rows = Vec::with_capacity(placed.len());
     for (i, a, att, st) in placed {
         let revenue_ttm = a.metrics.revenue_ttm.unwrap_or(0.0);
+        let summary = &s.summaries[i];
+        let health = match &summary.health_note {
+            Some(note) => format!("health {} ({}, {note})", summary.health, summary.band),
+            None if summary.band == "none" => "no health score".to_string(),
+            None => format!("health {} ({})", summary.health, summary.band),
+        };
         points.push(charts::MatrixPoint {
-            label: a.account.front.name.chars().take(22).collect(),
+            label: a.account.front.name.clone(),
+            href: summary.href.clone(),
+            title: format!(
+                "{} — attractiveness {}, strength {}, {health}, revenue (12 months) {}",
+                a.account.front.name,
+                summary.attractiveness,
+                summary.strength,
+                s.fmt.money(a.metrics.revenue_ttm)
+            ),
             attractiveness: att,
             strength: st,
             revenue_ttm,
@@ -246,7 +290,6 @@ fn matrix_chart(s: &Shared<'_>) -> Chart {
             partial: a.health.is_partial(),
             from: an.changes.as_ref().and_then(|c| c.matrix_from[i]),
         });
-        let summary = &s.summaries[i];
         let health = match &summary.health_note {
             Some(note) => format!("{} ({note})", summary.band),
             None => summary.band.replace("none", format::DASH),
@@ -283,7 +326,7 @@ fn matrix_chart(s: &Shared<'_>) -> Chart {
         "matrix",
         &points,
         (split.attractiveness, split.strength),
-        24,
+        (24, ALWAYS_LABELLED),
         table,
     );
     if scored > points.len() {
