@@ -55,7 +55,7 @@
     var q = form.elements.q.value.trim().toLowerCase();
     var n = 0;
     rows.forEach(function (row) {
-      var ok = !q || row.cells[0].textContent.toLowerCase().indexOf(q) >= 0;
+      var ok = !q || (row.getAttribute("data-search") || row.cells[0].textContent.toLowerCase()).indexOf(q) >= 0;
       Array.prototype.forEach.call(form.querySelectorAll("select"), function (s) {
         if (!ok || !s.value) return;
         var have = row.getAttribute("data-" + s.name) || "";

@@ -22,6 +22,12 @@ pub struct Component<'a> {
     pub weight: f64,
     /// 0–100; `None` when the input is missing (the component is left out).
     pub score: Option<f64>,
+    /// The input's unit ("%", "/10", or none).
+    #[serde(skip)]
+    pub unit: &'static str,
+    /// How the input maps to 0–100, in words, so a reader can redo it.
+    #[serde(skip)]
+    pub mapping: &'static str,
 }
 
 /// A score and how it was made.
@@ -93,6 +99,8 @@ pub fn criteria_score<'a>(values: &IndexMap<String, f64>, weights: &'a Weights) 
                 input_text: None,
                 weight,
                 score: input.map(|x| 100.0 * (x - 1.0) / 4.0),
+                unit: "",
+                mapping: "rating 1 → 0, 5 → 100",
             }
         })
         .collect();
@@ -216,27 +224,33 @@ pub fn health(
 ) -> Score<'static> {
     let h = &account.front.health;
     let stage = account.front.relationship.stage;
-    let number = |name: &'static str, input: Option<f64>, f: &dyn Fn(f64) -> f64| Component {
+    let number = |name: &'static str,
+                  input: Option<f64>,
+                  f: &dyn Fn(f64) -> f64,
+                  unit: &'static str,
+                  mapping: &'static str| Component {
         name,
         input,
         input_text: None,
         weight: 0.0,
         score: input.map(f),
+        unit,
+        mapping,
     };
     let mut components = vec![
-        number("growth", m.growth_yoy_pct, &|g| scale(g, -20.0, 20.0)),
-        number("profitability", m.profit_pct, &|p| scale(p, -10.0, 30.0)),
-        number("share_of_wallet", m.share_of_wallet_pct, &|s| {
-            s.clamp(0.0, 100.0)
-        }),
-        number("satisfaction", h.satisfaction, &|s| 10.0 * s),
-        number("nps", h.nps, &|n| (n + 100.0) / 2.0),
+        number("growth", m.growth_yoy_pct, &|g| scale(g, -20.0, 20.0), "%", "−20 % → 0, +20 % → 100"),
+        number("profitability", m.profit_pct, &|p| scale(p, -10.0, 30.0), "%", "−10 % → 0, 30 % → 100"),
+        number("share_of_wallet", m.share_of_wallet_pct, &|s| s.clamp(0.0, 100.0), "%", "0 % → 0, 100 % → 100"),
+        number("satisfaction", h.satisfaction, &|s| 10.0 * s, "/10", "CSAT × 10"),
+        number("nps", h.nps, &|n| (n + 100.0) / 2.0, "", "−100 → 0, +100 → 100"),
         Component {
             name: "retention",
             input: None,
             input_text: h.retention_risk.map(|r| r.as_str()),
             weight: 0.0,
             score: h.retention_risk.map(risk_score),
+            unit: "",
+            mapping: "low 100, medium 50, high 0",
         },
         Component {
             name: "relationship",
@@ -244,6 +258,8 @@ pub fn health(
             input_text: stage.map(|s| s.as_str()),
             weight: 0.0,
             score: stage.map(stage_score),
+            unit: "",
+            mapping: "exploratory 20, basic 40, cooperative 60, interdependent 80, integrated 100, disintegrating 0",
         },
     ];
     for (c, (_, w)) in components.iter_mut().zip(weights.pairs()) {

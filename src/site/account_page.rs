@@ -18,6 +18,8 @@ use crate::numfmt::short;
 #[derive(Serialize)]
 pub struct AccountPage<'a> {
     a: &'a Summary,
+    /// The printed pack's running header: account and period (a CSS string).
+    print_header: String,
     front: Front<'a>,
     scorecard: Vec<ScorecardRow>,
     period: Option<[String; 3]>,
@@ -80,7 +82,9 @@ struct ScoreView {
 #[derive(Serialize)]
 struct ComponentView {
     name: String,
+    /// The input with its unit ("23.7 %").
     input: String,
+    mapping: &'static str,
     weight: String,
     score: String,
 }
@@ -142,9 +146,17 @@ fn explain(score: &Score<'_>) -> Vec<ComponentView> {
         .iter()
         .map(|c| ComponentView {
             name: c.name.replace('_', " "),
-            input: c
-                .input_text
-                .map_or_else(|| c.input.map_or(DASH.into(), short), str::to_string),
+            input: c.input_text.map_or_else(
+                || {
+                    c.input.map_or(DASH.into(), |v| match c.unit {
+                        "" => short(v),
+                        "%" => format!("{} %", short(v)),
+                        unit => format!("{}{unit}", short(v)),
+                    })
+                },
+                str::to_string,
+            ),
+            mapping: c.mapping,
             weight: short(c.weight),
             score: format::score(c.score),
         })
@@ -155,7 +167,7 @@ fn explain(score: &Score<'_>) -> Vec<ComponentView> {
 fn table_rows(score: &Score<'_>) -> Vec<Vec<String>> {
     explain(score)
         .into_iter()
-        .map(|c| vec![c.name, c.input, c.weight, c.score])
+        .map(|c| vec![c.name, c.input, c.mapping.to_string(), c.weight, c.score])
         .collect()
 }
 
@@ -222,6 +234,10 @@ pub fn account<'a>(s: &'a Shared<'a>, i: usize, narrative: &'a Narrative) -> Acc
 
     AccountPage {
         a: &s.summaries[i],
+        print_header: format::css_string(&format!(
+            "{} · {} · review period {}",
+            f.name, s.common.title, s.common.period
+        )),
         front: Front {
             sponsor: &f.sponsor,
             team: &f.team,
@@ -402,7 +418,13 @@ fn account_charts(s: &Shared<'_>, a: &AccountAnalysis<'_>) -> Vec<Chart> {
             ),
             &items,
             Table {
-                headers: headers(&["Criterion", "Rating 1–5", "Weight", "Score"]),
+                headers: headers(&[
+                    "Criterion",
+                    "Rating 1–5",
+                    "Maps to 0–100",
+                    "Weight",
+                    "Score",
+                ]),
                 rows,
             },
         ));
@@ -429,7 +451,7 @@ fn account_charts(s: &Shared<'_>, a: &AccountAnalysis<'_>) -> Vec<Chart> {
         ),
         &items,
         Table {
-            headers: headers(&["Component", "Input", "Weight", "Score"]),
+            headers: headers(&["Component", "Input", "Maps to 0–100", "Weight", "Score"]),
             rows,
         },
     ));

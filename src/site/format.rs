@@ -70,9 +70,38 @@ pub fn change(change: Option<f64>, unit: Unit) -> Option<String> {
     }
 }
 
+/// `s` as a quoted CSS string, safe inside a `<style>` element: quotes and backslashes are
+/// escaped, and `<` too, so no text can close the element.
+pub fn css_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '<' => out.push_str("\\3C "),
+            '>' => out.push_str("\\3E "),
+            '&' => out.push_str("\\26 "),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn css_strings_cannot_leave_their_quotes_or_the_style_element() {
+        assert_eq!(css_string("Acme"), "\"Acme\"");
+        assert_eq!(
+            css_string("a\"b\\c</style>"),
+            "\"a\\\"b\\\\c\\3C /style\\3E \""
+        );
+    }
 
     #[test]
     fn changes() {

@@ -10,6 +10,7 @@ use super::pages::Shared;
 use super::view::{self, FindingView, Summary};
 use crate::analyse::changes::Delta;
 use crate::analyse::{metrics, ManagerLoad};
+use crate::model::Severity;
 
 #[derive(Serialize)]
 pub struct Accounts<'a> {
@@ -163,7 +164,8 @@ pub struct Findings<'a> {
 #[derive(Serialize)]
 struct RuleView {
     id: &'static str,
-    trigger: &'static str,
+    /// HTML: the trigger's words, escaped, with `names` as code.
+    trigger: String,
     why: &'static str,
     severity: &'static str,
     enabled: bool,
@@ -179,13 +181,25 @@ struct Threshold {
 
 pub fn findings<'a>(s: &'a Shared<'a>) -> Findings<'a> {
     let an = s.analysis;
-    Findings {
-        rules: an
-            .rules
-            .iter()
-            .map(|r| RuleView {
+    let mut rules: Vec<(usize, RuleView)> = an
+        .rules
+        .iter()
+        .map(|r| {
+            let found: Vec<&crate::analyse::Finding> =
+                an.findings.iter().filter(|f| f.rule == r.rule.id).collect();
+            // Rules with errors first, then warnings, then info, then the quiet ones.
+            let worst = found
+                .iter()
+                .map(|f| match f.severity {
+                    Severity::Error => 0,
+                    Severity::Warning => 1,
+                    Severity::Info => 2,
+                })
+                .min()
+                .unwrap_or(3);
+            let view = RuleView {
                 id: r.rule.id,
-                trigger: r.rule.trigger,
+                trigger: view::code_html(r.rule.trigger),
                 why: r.rule.why,
                 severity: r.severity_label(),
                 enabled: r.enabled,
@@ -197,9 +211,15 @@ pub fn findings<'a>(s: &'a Shared<'a>) -> Findings<'a> {
                         value: crate::numfmt::short(v),
                     })
                     .collect(),
-                findings: s.finding_views(an.findings.iter().filter(|f| f.rule == r.rule.id)),
-            })
-            .collect(),
+                findings: s.finding_views(found),
+            };
+            (worst, view)
+        })
+        .collect();
+    // Stable: within a severity, rules keep the registry's order.
+    rules.sort_by_key(|(worst, _)| *worst);
+    Findings {
+        rules: rules.into_iter().map(|(_, v)| v).collect(),
         severities: &an.portfolio.severities,
     }
 }

@@ -46,6 +46,16 @@ pub fn render(markdown: &str, allow_raw_html: bool, id_prefix: &str) -> Narrativ
         .iter()
         .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
     for e in &mut events {
+        // A task's box is a state to read, not a form control to fill in: a check mark with an
+        // accessible name (a disabled checkbox without a label is an accessibility error).
+        if let Event::TaskListMarker(done) = e {
+            *e = Event::InlineHtml(CowStr::from(if *done {
+                "<span class=\"task done\" role=\"img\" aria-label=\"done\">☑</span> "
+            } else {
+                "<span class=\"task\" role=\"img\" aria-label=\"to do\">☐</span> "
+            }));
+            continue;
+        }
         if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = e {
             if !allow_raw_html && !safe_url(dest_url) {
                 *dest_url = CowStr::from("#");
@@ -94,6 +104,12 @@ pub fn render(markdown: &str, allow_raw_html: bool, id_prefix: &str) -> Narrativ
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if !allow_raw_html && has_raw_html {
         html = sanitise(&html);
+    }
+    // Wide tables (a SWOT) scroll inside their own box on a phone instead of the page.
+    if html.contains("<table>") {
+        html = html
+            .replace("<table>", "<div class=\"table-box\"><table>")
+            .replace("</table>", "</table></div>");
     }
     Narrative { html, toc }
 }

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use super::format::{Fmt, DASH};
+use super::format::{self, Fmt, DASH};
 use super::lists;
 use super::markdown::{self, Narrative};
 use super::pages::{self, Shared};
@@ -460,6 +460,13 @@ pub fn shared<'a>(analysis: &'a Analysis<'a>, options: Options) -> Shared<'a> {
         currency: config.currency.clone(),
         incognito: options.incognito,
         baseline: analysis.changes.as_ref().map(|c| c.label.clone()),
+        print_header: format::css_string(&format!(
+            "{} · review period {}",
+            config.title,
+            analysis
+                .period
+                .map_or_else(|| DASH.to_string(), |p| p.to_string())
+        )),
     };
 
     // Findings per account, in one pass (both lists are sorted by account id).

@@ -18,6 +18,8 @@ pub struct Common {
     pub incognito: bool,
     /// The baseline's name when the site compares against one (shows the Changes page).
     pub baseline: Option<String>,
+    /// Printed pages' running header, as a CSS string (see `format::css_string`).
+    pub print_header: String,
 }
 
 /// One account in a list (dashboard, accounts table, manager pages, whitespace).
@@ -34,6 +36,8 @@ pub struct Summary {
     pub quadrant: &'static str,
     pub region: String,
     pub tags: Vec<String>,
+    /// What the accounts table's search looks in: name, owner, region and tags, lower case.
+    pub search: String,
     pub band: &'static str,
     /// "partial: no nps, satisfaction" when health lacks some of its components (SPEC §6).
     pub health_note: Option<String>,
@@ -93,6 +97,16 @@ pub fn summary(a: &AccountAnalysis<'_>, findings: &[&Finding], fmt: Fmt) -> Summ
         quadrant: a.quadrant.map_or(format::DASH, |q| q.as_str()),
         region: f.region.clone().unwrap_or_else(|| format::DASH.into()),
         tags: f.tags.clone(),
+        search: [
+            f.name.as_str(),
+            f.owner.as_deref().unwrap_or(""),
+            f.region.as_deref().unwrap_or(""),
+        ]
+        .into_iter()
+        .chain(f.tags.iter().map(String::as_str))
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase(),
         band: a.band.map_or("none", |b| b.as_str()),
         health_note: partial_note(&a.health),
         attractiveness: format::score(a.attractiveness.value),
@@ -153,5 +167,39 @@ pub fn finding(f: &Finding, name: Option<&str>) -> FindingView {
         manager: f.manager.clone(),
         message: f.message.clone(),
         rule_href: format!("findings/index.html#rule-{}", f.rule),
+    }
+}
+
+/// `text` as HTML, escaped, with each `backticked` span as `<code>`: rule explanations name
+/// configuration keys that way.
+pub fn code_html(text: &str) -> String {
+    let escaped = text
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;");
+    let mut out = String::with_capacity(escaped.len() + 16);
+    for (i, part) in escaped.split('`').enumerate() {
+        if i % 2 == 1 {
+            out.push_str("<code>");
+            out.push_str(part);
+            out.push_str("</code>");
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backticks_become_code_and_text_is_escaped() {
+        assert_eq!(
+            code_html("at least `min_gap` <points>"),
+            "at least <code>min_gap</code> &lt;points&gt;"
+        );
     }
 }
