@@ -282,9 +282,9 @@ pub fn matrix(
             let p = &points[i];
             let (cx, cy) = px(p.strength, p.attractiveness);
             let RGBColor(r, g, b) = p.colour;
-            let _ = write!(
+            let _ = writeln!(
                 bubbles,
-                "<a href=\"{}\" class=\"bubble\"><circle cx=\"{cx}\" cy=\"{cy}\" r=\"{:.1}\" fill=\"#{r:02X}{g:02X}{b:02X}\" fill-opacity=\"{}\" stroke=\"#{r:02X}{g:02X}{b:02X}\" stroke-width=\"1\"><title>{}</title></circle></a>\n",
+                "<a href=\"{}\" class=\"bubble\"><circle cx=\"{cx}\" cy=\"{cy}\" r=\"{:.1}\" fill=\"#{r:02X}{g:02X}{b:02X}\" fill-opacity=\"{}\" stroke=\"#{r:02X}{g:02X}{b:02X}\" stroke-width=\"1\"><title>{}</title></circle></a>",
                 escape(&p.href),
                 radius(p.revenue_ttm),
                 if p.partial { "0.2" } else { "0.55" },
@@ -375,14 +375,14 @@ pub fn matrix(
                 taken.push(b);
                 if leader {
                     let (lx, ly) = ((b.0 + b.2) / 2, (b.1 + b.3) / 2);
-                    let _ = write!(
+                    let _ = writeln!(
                         labels,
-                        "<line x1=\"{cx}\" y1=\"{cy}\" x2=\"{lx}\" y2=\"{ly}\" stroke=\"currentColor\" stroke-opacity=\"0.5\" stroke-width=\"1\"/>\n"
+                        "<line x1=\"{cx}\" y1=\"{cy}\" x2=\"{lx}\" y2=\"{ly}\" stroke=\"currentColor\" stroke-opacity=\"0.5\" stroke-width=\"1\"/>"
                     );
                 }
-                let _ = write!(
+                let _ = writeln!(
                     labels,
-                    "<text class=\"label\" x=\"{}\" y=\"{}\" font-family=\"sans-serif\" font-size=\"13\" fill=\"currentColor\">{}</text>\n",
+                    "<text class=\"label\" x=\"{}\" y=\"{}\" font-family=\"sans-serif\" font-size=\"13\" fill=\"currentColor\">{}</text>",
                     b.0,
                     b.1 + 11,
                     escape(&label)
