@@ -43,6 +43,8 @@ pub struct Scores {
 
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct Metrics {
+    #[serde(default)]
+    pub revenue: Option<f64>,
     pub revenue_ttm: Option<f64>,
 }
 
@@ -207,6 +209,7 @@ impl Baseline {
                             health: a.health.value,
                         },
                         metrics: Metrics {
+                            revenue: a.metrics.revenue,
                             revenue_ttm: a.metrics.revenue_ttm,
                         },
                     };

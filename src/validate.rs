@@ -287,6 +287,13 @@ fn check_config(config: &Config) -> Vec<Problem> {
         100.0,
         "a percentage",
     );
+    c.range(
+        root.key("changes").key("min_score_delta"),
+        config.changes.min_score_delta,
+        0.0,
+        100.0,
+        "points of a 0–100 score",
+    );
 
     let g = &config.guidelines.key_accounts;
     if g.hard_max > MAX_COUNT {

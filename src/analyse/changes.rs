@@ -9,16 +9,16 @@ use serde::Serialize;
 use super::Analysis;
 use crate::baseline::Baseline;
 
-/// A score moving by less than this is rounding noise, not a change.
-pub const MIN_SCORE_MOVE: f64 = 0.5;
-
-/// A figure then and now.
+/// A score then and now.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Delta {
     pub before: Option<f64>,
     pub now: Option<f64>,
     /// `now − before` when both are known.
     pub change: Option<f64>,
+    /// The change between the whole numbers a page shows, so "62 → 70" reads "+8", never
+    /// "63 → 63 (+1)".
+    pub shown_change: Option<f64>,
 }
 
 impl Delta {
@@ -27,12 +27,27 @@ impl Delta {
             before,
             now,
             change: now.zip(before).map(|(n, b)| n - b),
+            shown_change: now.zip(before).map(|(n, b)| n.round() - b.round()),
         }
     }
 
-    fn moved(&self) -> bool {
-        self.change.is_some_and(|c| c.abs() >= MIN_SCORE_MOVE)
+    /// Moved by at least `min` points (`changes.min_score_delta`): less is noise.
+    fn moved(&self, min: f64) -> bool {
+        self.change
+            .is_some_and(|c| c.abs() >= min.max(f64::MIN_POSITIVE))
     }
+}
+
+/// The portfolio then and now: counts, and revenue compared like-for-like (the accounts in
+/// both with the figure in both).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PortfolioChange {
+    pub accounts: (usize, usize),
+    pub key_accounts: (usize, usize),
+    /// Σ revenue in the review period, before and now, over the accounts that have it in both.
+    pub revenue: super::Change,
+    /// The same for the twelve months' revenue.
+    pub revenue_ttm: super::Change,
 }
 
 /// An account present in both, with something that changed.
@@ -47,6 +62,8 @@ pub struct Moved {
     pub attractiveness: Delta,
     pub strength: Delta,
     pub health: Delta,
+    /// Revenue in the review period (the quarter) and over twelve months.
+    pub revenue: Delta,
     pub revenue_ttm: Delta,
 }
 
@@ -72,13 +89,19 @@ pub struct Changes {
     /// Indices into [`Analysis::findings`] of findings the baseline did not have.
     pub new_findings: Vec<usize>,
     pub resolved: Vec<Resolved>,
+    pub portfolio: PortfolioChange,
+    /// The noise threshold applied (`changes.min_score_delta`).
+    pub min_score_delta: f64,
     /// Parallel to the accounts: the baseline's (attractiveness, strength) where the account
     /// moved in the matrix, for the arrows.
     pub matrix_from: Vec<Option<(f64, f64)>>,
 }
 
 pub fn changes(analysis: &Analysis<'_>, b: &Baseline) -> Changes {
+    let min = analysis.config.changes.min_score_delta;
     let mut moved = Vec::new();
+    let mut revenue = Vec::new();
+    let mut revenue_ttm = Vec::new();
     let mut added = Vec::new();
     let mut matrix_from = vec![None; analysis.accounts.len()];
     for (i, a) in analysis.accounts.iter().enumerate() {
@@ -97,16 +120,23 @@ pub fn changes(analysis: &Analysis<'_>, b: &Baseline) -> Changes {
             attractiveness: Delta::new(before.scores.attractiveness, a.attractiveness.value),
             strength: Delta::new(before.scores.strength, a.strength.value),
             health: Delta::new(before.scores.health, a.health.value),
+            revenue: Delta::new(before.metrics.revenue, a.metrics.revenue),
             revenue_ttm: Delta::new(before.metrics.revenue_ttm, a.metrics.revenue_ttm),
         };
-        if m.attractiveness.moved() || m.strength.moved() {
+        if let (Some(x), Some(y)) = (before.metrics.revenue, a.metrics.revenue) {
+            revenue.push((y, x));
+        }
+        if let (Some(x), Some(y)) = (before.metrics.revenue_ttm, a.metrics.revenue_ttm) {
+            revenue_ttm.push((y, x));
+        }
+        if m.attractiveness.moved(min) || m.strength.moved(min) {
             matrix_from[i] = before.scores.attractiveness.zip(before.scores.strength);
         }
         if m.designation_changed
             || m.quadrant_changed
-            || m.attractiveness.moved()
-            || m.strength.moved()
-            || m.health.moved()
+            || m.attractiveness.moved(min)
+            || m.strength.moved(min)
+            || m.health.moved(min)
         {
             moved.push(m);
         }
@@ -116,7 +146,7 @@ pub fn changes(analysis: &Analysis<'_>, b: &Baseline) -> Changes {
         .iter()
         .map(|a| a.account.id.as_str())
         .collect();
-    let removed = b
+    let removed: Vec<(String, String)> = b
         .accounts
         .iter()
         .filter(|(id, _)| !current.contains(id.as_str()))
@@ -144,8 +174,23 @@ pub fn changes(analysis: &Analysis<'_>, b: &Baseline) -> Changes {
             rule: r.clone(),
         })
         .collect();
+    let key_before = b
+        .accounts
+        .values()
+        .filter(|a| a.designation == "key")
+        .count();
+    // Accounts in either: those that arrived or left are left out of the comparison too.
+    let total = analysis.accounts.len() + removed.len();
+    let portfolio = PortfolioChange {
+        accounts: (b.accounts.len(), analysis.accounts.len()),
+        key_accounts: (key_before, analysis.portfolio.key_accounts),
+        revenue: super::compare::sum_change(&revenue, total, super::Unit::Percent, sum),
+        revenue_ttm: super::compare::sum_change(&revenue_ttm, total, super::Unit::Percent, sum),
+    };
     Changes {
         label: b.label.clone(),
+        portfolio,
+        min_score_delta: min,
         period_before: b.period.clone(),
         moved,
         added,
@@ -154,4 +199,8 @@ pub fn changes(analysis: &Analysis<'_>, b: &Baseline) -> Changes {
         resolved,
         matrix_from,
     }
+}
+
+fn sum(v: &[f64]) -> Option<f64> {
+    Some(v.iter().sum())
 }

@@ -76,7 +76,7 @@ pub fn like_for_like_growth(
     )
 }
 
-fn sum_change(
+pub(super) fn sum_change(
     pairs: &[(f64, f64)],
     total: usize,
     unit: Unit,

@@ -233,7 +233,13 @@ pub static CONFIG: Record = Record {
         opt("scoring", Shape::Record(&SCORING)),
         opt("guidelines", Shape::Record(&GUIDELINES)),
         opt("findings", Shape::Names(&Shape::Record(&RULE_OVERRIDE))),
+        opt("changes", Shape::Record(&CHANGES)),
     ],
+    rest: None,
+};
+
+static CHANGES: Record = Record {
+    fields: &[opt("min_score_delta", Shape::Number)],
     rest: None,
 };
 
@@ -339,5 +345,6 @@ mod tests {
             keys_of(&model["guidelines"]["key_accounts"]),
             names(&KEY_ACCOUNTS)
         );
+        assert_eq!(keys_of(&model["changes"]), names(&CHANGES));
     }
 }

@@ -25,6 +25,24 @@ pub struct Config {
     pub guidelines: Guidelines,
     /// Rule id → overrides. Rule ids and threshold names are checked against the rule registry.
     pub findings: BTreeMap<String, RuleOverride>,
+    /// What the changes page counts as a change.
+    pub changes: ChangesConfig,
+}
+
+/// `changes:` — the changes page's noise threshold.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ChangesConfig {
+    /// A score moving by less than this (points, 0–100) is noise, not a change.
+    pub min_score_delta: f64,
+}
+
+impl Default for ChangesConfig {
+    fn default() -> Self {
+        ChangesConfig {
+            min_score_delta: 5.0,
+        }
+    }
 }
 
 impl Default for Config {
@@ -44,6 +62,7 @@ impl Default for Config {
             scoring: Scoring::default(),
             guidelines: Guidelines::default(),
             findings: BTreeMap::new(),
+            changes: ChangesConfig::default(),
         }
     }
 }

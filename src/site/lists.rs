@@ -280,6 +280,9 @@ pub fn whitespace<'a>(s: &'a Shared<'a>) -> Whitespace<'a> {
 pub struct ChangesPage<'a> {
     label: &'a str,
     period_before: &'a str,
+    /// "5 points": what counts as a change.
+    threshold: String,
+    portfolio: Vec<PortfolioRow>,
     moved: Vec<MovedRow<'a>>,
     added: Vec<&'a Summary>,
     removed: Vec<Removed<'a>>,
@@ -297,7 +300,18 @@ struct MovedRow<'a> {
     attractiveness: String,
     strength: String,
     health: String,
+    revenue: String,
     revenue_ttm: String,
+}
+
+/// One portfolio figure then and now.
+#[derive(Serialize)]
+struct PortfolioRow {
+    label: &'static str,
+    before: String,
+    now: String,
+    change: String,
+    note: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -315,7 +329,7 @@ struct ResolvedRow<'a> {
 
 /// `62 → 70 (+8)`, or `— → 70` when a side is unknown.
 fn moved(d: &Delta) -> String {
-    match d.change {
+    match d.shown_change {
         Some(c) => format!(
             "{} → {} ({c:+.0})",
             format::score(d.before),
@@ -328,9 +342,43 @@ fn moved(d: &Delta) -> String {
 /// What changed since the baseline; `None` without one.
 pub fn changes<'a>(s: &'a Shared<'a>) -> Option<ChangesPage<'a>> {
     let c = s.analysis.changes.as_ref()?;
+    let p = &c.portfolio;
+    let count = |label, (before, now): (usize, usize)| PortfolioRow {
+        label,
+        before: before.to_string(),
+        now: now.to_string(),
+        change: format!("{:+}", now as i64 - before as i64),
+        note: None,
+    };
+    let money = |label, ch: &crate::analyse::Change| PortfolioRow {
+        label,
+        before: s.fmt.money(ch.before),
+        now: s.fmt.money(ch.now),
+        change: if s.fmt.incognito {
+            DASH.into()
+        } else {
+            format::change(ch.change, ch.unit).unwrap_or_else(|| DASH.into())
+        },
+        note: Some(format!(
+            "like-for-like over the {} accounts with it in both{}",
+            ch.compared,
+            if ch.left_out > 0 {
+                format!("; {} left out", ch.left_out)
+            } else {
+                String::new()
+            }
+        )),
+    };
     Some(ChangesPage {
         label: &c.label,
         period_before: c.period_before.as_deref().unwrap_or(DASH),
+        threshold: format!("{} points", crate::numfmt::short(c.min_score_delta)),
+        portfolio: vec![
+            count("Accounts", p.accounts),
+            count("Key accounts", p.key_accounts),
+            money("Revenue in the review period", &p.revenue),
+            money("Revenue, last 12 months", &p.revenue_ttm),
+        ],
         moved: c
             .moved
             .iter()
@@ -349,6 +397,11 @@ pub fn changes<'a>(s: &'a Shared<'a>) -> Option<ChangesPage<'a>> {
                     attractiveness: moved(&m.attractiveness),
                     strength: moved(&m.strength),
                     health: moved(&m.health),
+                    revenue: format!(
+                        "{} → {}",
+                        s.fmt.money(m.revenue.before),
+                        s.fmt.money(m.revenue.now)
+                    ),
                     revenue_ttm: format!(
                         "{} → {}",
                         s.fmt.money(m.revenue_ttm.before),

@@ -112,3 +112,48 @@ fn without_a_baseline_there_is_no_changes_page() {
     let dashboard = std::fs::read_to_string(f.path().join("public/index.html")).unwrap();
     assert!(!dashboard.contains("changes/index.html"));
 }
+
+/// Scores that moved by less than `changes.min_score_delta` (default 5) are noise and stay off
+/// the changes page; the portfolio's counts and its like-for-like revenue are shown.
+#[test]
+fn small_moves_are_noise_and_portfolio_figures_are_compared() {
+    // Acme's attractiveness 4.0 → 4.1 moves its score by 2.5 points: noise by default.
+    let acme = |a: &str, revenue: u32| {
+        format!("---\nname: Acme\ndesignation: key\nowner: Dana\nattractiveness: {{ profitability: {a} }}\nstrength: {{ offer_fit: 4 }}\nfinancials: [{{ period: 2026-Q3, revenue: {revenue} }}]\n---\n")
+    };
+    let f = fixture().account("acme.md", acme("4", 100));
+    let out = Command::cargo_bin("kamsite")
+        .unwrap()
+        .args(["export", "--format", "json"])
+        .arg(f.path())
+        .output()
+        .unwrap();
+    std::fs::write(f.path().join("../baseline.json"), &out.stdout).unwrap();
+    std::fs::write(f.path().join("accounts/acme.md"), acme("4.1", 120)).unwrap();
+    std::fs::write(
+        f.path().join("accounts/gamma.md"),
+        account("Gamma", 3).replace("designation: key", "designation: other"),
+    )
+    .unwrap();
+    kamsite(&f, &["build", ".", "-q", "--baseline", "../baseline.json"]).success();
+    let page = changes(&f);
+    assert!(
+        page.contains("No account changed quadrant, designation or score."),
+        "{page}"
+    );
+    // Accounts 2 → 3, key accounts 2 → 2; revenue like-for-like over Acme and Beta:
+    // 200 → 220 = +10 %, Gamma left out.
+    assert!(page.contains("<th scope=\"row\">Accounts</th><td class=\"num\">2</td><td class=\"num\">3</td><td class=\"num\">+1</td>"), "{page}");
+    assert!(page.contains("<th scope=\"row\">Key accounts</th><td class=\"num\">2</td><td class=\"num\">2</td><td class=\"num\">+0</td>"), "{page}");
+    assert!(page.contains("<td class=\"num\">200</td><td class=\"num\">220</td><td class=\"num\">+10.0 %</td><td>like-for-like over the 2 accounts with it in both; 1 left out</td>"), "{page}");
+    // With a threshold of 2 points the same move is a change, shown from the whole numbers.
+    std::fs::write(
+        f.path().join("kamsite.yaml"),
+        format!("as_of: 2026-10-05\n{NO_COUNT}changes: {{ min_score_delta: 2 }}\n"),
+    )
+    .unwrap();
+    kamsite(&f, &["build", ".", "-q", "--baseline", "../baseline.json"]).success();
+    let page = changes(&f);
+    // 4.1 gives 77.49…: shown as 77, and the change as +2, from the numbers shown.
+    assert!(page.contains("75 → 77 (+2)"), "{page}");
+}
