@@ -2,8 +2,6 @@
 //! context. This is the page rendered once per account, so it avoids building an intermediate
 //! `serde_json::Value` tree (that tree, its conversion and its drop were a fifth of a build).
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
 use super::charts::{self, Chart, Table, BLUE, GREEN, PURPLE, VERMILLION};
@@ -27,7 +25,8 @@ pub struct AccountPage<'a> {
     pipeline: String,
     weighted_pipeline: String,
     charts: Vec<Chart>,
-    contacts: Vec<RoleGroup<'a>>,
+    /// The drawn map, when there are contacts.
+    relationship_map: Option<Chart>,
     contact_count: usize,
     our_people: usize,
     shape: &'static str,
@@ -87,21 +86,6 @@ struct ComponentView {
     mapping: &'static str,
     weight: String,
     score: String,
-}
-
-#[derive(Serialize)]
-struct RoleGroup<'a> {
-    role: String,
-    people: Vec<ContactView<'a>>,
-}
-
-#[derive(Serialize)]
-struct ContactView<'a> {
-    name: &'a str,
-    title: &'a Option<String>,
-    stance: Option<&'static str>,
-    our_contact: &'a Option<String>,
-    last_contact: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -218,20 +202,6 @@ pub fn account<'a>(s: &'a Shared<'a>, i: usize, narrative: &'a Narrative) -> Acc
         ),
     ];
 
-    let mut by_role: BTreeMap<&str, Vec<ContactView<'_>>> = BTreeMap::new();
-    for c in &f.contacts {
-        by_role
-            .entry(c.role.map_or("unspecified", |r| r.as_str()))
-            .or_default()
-            .push(ContactView {
-                name: &c.name,
-                title: &c.title,
-                stance: c.stance.map(|s| s.as_str()),
-                our_contact: &c.our_contact,
-                last_contact: c.last_contact.map(|d| d.to_string()),
-            });
-    }
-
     AccountPage {
         a: &s.summaries[i],
         print_header: format::css_string(&format!(
@@ -271,13 +241,41 @@ pub fn account<'a>(s: &'a Shared<'a>, i: usize, narrative: &'a Narrative) -> Acc
         pipeline: s.fmt.money(Some(m.pipeline)),
         weighted_pipeline: s.fmt.money(Some(m.weighted_pipeline)),
         charts: account_charts(s, a),
-        contacts: by_role
-            .into_iter()
-            .map(|(role, people)| RoleGroup {
-                role: role.replace('_', " "),
-                people,
-            })
-            .collect(),
+        relationship_map: (!f.contacts.is_empty()).then(|| {
+            let rows = f
+                .contacts
+                .iter()
+                .map(|c| {
+                    vec![
+                        c.name.clone(),
+                        c.title.clone().unwrap_or_default(),
+                        c.role.map_or(DASH, |r| r.as_str()).replace('_', " "),
+                        c.stance.map_or(DASH, |s| s.as_str()).to_string(),
+                        c.our_contact.clone().unwrap_or_else(|| DASH.into()),
+                        c.last_contact
+                            .map_or_else(|| DASH.into(), |d| d.to_string()),
+                    ]
+                })
+                .collect();
+            super::relationship_map::map(
+                &format!("{}-rel", a.account.id),
+                &f.contacts,
+                &a.relationship,
+                Table {
+                    headers: [
+                        "Contact",
+                        "Title",
+                        "Role",
+                        "Stance",
+                        "Held by",
+                        "Last contact",
+                    ]
+                    .map(String::from)
+                    .to_vec(),
+                    rows,
+                },
+            )
+        }),
         contact_count: a.relationship.contacts,
         our_people: a.relationship.our_people,
         shape: a.relationship.shape.as_str(),

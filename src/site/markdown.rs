@@ -188,7 +188,13 @@ mod tests {
     #[test]
     fn gfm_features() {
         let n = render("| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n- [ ] open\n\n~~old~~ new[^1]\n\n[^1]: note\n", false, "");
-        for needle in ["<table>", "<input", "checked", "<del>old</del>", "footnote"] {
+        for needle in [
+            "<div class=\"table-box\"><table>",
+            "aria-label=\"done\">☑",
+            "aria-label=\"to do\">☐",
+            "<del>old</del>",
+            "footnote",
+        ] {
             assert!(n.html.contains(needle), "{needle} missing in {}", n.html);
         }
     }

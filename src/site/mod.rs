@@ -8,6 +8,7 @@ pub mod format;
 pub mod lists;
 pub mod markdown;
 pub mod pages;
+pub mod relationship_map;
 pub mod render;
 pub mod view;
 
