@@ -258,3 +258,22 @@ fn snapshot_dashboard_and_account_page() {
         main_without_drawings(&read(&f, "public/accounts/acme/index.html"))
     );
 }
+
+/// The effectiveness page shows the analysis' figures for the fixture, by hand: Acme (key)
+/// 1,000,000 → 1,250,000 is +25.0 %; margin 30 % → 32.8 % is +2.8 pt; cost to serve 10 % →
+/// 9.6 % of revenue is −4.0 %; Beta (other) has no P−4 and is covered by no ratio.
+#[test]
+fn effectiveness_page_shows_hand_computed_figures_with_coverage() {
+    let f = fixture();
+    build(&f, &[]).success();
+    let page = read(&f, "public/effectiveness/index.html");
+    for expected in [
+        "<th scope=\"row\">Revenue growth</th><td class=\"num\">+25.0 %</td><td class=\"num\">1 of 1</td><td class=\"num\">—</td><td class=\"num\">0 of 1</td><td>+5 to +10 %</td>",
+        "<th scope=\"row\">Gross margin change</th><td class=\"num\">+2.8 pt</td>",
+        "<th scope=\"row\">Cost to serve change (share of revenue)</th><td class=\"num\">-4.0 %</td>",
+        "with a time lag",
+    ] {
+        assert!(page.contains(expected), "missing {expected} in {page}");
+    }
+    assert!(read(&f, "public/index.html").contains("effectiveness/index.html"));
+}
