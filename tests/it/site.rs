@@ -100,7 +100,7 @@ fn builds_every_page_with_relative_links() {
     let page = read(&f, "public/accounts/acme/index.html");
     assert!(page.contains("href=\"../../assets/style.css\""));
     assert!(
-        page.contains("Review period <strong>2026-Q3</strong> · as of <strong>2026-10-05</strong>")
+        page.contains("Review period <strong>2026-Q3</strong> · as of <strong><span class=\"date\">2026-10-05</span></strong>")
     );
 }
 
