@@ -200,7 +200,13 @@ fn the_json_schema_and_the_checked_shape_agree() {
             Shape::Bool => assert!(has("boolean"), "{at}: {v}"),
             Shape::Date => assert_eq!(v["pattern"], "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "{at}"),
             Shape::Quarter => assert_eq!(v["pattern"], "^[0-9]{4}-Q[1-4]$", "{at}"),
-            Shape::Close => assert_eq!(v["anyOf"].as_array().map(Vec::len), Some(2), "{at}"),
+            // A quarter or a date (and null, as every optional value may be).
+            Shape::Close => {
+                let kinds = v["anyOf"]
+                    .as_array()
+                    .map(|a| a.iter().filter(|k| k["type"] != "null").count());
+                assert_eq!(kinds, Some(2), "{at}")
+            }
             Shape::OneOf(names) => {
                 let list: Vec<&str> = v["enum"]
                     .as_array()
@@ -229,4 +235,27 @@ fn the_json_schema_and_the_checked_shape_agree() {
     let schema: Value =
         serde_json::from_str(include_str!("../../docs/account.schema.json")).unwrap();
     record(&FRONT_MATTER, &schema, "front matter");
+}
+
+/// What `check` accepts, the schema accepts: an optional value left empty (`role:` with
+/// nothing after it, which YAML reads as null) is "not given", for kamsite and for an editor
+/// validating against `kamsite schema` alike.
+#[test]
+fn the_schema_allows_null_where_check_does() {
+    let doc = serde_json::json!({
+        "name": "A", "designation": "other",
+        "team": [{ "name": "Lee", "role": null }],
+        "region": null,
+        "opportunities": [{ "name": "x", "value": 1, "stage": "won", "close": null }],
+        "contacts": [{ "name": "Jonas", "stance": null }]
+    });
+    let (schemas, id) = account_schema();
+    if let Err(e) = schemas.validate(&doc, id) {
+        panic!("the schema rejects what check accepts: {e}");
+    }
+    let f = Fixture::new().file("kamsite.yaml", "findings:\n  key-account-count: { enabled: false }\n").account(
+        "a.md",
+        "---\nname: A\ndesignation: other\nteam: [{ name: Lee, role: null }]\nregion: null\nopportunities: [{ name: x, value: 1, stage: won, close: null }]\ncontacts: [{ name: Jonas, stance: null }]\n---\n",
+    );
+    f.kamsite(&["check"]).assert().success();
 }
