@@ -51,7 +51,10 @@ pub fn export_target(path: &Path, portfolio: &Path) -> Result<PathBuf, OutputErr
         return Err(OutputError::SourceFile(path.to_path_buf()));
     }
     match std::fs::metadata(&t) {
-        Ok(m) if !m.is_file() => Err(OutputError::NotAFile(path.to_path_buf(), kind(&m))),
+        Ok(m) if !m.is_file() => Err(OutputError::NotAFile(
+            path.to_path_buf(),
+            crate::load::file_kind(&m),
+        )),
         Ok(_) => Ok(t),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(t),
         Err(e) => Err(OutputError::Io(path.to_path_buf(), e)),
@@ -115,23 +118,6 @@ impl std::fmt::Display for OutputError {
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
     move |e| OutputError::Io(path.to_path_buf(), e)
-}
-
-/// What a non-folder, non-regular file is, in the user's words.
-fn kind(m: &std::fs::Metadata) -> &'static str {
-    use std::os::unix::fs::FileTypeExt;
-    let t = m.file_type();
-    if t.is_fifo() {
-        "a named pipe (FIFO)"
-    } else if t.is_socket() {
-        "a socket"
-    } else if t.is_char_device() || t.is_block_device() {
-        "a device"
-    } else if t.is_dir() {
-        "a folder"
-    } else {
-        "a file"
-    }
 }
 
 /// A folder being filled with a new site. Dropping it without `commit` removes it.
@@ -267,7 +253,10 @@ impl Staging {
         }
         match std::fs::metadata(&t) {
             Ok(m) if !m.is_dir() => {
-                return Err(OutputError::NotAFolder(target.to_path_buf(), kind(&m)))
+                return Err(OutputError::NotAFolder(
+                    target.to_path_buf(),
+                    crate::load::file_kind(&m),
+                ))
             }
             Ok(_) if !t.join(MARKER).is_file() => {
                 let mut entries = std::fs::read_dir(&t).map_err(io(target))?;

@@ -427,8 +427,8 @@ pub fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// What a non-regular file is, in the user's words.
-fn file_kind(m: &std::fs::Metadata) -> &'static str {
+/// What a file is, in the user's words (for messages refusing the wrong kind of file).
+pub fn file_kind(m: &std::fs::Metadata) -> &'static str {
     use std::os::unix::fs::FileTypeExt;
     let t = m.file_type();
     if t.is_fifo() {
@@ -439,6 +439,8 @@ fn file_kind(m: &std::fs::Metadata) -> &'static str {
         "a device"
     } else if t.is_dir() {
         "a folder"
+    } else if t.is_file() {
+        "a file"
     } else {
         "not a regular file"
     }

@@ -104,16 +104,7 @@ fn serves_rebuilds_and_reports_problems() {
         "HTTP/1.1 404 Not Found"
     );
 
-    let mut events = TcpStream::connect(&addr).unwrap();
-    events
-        .set_read_timeout(Some(Duration::from_millis(500)))
-        .unwrap();
-    write!(
-        events,
-        "GET /__kamsite/events HTTP/1.1\r\nHost: {addr}\r\n\r\n"
-    )
-    .unwrap();
-    wait_for(&mut events, "text/event-stream");
+    let mut events = subscribe(&addr);
 
     std::fs::write(
         f.path().join("accounts/acme.md"),
@@ -166,16 +157,7 @@ fn idle_preview_sends_no_reload_until_a_file_changes() {
         .file("kamsite.yaml", NO_COUNT)
         .account("acme.md", QUIET);
     let (_serve, addr) = start(&f);
-    let mut events = TcpStream::connect(&addr).unwrap();
-    events
-        .set_read_timeout(Some(Duration::from_millis(200)))
-        .unwrap();
-    write!(
-        events,
-        "GET /__kamsite/events HTTP/1.1\r\nHost: {addr}\r\n\r\n"
-    )
-    .unwrap();
-    wait_for(&mut events, "text/event-stream");
+    let mut events = subscribe(&addr);
     // Pages are requested as a browser would (each request reads the served site).
     for path in ["/", "/accounts/acme/", "/findings/"] {
         assert_eq!(get(&addr, path).0, "HTTP/1.1 200 OK");
