@@ -21,6 +21,8 @@ pub struct Account {
     pub body: String,
     /// 1-based line in the file where the body starts (for diagnostics in the narrative).
     pub body_line: usize,
+    /// Where each financials entry and opportunity came from (the file, or a CSV row).
+    pub origins: super::Origins,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -28,6 +30,14 @@ pub struct Account {
 pub struct FrontMatter {
     pub name: String,
     pub id: Option<String>,
+    /// System name → the account's key in that system (`erp: "100457"`), which CSV sources
+    /// match with `match: ids.NAME`. Keys are text: a number is read as written.
+    #[serde(
+        default,
+        deserialize_with = "nullable_ids",
+        skip_serializing_if = "IndexMap::is_empty"
+    )]
+    pub ids: IndexMap<String, String>,
     pub designation: Designation,
     pub owner: Option<String>,
     pub sponsor: Option<String>,
@@ -190,4 +200,34 @@ where
 
 fn default_action_status() -> ActionStatus {
     ActionStatus::Open
+}
+
+/// `ids:` values as text, whether YAML read them as strings or numbers: an ERP customer number
+/// `100457` is a key, not an amount.
+fn nullable_ids<'de, D>(d: D) -> Result<IndexMap<String, String>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Key {
+        Text(String),
+        Int(i64),
+        Float(f64),
+        Bool(bool),
+    }
+    let raw: Option<IndexMap<String, Key>> = Option::deserialize(d)?;
+    Ok(raw
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(k, v)| {
+            let v = match v {
+                Key::Text(s) => s,
+                Key::Int(i) => i.to_string(),
+                Key::Float(f) => f.to_string(),
+                Key::Bool(b) => b.to_string(),
+            };
+            (k, v)
+        })
+        .collect())
 }

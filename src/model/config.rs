@@ -25,6 +25,8 @@ pub struct Config {
     pub guidelines: Guidelines,
     /// Rule id → overrides. Rule ids and threshold names are checked against the rule registry.
     pub findings: BTreeMap<String, RuleOverride>,
+    /// CSV exports merged into the accounts (SPEC §13).
+    pub sources: super::Sources,
 }
 
 impl Default for Config {
@@ -44,6 +46,7 @@ impl Default for Config {
             scoring: Scoring::default(),
             guidelines: Guidelines::default(),
             findings: BTreeMap::new(),
+            sources: super::Sources::default(),
         }
     }
 }
