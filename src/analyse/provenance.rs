@@ -31,7 +31,11 @@ pub fn provenance(account: &Account, shown: &[Quarter]) -> Vec<FiguresFrom> {
     };
     let mut out = Vec::new();
     for &q in shown {
-        let found = account.front.financials.iter().zip(&account.origins.financials);
+        let found = account
+            .front
+            .financials
+            .iter()
+            .zip(&account.origins.financials);
         if let Some((_, o)) = found.into_iter().find(|(f, _)| f.period == q) {
             let (file, line) = place(o);
             out.push(FiguresFrom {
