@@ -334,3 +334,53 @@ fn data_in_csv_and_the_same_data_inline_give_identical_exports_and_sites() {
         "{page}"
     );
 }
+
+#[test]
+fn a_git_baseline_reads_the_csv_files_of_that_revision() {
+    let f = portfolio("100457;2026-Q3;1.000;2;3\n", "acme,Deal,10,Prospecting,,\n");
+    let dir = f.path().to_path_buf();
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .current_dir(&dir)
+            .args(args)
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "good"]);
+    // The working tree's CSV changes; the revision's is what the baseline reads.
+    let f = f.file(
+        "data/erp.csv",
+        format!("{ERP_HEADER}100457;2026-Q3;2.000;2;3\n"),
+    );
+    f.kamsite(&["build", "-q", "--baseline", "HEAD"])
+        .assert()
+        .success();
+    // A revision whose CSV is broken is refused, though today's is fine.
+    let f = f.file(
+        "data/erp.csv",
+        format!("{ERP_HEADER}100457;2026-Q3;x;2;3\n"),
+    );
+    git(&["commit", "-qam", "broken"]);
+    let f = f.file(
+        "data/erp.csv",
+        format!("{ERP_HEADER}100457;2026-Q3;2.000;2;3\n"),
+    );
+    let out = f
+        .kamsite(&["build", "-q", "--baseline", "HEAD"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("at `HEAD (") && err.contains("1 error"),
+        "{err}"
+    );
+}

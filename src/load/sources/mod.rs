@@ -53,6 +53,34 @@ pub fn setting_problems<C>(s: &Source<C>) -> Vec<(&'static str, String, String)>
     out
 }
 
+/// The source files kamsite.yaml in `dir` names (relative, as written), for the preview's
+/// watcher: a save of one of them rebuilds. Empty when kamsite.yaml cannot be read.
+pub fn configured_files(dir: &std::path::Path) -> Vec<String> {
+    match read_text(&Root::new(dir), CONFIG_FILE) {
+        Some(Ok(text)) => files_named_in(&text),
+        _ => Vec::new(),
+    }
+}
+
+/// The source files a kamsite.yaml text names; none when it does not decode (loading reports
+/// why). Also how a git baseline knows which files of a revision to read.
+pub fn files_named_in(text: &str) -> Vec<String> {
+    serde_saphyr::from_str::<Option<Config>>(text)
+        .ok()
+        .flatten()
+        .map_or(Vec::new(), |c| {
+            c.sources.files().into_iter().map(normal).collect()
+        })
+}
+
+/// `./data/x.csv` as the watcher and a git revision name it: `data/x.csv`.
+pub fn normal(rel: &str) -> String {
+    rel.split('/')
+        .filter(|c| !c.is_empty() && *c != ".")
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// An account a CSV key can name.
 #[derive(Clone, Copy)]
 enum Target2 {
@@ -102,7 +130,7 @@ fn open<'r, C>(
     if !setting_problems(src).is_empty() {
         return None;
     }
-    match read_text(root, &src.file) {
+    match read_text(root, &normal(&src.file)) {
         Some(Ok(text)) => Some((
             text,
             Reader {
