@@ -384,3 +384,35 @@ fn a_git_baseline_reads_the_csv_files_of_that_revision() {
         "{err}"
     );
 }
+
+/// `kamsite init` writes a commented `sources:` example; uncommented, it reads real exports.
+#[test]
+fn the_init_example_of_sources_works_once_uncommented() {
+    let scaffold = include_str!("../../src/cli/scaffold/kamsite.yaml");
+    let at = scaffold.find("# sources:").unwrap();
+    let uncommented: String = scaffold[at..]
+        .lines()
+        .map(|l| format!("{}\n", &l[2..]))
+        .collect();
+    let f = Fixture::new()
+        .file("kamsite.yaml", format!("{NO_COUNT}{uncommented}"))
+        .account(
+            "acme.md",
+            "---\nname: Acme\ndesignation: other\nids: { erp: 100457, crm: 0015g00000AbCdE }\n---\n",
+        )
+        .file(
+            "data/erp-financials.csv",
+            "Customer No;Quarter;Net sales;Gross margin;Cost to serve;Category spend;Discount %\n\
+             100457;Q3/2026;1.250.000;410.000;120.000;4.800.000;6,5\n",
+        )
+        .file(
+            "data/crm-opportunities.csv",
+            "Account ID,Opportunity Name,Product,Amount,Stage,Probability (%),Close Date\n\
+             0015g00000AbCdE,Rollout,Spare parts,600000,Proposal/Price Quote,40,2027-03-31\n",
+        );
+    assert_eq!(located(&f.diagnostics()), Vec::<String>::new());
+    let e = export(&f);
+    let acme = account(&e, "acme");
+    assert_eq!(acme["metrics"]["revenue"], 1_250_000.0);
+    assert_eq!(acme["metrics"]["weighted_pipeline"], 240_000.0);
+}
