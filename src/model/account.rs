@@ -32,11 +32,7 @@ pub struct FrontMatter {
     pub id: Option<String>,
     /// System name → the account's key in that system (`erp: "100457"`), which CSV sources
     /// match with `match: ids.NAME`. Keys are text: a number is read as written.
-    #[serde(
-        default,
-        deserialize_with = "nullable_ids",
-        skip_serializing_if = "IndexMap::is_empty"
-    )]
+    #[serde(default, deserialize_with = "nullable_ids")]
     pub ids: IndexMap<String, String>,
     pub designation: Designation,
     pub owner: Option<String>,
