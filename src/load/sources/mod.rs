@@ -232,7 +232,7 @@ impl Reader<'_> {
         text: &str,
         table: &Table,
         wanted: &[(&str, Option<&str>)],
-    ) -> Option<Columns> {
+    ) -> Option<(Columns, bool)> {
         if table.header.is_empty() {
             self.diagnostics.push(
                 Diagnostic::error(&self.file, "the CSV file is empty")
@@ -254,6 +254,7 @@ impl Reader<'_> {
                 Some(i) => columns.push(Some(i)),
                 None => {
                     ok = false;
+                    columns.push(None);
                     let nearest = nearest(header, names.iter().copied());
                     let line = table.header[0].line;
                     let width = text.lines().nth(line - 1).map_or(1, |l| l.chars().count());
@@ -270,7 +271,7 @@ impl Reader<'_> {
                 }
             }
         }
-        ok.then_some(columns)
+        Some((columns, ok))
     }
 
     /// The account a row is for; a key that names no account is a warning (the row is not
@@ -411,7 +412,11 @@ impl Reader<'_> {
             ("category_spend", c.category_spend.as_deref()),
             ("discount_pct", c.discount_pct.as_deref()),
         ];
-        let Some(cols) = self.header(text, &table, &wanted) else {
+        let Some((cols, complete)) = self.header(text, &table, &wanted) else {
+            return;
+        };
+        // Without the account or the period column no row can be placed.
+        let (Some(account_col), Some(period_col)) = (cols[0], cols[1]) else {
             return;
         };
         let h = |i: usize| wanted[i].1;
@@ -422,15 +427,8 @@ impl Reader<'_> {
             if row.iter().all(|c| c.value.trim().is_empty()) {
                 continue;
             }
-            let account = self.account(
-                text,
-                row,
-                cols[0].unwrap_or(0),
-                &src.account,
-                keys,
-                &src.matches,
-            );
-            let period_cell = self.cell(text, row, cols[1].unwrap_or(0), &c.period, "a quarter");
+            let account = self.account(text, row, account_col, &src.account, keys, &src.matches);
+            let period_cell = self.cell(text, row, period_col, &c.period, "a quarter");
             let period = period_cell.and_then(|cell| match cells::period(&cell.value) {
                 Ok(q) => Some(q),
                 Err(e) => {
@@ -515,6 +513,9 @@ impl Reader<'_> {
                 cell.line,
             ));
         }
+        if !complete {
+            return; // the file has errors; a column not read must not look like missing data
+        }
         for (a, f, line) in merged {
             let account = &mut accounts[a];
             account.front.financials.push(f);
@@ -546,7 +547,12 @@ impl Reader<'_> {
             ("probability", c.probability.as_deref()),
             ("close", c.close.as_deref()),
         ];
-        let Some(cols) = self.header(text, &table, &wanted) else {
+        let Some((cols, complete)) = self.header(text, &table, &wanted) else {
+            return;
+        };
+        let (Some(account_col), Some(name_col), Some(value_col), Some(stage_col)) =
+            (cols[0], cols[1], cols[2], cols[3])
+        else {
             return;
         };
         let mut merged: Vec<(usize, Opportunity, usize)> = Vec::new();
@@ -555,24 +561,11 @@ impl Reader<'_> {
                 continue;
             }
             let line = row[0].line;
-            let account = self.account(
-                text,
-                row,
-                cols[0].unwrap_or(0),
-                &src.account,
-                keys,
-                &src.matches,
-            );
+            let account = self.account(text, row, account_col, &src.account, keys, &src.matches);
             let name = self
-                .cell(
-                    text,
-                    row,
-                    cols[1].unwrap_or(0),
-                    &c.name,
-                    "the opportunity's name",
-                )
+                .cell(text, row, name_col, &c.name, "the opportunity's name")
                 .map(|c| c.value.trim().to_string());
-            let value = match self.cell(text, row, cols[2].unwrap_or(0), &c.value, "an amount") {
+            let value = match self.cell(text, row, value_col, &c.value, "an amount") {
                 Some(_) => self
                     .number(
                         text,
@@ -586,7 +579,7 @@ impl Reader<'_> {
                 None => None,
             };
             let stage = self
-                .cell(text, row, cols[3].unwrap_or(0), &c.stage, "a stage")
+                .cell(text, row, stage_col, &c.stage, "a stage")
                 .and_then(|cell| self.stage(text, cell, src));
             let probability =
                 self.number(text, row, cols[5], c.probability.as_deref(), Range::Percent);
@@ -627,6 +620,9 @@ impl Reader<'_> {
                 },
                 line,
             ));
+        }
+        if !complete {
+            return;
         }
         for (a, o, line) in merged {
             let account = &mut accounts[a];
