@@ -30,7 +30,7 @@ pub fn number(cell: &str, decimal: char) -> Result<f64, String> {
         None => (s, None),
     };
     let groups: Vec<&str> = int
-        .split(|c: char| c == group || c == ' ' || c == '\u{a0}' || c == '\u{202f}')
+        .split([group, ' ', '\u{a0}', '\u{202f}'])
         .collect();
     let digits = |g: &str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
     let grouped_ok = groups.len() == 1 && digits(groups[0])

@@ -341,7 +341,7 @@ impl Reader<'_> {
     }
 
     /// An optional cell as text: empty means missing.
-    fn text_cell<'c>(row: &'c [Cell], col: Option<usize>) -> Option<&'c Cell> {
+    fn text_cell(row: &[Cell], col: Option<usize>) -> Option<&Cell> {
         col.and_then(|c| row.get(c))
             .filter(|c| !c.value.trim().is_empty())
     }
