@@ -29,9 +29,7 @@ pub fn number(cell: &str, decimal: char) -> Result<f64, String> {
         Some((i, f)) => (i, Some(f)),
         None => (s, None),
     };
-    let groups: Vec<&str> = int
-        .split([group, ' ', '\u{a0}', '\u{202f}'])
-        .collect();
+    let groups: Vec<&str> = int.split([group, ' ', '\u{a0}', '\u{202f}']).collect();
     let digits = |g: &str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
     let grouped_ok = groups.len() == 1 && digits(groups[0])
         || groups.len() > 1
