@@ -139,6 +139,7 @@ fn open<'r, C>(
                 decimal: if src.decimal == "," { ',' } else { '.' },
                 delimiter: src.delimiter.as_bytes().first().copied().unwrap_or(b','),
                 diagnostics: Vec::new(),
+                line_starts: std::cell::OnceCell::new(),
             },
         )),
         Some(Err(d)) => {
@@ -199,6 +200,26 @@ struct Reader<'r> {
     decimal: char,
     delimiter: u8,
     diagnostics: Vec<Diagnostic>,
+    /// Byte offset of each line's start, built on the first problem: a file with a problem in
+    /// every one of 80,000 rows must not scan the text from the top for each.
+    line_starts: std::cell::OnceCell<Vec<usize>>,
+}
+
+impl Reader<'_> {
+    /// The text of 1-based `line`, found through the line index.
+    fn line<'t>(&self, text: &'t str, line: usize) -> &'t str {
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let start = starts
+            .get(line.wrapping_sub(1))
+            .copied()
+            .unwrap_or(text.len());
+        let end = starts.get(line).copied().unwrap_or(text.len());
+        text.get(start..end).unwrap_or("")
+    }
 }
 
 /// Where each field's column is in the header (`None`: not read).
@@ -214,12 +235,12 @@ impl Reader<'_> {
         label: String,
     ) -> &mut Diagnostic {
         let width = cell.value.chars().count().max(1);
-        self.diagnostics.push(
-            Diagnostic::error(&self.file, message)
-                .at(text, cell.line, cell.column, width)
-                .with_label(label)
-                .with_kind(kind),
-        );
+        let mut d = Diagnostic::error(&self.file, message)
+            .at(self.line(text, cell.line), 1, cell.column, width)
+            .with_label(label)
+            .with_kind(kind);
+        d.line = cell.line; // `at` was given the row's line alone
+        self.diagnostics.push(d);
         let last = self.diagnostics.len() - 1;
         &mut self.diagnostics[last]
     }
@@ -306,10 +327,19 @@ impl Reader<'_> {
             &self.file,
             format!("no account has the {what} `{key}`; this row is not used"),
         )
-        .at(text, cell.line, cell.column, key.chars().count().max(1))
+        .at(
+            self.line(text, cell.line),
+            1,
+            cell.column,
+            key.chars().count().max(1),
+        )
         .with_label("matches no account")
         .with_help(Some(help))
         .with_kind("unknown account");
+        let d = Diagnostic {
+            line: cell.line, // `at` was given the row's line alone
+            ..d
+        };
         self.diagnostics.push(d);
         None
     }

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::table::Table;
-use super::{cells, front_line, Range, Reader, Keyed};
+use super::{cells, front_line, Keyed, Range, Reader};
 use crate::load::positions::YamlPath;
 use crate::model::{
     Account, FinancialColumns, Financials, Opportunity, OpportunityColumns, Origin, Quarter, Source,
