@@ -420,3 +420,20 @@ fn the_init_example_of_sources_works_once_uncommented() {
     assert_eq!(acme["metrics"]["revenue"], 1_250_000.0);
     assert_eq!(acme["metrics"]["weighted_pipeline"], 240_000.0);
 }
+
+#[test]
+fn a_source_outside_the_portfolio_is_refused() {
+    for file in ["../erp.csv", "/etc/passwd", "data/../../erp.csv"] {
+        let f = accounts(Fixture::new())
+            .file("kamsite.yaml", config().replace("data/erp.csv", file))
+            .file("data/crm.csv", CRM_HEADER);
+        std::fs::write(f.path().join("../erp.csv"), ERP_HEADER).unwrap();
+        let d = f.diagnostics();
+        assert_eq!(
+            located(&d),
+            [format!(
+                "kamsite.yaml:6:11 `file: {file}` is not a file inside the portfolio"
+            )]
+        );
+    }
+}

@@ -23,6 +23,19 @@ use table::{Cell, Table};
 /// label). A source with any is not read; validation reports them at kamsite.yaml.
 pub fn setting_problems<C>(s: &Source<C>) -> Vec<(&'static str, String, String)> {
     let mut out = Vec::new();
+    // Only files inside the portfolio: a clone of the repository holds them, and an export
+    // must never read (and print cells of) /etc/passwd or a sibling project.
+    let inside = !s.file.trim().is_empty()
+        && !s.file.starts_with('/')
+        && s.file.split('/').all(|c| c != ".." && !c.contains('\\'));
+    if !inside {
+        out.push((
+            "file",
+            format!("`file: {}` is not a file inside the portfolio", s.file),
+            "expected a path relative to the portfolio folder, like `data/erp-financials.csv`"
+                .into(),
+        ));
+    }
     let name_ok = s
         .matches
         .strip_prefix("ids.")
