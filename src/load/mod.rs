@@ -216,7 +216,9 @@ pub fn load_with(root: &Root, cache: Option<&ParseCache>) -> Loaded {
     // Rows of CSV sources join the accounts as if written in their front matter (SPEC §13).
     // Without a readable kamsite.yaml there are no sources to read.
     if config_ok {
+        let mut t = crate::timings::Timings::start();
         let (problems, read) = sources::merge(root, &config, &mut accounts, &rejected_accounts);
+        t.mark("load: csv sources");
         diagnostics.extend(problems);
         files += read;
     }
