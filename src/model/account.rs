@@ -31,8 +31,8 @@ pub struct FrontMatter {
     pub name: String,
     pub id: Option<String>,
     /// System name → the account's key in that system (`erp: "100457"`), which CSV sources
-    /// match with `match: ids.NAME`. Keys are text: a number is read as written.
-    #[serde(default, deserialize_with = "nullable_ids")]
+    /// match with `match: ids.NAME`. Keys are text: `007` stays `007`, as the ERP writes it.
+    #[serde(default, deserialize_with = "nullable")]
     pub ids: IndexMap<String, String>,
     pub designation: Designation,
     pub owner: Option<String>,
@@ -198,32 +198,24 @@ fn default_action_status() -> ActionStatus {
     ActionStatus::Open
 }
 
-/// `ids:` values as text, whether YAML read them as strings or numbers: an ERP customer number
-/// `100457` is a key, not an amount.
-fn nullable_ids<'de, D>(d: D) -> Result<IndexMap<String, String>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-{
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Key {
-        Text(String),
-        Int(i64),
-        Float(f64),
-        Bool(bool),
+#[cfg(test)]
+mod tests {
+    /// An ERP key is text as written: leading zeros and trailing decimals are part of it.
+    #[test]
+    fn ids_keep_their_text_as_written() {
+        let front: super::FrontMatter = serde_saphyr::from_str(
+            "name: A\ndesignation: other\nids: { erp: 007, crm: 1.50, sap: 100457, x: \"a b\" }\n",
+        )
+        .unwrap();
+        let ids: Vec<(&str, &str)> = front.ids.iter().map(|(k, v)| (&k[..], &v[..])).collect();
+        assert_eq!(
+            ids,
+            [
+                ("erp", "007"),
+                ("crm", "1.50"),
+                ("sap", "100457"),
+                ("x", "a b")
+            ]
+        );
     }
-    let raw: Option<IndexMap<String, Key>> = Option::deserialize(d)?;
-    Ok(raw
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(k, v)| {
-            let v = match v {
-                Key::Text(s) => s,
-                Key::Int(i) => i.to_string(),
-                Key::Float(f) => f.to_string(),
-                Key::Bool(b) => b.to_string(),
-            };
-            (k, v)
-        })
-        .collect())
 }
