@@ -19,8 +19,8 @@ use crate::model::{Account, Config, OpportunityStage, Source};
 use crate::validate::{check_money, check_range, PCT};
 use table::{Cell, Table};
 
-/// Problems with a source's `match`, `delimiter` and `decimal` settings, as (key, message,
-/// label). A source with any is not read; validation reports them at kamsite.yaml.
+/// Problems with a source's `file`, `match`, `delimiter` and `decimal` settings, as (key,
+/// message, label). A source with any is not read; validation reports them at kamsite.yaml.
 pub fn setting_problems<C>(s: &Source<C>) -> Vec<(&'static str, String, String)> {
     let mut out = Vec::new();
     // Only files inside the portfolio: a clone of the repository holds them, and an export
@@ -65,7 +65,7 @@ pub fn setting_problems<C>(s: &Source<C>) -> Vec<(&'static str, String, String)>
     out
 }
 
-/// The source files kamsite.yaml in `dir` names (relative, as written), for the preview's
+/// The source files kamsite.yaml in `dir` names (relative, `/`-separated), for the preview's
 /// watcher: a save of one of them rebuilds. Empty when kamsite.yaml cannot be read.
 pub fn configured_files(dir: &std::path::Path) -> Vec<String> {
     match read_text(&Root::new(dir), CONFIG_FILE) {
@@ -147,8 +147,8 @@ fn open<'r, C>(
             text,
             Reader {
                 root,
-                rel: src.file.clone(),
-                file: root.display(&src.file),
+                rel: normal(&src.file),
+                file: root.display(&normal(&src.file)),
                 decimal: if src.decimal == "," { ',' } else { '.' },
                 delimiter: src.delimiter.as_bytes().first().copied().unwrap_or(b','),
                 diagnostics: Vec::new(),
