@@ -294,6 +294,21 @@ fn check_config(config: &Config) -> Vec<Problem> {
             c.value(root.key("sources").key(kind).key(key), message, label);
         }
     }
+    if sources
+        .financials
+        .as_ref()
+        .is_some_and(|f| !f.stages.is_empty())
+    {
+        // Written there, the map would be ignored without a word: it belongs to opportunities.
+        c.report(
+            "unknown key",
+            root.key("sources").key("financials").key("stages"),
+            Target::Key,
+            "`stages` maps opportunity stages; financials have none".into(),
+            Some("only for `sources.opportunities`".into()),
+            Some("move `stages:` under `opportunities:`".into()),
+        );
+    }
     let scoring = root.key("scoring");
     for (set, weights) in [
         ("attractiveness", &config.scoring.attractiveness),

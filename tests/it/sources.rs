@@ -437,3 +437,20 @@ fn a_source_outside_the_portfolio_is_refused() {
         );
     }
 }
+
+#[test]
+fn stages_under_financials_are_refused_not_ignored() {
+    let f = portfolio("", "").file(
+        "kamsite.yaml",
+        config().replace(
+            "    decimal: \",\"\n",
+            "    decimal: \",\"\n    stages: { Won: won }\n",
+        ),
+    );
+    let d = f.diagnostics();
+    assert_eq!(
+        located(&d),
+        ["kamsite.yaml:11:5 `stages` maps opportunity stages; financials have none"]
+    );
+    assert_eq!(d[0]["help"], "move `stages:` under `opportunities:`");
+}
