@@ -1,5 +1,6 @@
 //! Writes a synthetic portfolio for benchmarks:
-//! `cargo run --release --example gen-portfolio -- --accounts 10000 --seed 1 OUT`
+//! `cargo run --release --example gen-portfolio -- --accounts 10000 --seed 1 [--financials-csv] OUT`
+//! (`--financials-csv`: every quarter's financials in `data/financials.csv`, SPEC §13)
 #![allow(clippy::unwrap_used)] // a failing test or benchmark may panic; the library may not
 
 #[path = "../benches/synth/mod.rs"]
@@ -9,19 +10,26 @@ fn main() {
     let mut accounts = 1000;
     let mut seed = 1;
     let mut out = None;
+    let mut csv = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--accounts" => accounts = args.next().and_then(|v| v.parse().ok()).unwrap_or(accounts),
             "--seed" => seed = args.next().and_then(|v| v.parse().ok()).unwrap_or(seed),
+            "--financials-csv" => csv = true,
             other => out = Some(std::path::PathBuf::from(other)),
         }
     }
     let Some(out) = out else {
-        eprintln!("usage: gen-portfolio [--accounts N] [--seed S] OUT");
+        eprintln!("usage: gen-portfolio [--accounts N] [--seed S] [--financials-csv] OUT");
         std::process::exit(2);
     };
-    if let Err(e) = synth::write_portfolio(&out, accounts, seed) {
+    let written = if csv {
+        synth::write_portfolio_csv(&out, accounts, seed)
+    } else {
+        synth::write_portfolio(&out, accounts, seed)
+    };
+    if let Err(e) = written {
         eprintln!("error: {e}");
         std::process::exit(1);
     }

@@ -241,7 +241,8 @@ fn read_revision(
         top,
         &["ls-tree", "-r", "-z", "--long", commit, "--", pathspec],
     )?;
-    let mut wanted: Vec<(String, String)> = Vec::new(); // (object id, relative path)
+    // (relative path, object id, size) of every plain file; what loading reads is picked below.
+    let mut blobs: Vec<(String, String, u64)> = Vec::new();
     for entry in listing.split(|b| *b == 0).filter(|e| !e.is_empty()) {
         let entry = String::from_utf8_lossy(entry);
         let Some((meta, path)) = entry.split_once('\t') else {
@@ -256,26 +257,51 @@ fn read_revision(
                 crate::cli::terminal_text(path)
             ));
         }
-        // Only what loading reads; never the old site, links or submodules.
-        let read = rel == crate::load::CONFIG_FILE || rel.starts_with("accounts/");
-        if !read || kind != Some("blob") || !matches!(mode, Some("100644" | "100755")) {
+        // Never the old site's links or submodules.
+        if kind != Some("blob") || !matches!(mode, Some("100644" | "100755")) {
             continue;
         }
         let size: u64 = size.and_then(|s| s.parse().ok()).unwrap_or(u64::MAX);
-        if size > crate::load::MAX_FILE_BYTES {
+        if let Some(oid) = oid {
+            blobs.push((rel.to_string(), oid.to_string(), size));
+        }
+    }
+    // Only what loading reads: kamsite.yaml, accounts/, and the CSV sources that revision's
+    // kamsite.yaml names (SPEC §13), so the baseline's figures are that revision's.
+    let config = read_blobs(top, commit, &blobs, |rel| rel == crate::load::CONFIG_FILE)?;
+    let sources = config
+        .get(crate::load::CONFIG_FILE)
+        .map(|text| crate::load::sources::files_named_in(&String::from_utf8_lossy(text)))
+        .unwrap_or_default();
+    let mut files = read_blobs(top, commit, &blobs, |rel| {
+        rel.starts_with("accounts/") || sources.iter().any(|s| s == rel)
+    })?;
+    files.extend(config);
+    Ok(files)
+}
+
+/// The contents of the `blobs` whose path is `wanted`, by path, refusing any larger than one
+/// file may be.
+fn read_blobs(
+    top: &Path,
+    commit: &str,
+    blobs: &[(String, String, u64)],
+    wanted: impl Fn(&str) -> bool,
+) -> Result<BTreeMap<String, Vec<u8>>, String> {
+    let mut picked: Vec<(&str, &str)> = Vec::new(); // (relative path, object id)
+    for (rel, oid, size) in blobs.iter().filter(|(rel, _, _)| wanted(rel)) {
+        if *size > crate::load::MAX_FILE_BYTES {
             return Err(format!(
                 "{rel} at {commit} is larger than the {} MB limit for one file",
                 crate::load::MAX_FILE_BYTES / (1024 * 1024)
             ));
         }
-        if let Some(oid) = oid {
-            wanted.push((oid.to_string(), rel.to_string()));
-        }
+        picked.push((rel, oid));
     }
-    let contents = cat_files(top, wanted.iter().map(|(oid, _)| oid.as_str()))?;
-    Ok(wanted
+    let contents = cat_files(top, picked.iter().map(|(_, oid)| *oid))?;
+    Ok(picked
         .into_iter()
-        .map(|(_, rel)| rel)
+        .map(|(rel, _)| rel.to_string())
         .zip(contents)
         .collect())
 }

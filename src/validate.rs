@@ -87,13 +87,7 @@ impl<'a> Checker<'a> {
     /// (docs/format.md, "Value ranges"), so sums, ratios and weighted means in the analysis
     /// stay finite and exact enough to show.
     fn range(&mut self, path: YamlPath, v: f64, lo: f64, hi: f64, what: &str) {
-        if !(v.is_finite() && v >= lo && v <= hi) {
-            let label = format!("expected {what} from {} to {}", show(lo), show(hi));
-            let shown = if v.abs() >= 1e15 {
-                format!("{v:e}")
-            } else {
-                v.to_string()
-            };
+        if let Err((shown, label)) = check_range(v, lo, hi, what) {
             self.value_of(
                 "out of range",
                 path.clone(),
@@ -114,16 +108,13 @@ impl<'a> Checker<'a> {
     /// turn growth and shares into infinities.
     fn money(&mut self, path: YamlPath, v: Option<f64>, signed: bool) {
         let Some(v) = v else { return };
-        let lo = if signed { -MAX_MONEY } else { 0.0 };
-        if v != 0.0 && v.abs() < MIN_MONEY {
+        if let Err((shown, label)) = check_money(v, signed) {
             self.value_of(
                 "out of range",
                 path.clone(),
-                format!("`{path}` is out of range: {v:e}"),
-                format!("expected 0 or an amount of at least {MIN_MONEY}"),
+                format!("`{path}` is out of range: {shown}"),
+                label,
             );
-        } else {
-            self.range(path, v, lo, MAX_MONEY, MONEY);
         }
     }
 
@@ -151,7 +142,40 @@ impl<'a> Checker<'a> {
 }
 
 const MONEY: &str = "an amount";
-const PCT: &str = "a percentage";
+pub(crate) const PCT: &str = "a percentage";
+
+/// A number that must lie in `lo..=hi` (and be finite). Every number has an upper bound
+/// (docs/format.md, "Value ranges"), so sums, ratios and weighted means in the analysis stay
+/// finite and exact enough to show. `Err((the value as shown, what was expected))`; shared by
+/// account files and CSV sources, so a value is accepted or refused the same wherever it stands.
+pub(crate) fn check_range(v: f64, lo: f64, hi: f64, what: &str) -> Result<(), (String, String)> {
+    if v.is_finite() && v >= lo && v <= hi {
+        return Ok(());
+    }
+    let shown = if v.abs() >= 1e15 {
+        format!("{v:e}")
+    } else {
+        v.to_string()
+    };
+    Err((
+        shown,
+        format!("expected {what} from {} to {}", show(lo), show(hi)),
+    ))
+}
+
+/// An amount of money: within ±`MAX_MONEY` (≥ 0 unless `signed`), and 0 or at least a
+/// hundredth. A smaller amount (`5e-324`) is no real amount, and as a denominator it would
+/// turn growth and shares into infinities.
+pub(crate) fn check_money(v: f64, signed: bool) -> Result<(), (String, String)> {
+    if v != 0.0 && v.abs() < MIN_MONEY {
+        return Err((
+            format!("{v:e}"),
+            format!("expected 0 or an amount of at least {MIN_MONEY}"),
+        ));
+    }
+    let lo = if signed { -MAX_MONEY } else { 0.0 };
+    check_range(v, lo, MAX_MONEY, MONEY)
+}
 
 /// The largest amount of money kamsite accepts (±10¹⁵ in the portfolio currency): far above
 /// any account's quarter in any currency, and small enough that totals and ratios stay finite
@@ -224,6 +248,7 @@ pub fn validate(root: &Root, loaded: &Loaded) -> Vec<Diagnostic> {
         problems.extend(check_account(config, loaded.config_ok, account));
     }
     problems.extend(check_duplicate_ids(&all_accounts));
+    problems.extend(check_duplicate_keys(&all_accounts));
     let mut out = position(root, problems);
     out.extend(crate::validate_safety::check(root, loaded));
     out
@@ -245,6 +270,43 @@ fn check_config(config: &Config) -> Vec<Problem> {
             root.key("fiscal_year_start"),
             "fiscal_year_start must be a month",
             "expected a month number from 1 to 12",
+        );
+    }
+    let sources = &config.sources;
+    let settings = [
+        (
+            "financials",
+            sources
+                .financials
+                .as_ref()
+                .map(load::sources::setting_problems),
+        ),
+        (
+            "opportunities",
+            sources
+                .opportunities
+                .as_ref()
+                .map(load::sources::setting_problems),
+        ),
+    ];
+    for (kind, problems) in settings {
+        for (key, message, label) in problems.into_iter().flatten() {
+            c.value(root.key("sources").key(kind).key(key), message, label);
+        }
+    }
+    if sources
+        .financials
+        .as_ref()
+        .is_some_and(|f| !f.stages.is_empty())
+    {
+        // Written there, the map would be ignored without a word: it belongs to opportunities.
+        c.report(
+            "unknown key",
+            root.key("sources").key("financials").key("stages"),
+            Target::Key,
+            "`stages` maps opportunity stages; financials have none".into(),
+            Some("only for `sources.opportunities`".into()),
+            Some("move `stages:` under `opportunities:`".into()),
         );
     }
     let scoring = root.key("scoring");
@@ -478,7 +540,16 @@ fn check_account(config: &Config, config_ok: bool, a: &Account) -> Vec<Problem> 
         }
     }
     let mut periods = HashMap::new();
-    for (i, q) in f.financials.iter().enumerate() {
+    // Rows merged from CSV sources were checked where they stand, in the CSV file.
+    let own = |o: &crate::model::Origin| *o == crate::model::Origin::Account;
+    let own_financials = a.origins.financials.iter().take_while(|o| own(o)).count();
+    let own_opportunities = a
+        .origins
+        .opportunities
+        .iter()
+        .take_while(|o| own(o))
+        .count();
+    for (i, q) in f.financials.iter().take(own_financials).enumerate() {
         let at = root.key("financials").index(i);
         if let Some(first) = periods.insert(q.period, i) {
             c.report(
@@ -514,7 +585,7 @@ fn check_account(config: &Config, config_ok: bool, a: &Account) -> Vec<Problem> 
         100.0,
         "a net promoter score",
     );
-    for (i, o) in f.opportunities.iter().enumerate() {
+    for (i, o) in f.opportunities.iter().take(own_opportunities).enumerate() {
         let at = root.key("opportunities").index(i);
         c.money(at.key("value"), Some(o.value), false);
         c.opt_range(at.key("probability"), o.probability, 0.0, 100.0, PCT);
@@ -604,6 +675,35 @@ fn check_duplicate_ids(accounts: &[&Account]) -> Vec<Problem> {
             ),
             kind: "duplicate",
         });
+    }
+    problems
+}
+
+/// SPEC §13: a key under `ids:` names one account in its system, or CSV rows would go to
+/// whichever account happens to come first.
+fn check_duplicate_keys(accounts: &[&Account]) -> Vec<Problem> {
+    let mut first: HashMap<(&str, &str), &Account> = HashMap::new();
+    let mut problems = Vec::new();
+    for &a in accounts {
+        for (system, key) in &a.front.ids {
+            match first.entry((system, key)) {
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(a);
+                }
+                std::collections::hash_map::Entry::Occupied(o) => problems.push(Problem {
+                    file: a.source.clone(),
+                    severity: Severity::Error,
+                    path: YamlPath::root().key("ids").key(system.as_str()),
+                    target: Target::Value,
+                    message: format!("duplicate `ids.{system}` key `{key}`"),
+                    label: Some(format!("also the {system} key of {}", o.get().source)),
+                    help: Some(format!(
+                        "each account needs its own key in {system}: correct one of the two files"
+                    )),
+                    kind: "duplicate",
+                }),
+            }
+        }
     }
     problems
 }

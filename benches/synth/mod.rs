@@ -344,3 +344,54 @@ pub fn write_portfolio(dir: &std::path::Path, n: usize, seed: u64) -> std::io::R
     }
     Ok(())
 }
+
+/// [`write_portfolio`] with every quarter of financials in `data/financials.csv` (matched by
+/// account id) instead of the account files: the same portfolio, for timing CSV sources.
+pub fn write_portfolio_csv(dir: &std::path::Path, n: usize, seed: u64) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir.join("accounts"))?;
+    std::fs::create_dir_all(dir.join("data"))?;
+    let config = config()
+        + "sources:\n  financials:\n    file: data/financials.csv\n    account: Account\n    columns: { period: Quarter, revenue: Revenue, gross_margin: Gross margin,\n               cost_to_serve: Cost to serve, category_spend: Category spend, discount_pct: Discount % }\n";
+    std::fs::write(dir.join("kamsite.yaml"), config)?;
+    let mut csv = String::from(
+        "Account,Quarter,Revenue,Gross margin,Cost to serve,Category spend,Discount %\n",
+    );
+    for i in 0..n {
+        let (rel, text) = account(i, seed);
+        let id = rel.rsplit('/').next().unwrap_or("").trim_end_matches(".md");
+        let mut kept = String::with_capacity(text.len());
+        for line in text.lines() {
+            let Some(entry) = line.strip_prefix("  - { period: ") else {
+                if line != "financials:" {
+                    kept.push_str(line);
+                    kept.push('\n');
+                }
+                continue;
+            };
+            let entry = entry.trim_end_matches(" }");
+            let period = entry.split(", ").next().unwrap_or("");
+            let value = |name: &str| {
+                entry
+                    .split(", ")
+                    .find_map(|f| f.strip_prefix(name).and_then(|v| v.strip_prefix(": ")))
+                    .unwrap_or("")
+                    .to_string()
+            };
+            let _ = writeln!(
+                csv,
+                "{id},{period},{},{},{},{},{}",
+                value("revenue"),
+                value("gross_margin"),
+                value("cost_to_serve"),
+                value("category_spend"),
+                value("discount_pct")
+            );
+        }
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(path, kept)?;
+    }
+    std::fs::write(dir.join("data/financials.csv"), csv)
+}

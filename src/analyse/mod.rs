@@ -13,6 +13,7 @@ pub mod compare;
 pub mod effectiveness;
 pub mod findings;
 pub mod metrics;
+pub mod provenance;
 pub mod rules;
 pub mod scores;
 pub mod series;
@@ -49,6 +50,8 @@ pub struct AccountAnalysis<'a> {
     /// The share of the health weights whose component has an input (SPEC §6).
     pub health_coverage_pct: f64,
     pub band: Option<Band>,
+    /// Where the quarters shown (P, P−1, P−4) and the opportunities come from.
+    pub provenance: Vec<provenance::FiguresFrom>,
 }
 
 /// The analysed portfolio. Accounts are sorted by id; findings by (account, rule) with
@@ -138,6 +141,10 @@ pub fn analyse(portfolio: &Portfolio, period: Option<Quarter>, as_of: Date) -> A
                 },
                 health_coverage_pct: 0.0,
                 band: None,
+                provenance: provenance::provenance(
+                    account,
+                    &period.map_or(Vec::new(), |p| vec![p, p.minus(1), p.minus(4)]),
+                ),
             }
         })
         .collect();

@@ -7,6 +7,7 @@
 mod frontmatter;
 pub mod positions;
 pub mod schema;
+pub mod sources;
 mod tree;
 mod walk;
 mod yaml;
@@ -210,6 +211,16 @@ pub fn load_with(root: &Root, cache: Option<&ParseCache>) -> Loaded {
                 rejected_accounts.extend(r.partial);
             }
         }
+    }
+
+    // Rows of CSV sources join the accounts as if written in their front matter (SPEC §13).
+    // Without a readable kamsite.yaml there are no sources to read.
+    if config_ok {
+        let mut t = crate::timings::Timings::start();
+        let (problems, read) = sources::merge(root, &config, &mut accounts, &rejected_accounts);
+        t.mark("load: csv sources");
+        diagnostics.extend(problems);
+        files += read;
     }
 
     Loaded {
@@ -585,6 +596,10 @@ pub fn parse_account(rel: &str, file: &str, bytes: Vec<u8>) -> Result<Account, R
             source: rel.to_string(),
             body: split.body.to_string(),
             body_line: split.body_line,
+            origins: crate::model::Origins {
+                financials: vec![crate::model::Origin::Account; front.financials.len()],
+                opportunities: vec![crate::model::Origin::Account; front.opportunities.len()],
+            },
             front,
         }
     };

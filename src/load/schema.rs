@@ -92,6 +92,7 @@ pub static FRONT_MATTER: Record = Record {
     fields: &[
         req("name", Shape::Text),
         opt("id", Shape::Text),
+        opt("ids", Shape::Names(&Shape::Text)),
         req("designation", Shape::OneOf(Designation::NAMES)),
         opt("owner", Shape::Text),
         opt("sponsor", Shape::Text),
@@ -234,6 +235,64 @@ pub static CONFIG: Record = Record {
         opt("guidelines", Shape::Record(&GUIDELINES)),
         opt("findings", Shape::Names(&Shape::Record(&RULE_OVERRIDE))),
         opt("changes", Shape::Record(&CHANGES)),
+        opt("sources", Shape::Record(&SOURCES)),
+    ],
+    rest: None,
+};
+
+/// `sources:` (SPEC §13, `model::Sources`).
+static SOURCES: Record = Record {
+    fields: &[
+        opt("financials", Shape::Record(&FINANCIALS_SOURCE)),
+        opt("opportunities", Shape::Record(&OPPORTUNITIES_SOURCE)),
+    ],
+    rest: None,
+};
+
+/// The keys every source has, then its `columns`.
+macro_rules! source {
+    ($columns:expr) => {
+        Record {
+            fields: &[
+                req("file", Shape::Text),
+                req("account", Shape::Text),
+                opt("match", Shape::Text),
+                opt("delimiter", Shape::Text),
+                opt("decimal", Shape::Text),
+                req("columns", Shape::Record($columns)),
+                opt(
+                    "stages",
+                    Shape::Names(&Shape::OneOf(OpportunityStage::NAMES)),
+                ),
+            ],
+            rest: None,
+        }
+    };
+}
+
+static FINANCIALS_SOURCE: Record = source!(&FINANCIAL_COLUMNS);
+static OPPORTUNITIES_SOURCE: Record = source!(&OPPORTUNITY_COLUMNS);
+
+static FINANCIAL_COLUMNS: Record = Record {
+    fields: &[
+        req("period", Shape::Text),
+        opt("revenue", Shape::Text),
+        opt("gross_margin", Shape::Text),
+        opt("cost_to_serve", Shape::Text),
+        opt("category_spend", Shape::Text),
+        opt("discount_pct", Shape::Text),
+    ],
+    rest: None,
+};
+
+static OPPORTUNITY_COLUMNS: Record = Record {
+    fields: &[
+        req("name", Shape::Text),
+        opt("offering", Shape::Text),
+        req("value", Shape::Text),
+        req("stage", Shape::Text),
+        opt("probability", Shape::Text),
+        opt("close", Shape::Text),
     ],
     rest: None,
 };

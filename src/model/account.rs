@@ -21,6 +21,8 @@ pub struct Account {
     pub body: String,
     /// 1-based line in the file where the body starts (for diagnostics in the narrative).
     pub body_line: usize,
+    /// Where each financials entry and opportunity came from (the file, or a CSV row).
+    pub origins: super::Origins,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -28,6 +30,10 @@ pub struct Account {
 pub struct FrontMatter {
     pub name: String,
     pub id: Option<String>,
+    /// System name → the account's key in that system (`erp: "100457"`), which CSV sources
+    /// match with `match: ids.NAME`. Keys are text: `007` stays `007`, as the ERP writes it.
+    #[serde(default, deserialize_with = "nullable")]
+    pub ids: IndexMap<String, String>,
     pub designation: Designation,
     pub owner: Option<String>,
     pub sponsor: Option<String>,
@@ -190,4 +196,26 @@ where
 
 fn default_action_status() -> ActionStatus {
     ActionStatus::Open
+}
+
+#[cfg(test)]
+mod tests {
+    /// An ERP key is text as written: leading zeros and trailing decimals are part of it.
+    #[test]
+    fn ids_keep_their_text_as_written() {
+        let front: super::FrontMatter = serde_saphyr::from_str(
+            "name: A\ndesignation: other\nids: { erp: 007, crm: 1.50, sap: 100457, x: \"a b\" }\n",
+        )
+        .unwrap();
+        let ids: Vec<(&str, &str)> = front.ids.iter().map(|(k, v)| (&k[..], &v[..])).collect();
+        assert_eq!(
+            ids,
+            [
+                ("erp", "007"),
+                ("crm", "1.50"),
+                ("sap", "100457"),
+                ("x", "a b")
+            ]
+        );
+    }
 }

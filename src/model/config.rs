@@ -25,6 +25,8 @@ pub struct Config {
     pub guidelines: Guidelines,
     /// Rule id → overrides. Rule ids and threshold names are checked against the rule registry.
     pub findings: BTreeMap<String, RuleOverride>,
+    /// CSV exports merged into the accounts (SPEC §13).
+    pub sources: super::Sources,
     /// What the changes page counts as a change.
     pub changes: ChangesConfig,
 }
@@ -63,6 +65,7 @@ impl Default for Config {
             guidelines: Guidelines::default(),
             findings: BTreeMap::new(),
             changes: ChangesConfig::default(),
+            sources: super::Sources::default(),
         }
     }
 }

@@ -9,12 +9,14 @@ mod config;
 mod date;
 mod enums;
 mod period;
+mod sources;
 
 pub use account::*;
 pub use config::*;
 pub use date::{Close, Date};
 pub use enums::*;
 pub use period::Quarter;
+pub use sources::*;
 
 /// A loaded portfolio: configuration, accounts sorted by source path, optional overview.
 #[derive(Clone, Debug)]

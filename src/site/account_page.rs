@@ -20,6 +20,8 @@ pub struct AccountPage<'a> {
     print_header: String,
     front: Front<'a>,
     scorecard: Vec<ScorecardRow>,
+    /// Where the scorecard's quarters and the opportunities come from (SPEC §13).
+    figure_sources: Vec<String>,
     period: Option<[String; 3]>,
     scores: [ScoreView; 3],
     pipeline: String,
@@ -226,6 +228,7 @@ pub fn account<'a>(s: &'a Shared<'a>, i: usize, narrative: &'a Narrative) -> Acc
             extra: &f.extra,
         },
         scorecard,
+        figure_sources: a.provenance.iter().map(figures_from).collect(),
         period: period.map(|p| {
             [
                 p.to_string(),
@@ -454,4 +457,20 @@ fn account_charts(s: &Shared<'_>, a: &AccountAnalysis<'_>) -> Vec<Chart> {
         },
     ));
     out
+}
+
+/// "2026-Q3: data/erp-financials.csv, line 14", "2 opportunities: accounts/acme.md".
+fn figures_from(f: &crate::analyse::provenance::FiguresFrom) -> String {
+    use crate::analyse::provenance::Figures;
+    let what = match &f.figures {
+        Figures::Quarter(q) => q.to_string(),
+        Figures::Opportunities(1) => "1 opportunity".into(),
+        Figures::Opportunities(n) => format!("{n} opportunities"),
+    };
+    let lines: Vec<String> = f.lines.iter().map(usize::to_string).collect();
+    match lines.len() {
+        0 => format!("{what}: {}", f.file),
+        1 => format!("{what}: {}, line {}", f.file, lines[0]),
+        _ => format!("{what}: {}, lines {}", f.file, lines.join(", ")),
+    }
 }

@@ -14,3 +14,4 @@ mod scaffold;
 mod security;
 mod serve;
 mod site;
+mod sources;

@@ -234,3 +234,62 @@ fn broken_numbers_are_recognised() {
     assert!(shows_a_broken_number("9,223,372,036,854,775,807 EUR").is_some());
     assert!(shows_a_broken_number("7 info, see the infographic").is_none());
 }
+
+/// A portfolio in memory whose two CSV sources hold `csv`: one account matched by id, one by an
+/// ERP key, every column read, stages mapped.
+fn with_csv_sources(csv: Vec<u8>, delimiter: &str) -> kamsite::load::Root {
+    let config = format!(
+        "findings: {{ key-account-count: {{ enabled: false }} }}\nsources:\n  financials:\n    file: data/f.csv\n    account: A\n    match: ids.erp\n    delimiter: \"{delimiter}\"\n    decimal: \",\"\n    columns: {{ period: P, revenue: R, gross_margin: G, cost_to_serve: C, category_spend: S, discount_pct: D }}\n  opportunities:\n    file: data/o.csv\n    account: A\n    delimiter: \"{delimiter}\"\n    columns: {{ name: N, offering: O, value: V, stage: S, probability: P, close: C }}\n    stages: {{ Won: won, Open: qualified }}\n"
+    );
+    let mut files = std::collections::BTreeMap::new();
+    files.insert("kamsite.yaml".to_string(), config.into_bytes());
+    files.insert(
+        "accounts/acme.md".to_string(),
+        b"---\nname: Acme\ndesignation: other\nids: { erp: 1 }\nfinancials: [{ period: 2026-Q1, revenue: 5 }]\n---\n".to_vec(),
+    );
+    files.insert("data/f.csv".to_string(), csv.clone());
+    files.insert("data/o.csv".to_string(), csv);
+    kamsite::load::Root::in_memory("mem", files)
+}
+
+/// CSV-shaped text: the configured headers, delimiters, quotes, line ends and cell values.
+fn csvish() -> impl Strategy<Value = Vec<u8>> {
+    let token = prop_oneof![
+        proptest::sample::select(vec![
+            "A", "P", "R", "G", "C", "S", "D", "N", "O", "V", "1", "acme", "2026-Q1", "Q2 2026",
+            "Won", "Open", "1.234,5", "-7", "101", "\"", "\"\"", ";", ",", "\r\n", "\n", "\r",
+            "\u{feff}", "ü", " ", "",
+        ])
+        .prop_map(str::to_string),
+        "[-0-9.,;\"Q \r\n]{0,6}",
+    ];
+    proptest::collection::vec(token, 0..60).prop_map(|t| t.concat().into_bytes())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// No bytes in a CSV source can panic the loader; every problem is located inside the file.
+    #[test]
+    fn arbitrary_bytes_as_a_csv_source_never_panic(
+        bytes in proptest::collection::vec(any::<u8>(), 0..400),
+        delimiter in proptest::sample::select(vec![",", ";"]),
+    ) {
+        let root = with_csv_sources(bytes, delimiter);
+        let _ = kamsite::project::Project::open_root(root, kamsite::project::When::default(), None);
+    }
+
+    #[test]
+    fn csv_shaped_text_never_panics_and_problems_point_into_the_file(
+        csv in csvish(),
+        delimiter in proptest::sample::select(vec![",", ";"]),
+    ) {
+        let lines = String::from_utf8_lossy(&csv).split('\n').count();
+        let root = with_csv_sources(csv, delimiter);
+        let (_, diagnostics) = kamsite::validate::load_and_validate(&root);
+        for d in diagnostics.iter().filter(|d| d.file.ends_with(".csv")) {
+            prop_assert!(d.line <= lines + 1, "{d:?}");
+            prop_assert!(!d.message.is_empty());
+        }
+    }
+}

@@ -407,3 +407,37 @@ fn sigterm_leaves_no_files_and_a_busy_port_is_explained() {
     let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
     assert!(left.is_empty(), "left behind: {left:?}");
 }
+
+/// SPEC §13: saving a CSV source rebuilds the preview, and a broken cell is reported to the
+/// open pages like a broken account file.
+#[test]
+fn a_saved_csv_source_rebuilds_the_preview() {
+    let f = Fixture::new()
+        .file(
+            "kamsite.yaml",
+            format!("{NO_COUNT}sources:\n  financials:\n    file: data/erp.csv\n    account: Account\n    columns: {{ period: Quarter, revenue: Revenue }}\n"),
+        )
+        .account("acme.md", QUIET)
+        .file("data/erp.csv", "Account,Quarter,Revenue\nacme,2026-Q3,1000\n");
+    let (_serve, addr) = start(&f);
+    assert!(get(&addr, "/accounts/acme/")
+        .1
+        .contains("data/erp.csv, line 2"));
+    let mut events = subscribe(&addr);
+    std::fs::write(
+        f.path().join("data/erp.csv"),
+        "Account,Quarter,Revenue\nacme,2026-Q2,900\nacme,2026-Q3,1000\n",
+    )
+    .unwrap();
+    wait_for(&mut events, "data: reload");
+    assert!(get(&addr, "/accounts/acme/")
+        .1
+        .contains("data/erp.csv, line 3"));
+    std::fs::write(
+        f.path().join("data/erp.csv"),
+        "Account,Quarter,Revenue\nacme,2026-Q3,x\n",
+    )
+    .unwrap();
+    let problem = wait_for(&mut events, "event: problem");
+    assert!(problem.contains("`Revenue` is not a number"), "{problem}");
+}

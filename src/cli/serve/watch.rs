@@ -20,12 +20,17 @@ pub fn start(portfolio: &Path, preview: Arc<Preview>) -> Result<impl Drop, Strin
     let root = portfolio.to_path_buf();
     let mut debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
         let Ok(events) = result else { return };
+        // The CSV sources kamsite.yaml names now (read once per burst, only when needed).
+        let mut sources: Option<Vec<String>> = None;
         let relevant = events.iter().any(|e| {
             changes_content(&e.event.kind)
-                && e.event
-                    .paths
-                    .iter()
-                    .any(|p| matters(&super::relative(&root, p)))
+                && e.event.paths.iter().any(|p| {
+                    let rel = super::relative(&root, p);
+                    matters(&rel)
+                        || sources
+                            .get_or_insert_with(|| crate::load::sources::configured_files(&root))
+                            .contains(&rel)
+                })
         });
         if relevant {
             preview.rebuild();
@@ -108,9 +113,27 @@ mod tests {
             ".git/index",
             "notes.txt",
             "emea/kamsite.yaml",
+            "data/erp-financials.csv",
         ] {
             assert!(!matters(no), "{no}");
         }
+    }
+
+    /// CSV sources live wherever kamsite.yaml says; the watcher asks it which files they are.
+    #[test]
+    fn the_configured_csv_sources_matter() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("kamsite.yaml"),
+            "sources:\n  financials: { file: data/erp.csv, account: No, columns: { period: Q } }\n  opportunities: { file: crm.csv, account: A, columns: { name: N, value: V, stage: S } }\n",
+        )
+        .unwrap();
+        assert_eq!(
+            crate::load::sources::configured_files(dir.path()),
+            ["data/erp.csv", "crm.csv"]
+        );
+        std::fs::write(dir.path().join("kamsite.yaml"), "sources: [broken\n").unwrap();
+        assert!(crate::load::sources::configured_files(dir.path()).is_empty());
     }
 
     #[test]

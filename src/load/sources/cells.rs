@@ -1,0 +1,141 @@
+//! Reading one CSV cell as the value a kamsite field holds (SPEC §13). ERP and CRM exports write
+//! numbers and quarters the way their locale does; these accept the common spellings and say
+//! exactly what was expected otherwise.
+
+use crate::model::{Close, Date, Quarter};
+
+/// A number written with `decimal` as the decimal separator (`.` or `,`), the other of the two
+/// and spaces (also non-breaking ones) grouping thousands, and an optional leading `-`.
+/// `1.234.567,50` with `decimal: ","` is 1234567.5. Groups must be three digits, so
+/// `1,5` with `decimal: "."` is an error rather than fifteen.
+pub fn number(cell: &str, decimal: char) -> Result<f64, String> {
+    let group = if decimal == ',' { '.' } else { ',' };
+    let bad = || {
+        format!(
+            "expected a number like `{}` (decimal separator `{decimal}`), found `{cell}`",
+            if decimal == ',' {
+                "1.234,50"
+            } else {
+                "1,234.50"
+            }
+        )
+    };
+    let s = cell.trim();
+    let (negative, s) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s),
+    };
+    let (int, frac) = match s.split_once(decimal) {
+        Some((i, f)) => (i, Some(f)),
+        None => (s, None),
+    };
+    let groups: Vec<&str> = int.split([group, ' ', '\u{a0}', '\u{202f}']).collect();
+    let digits = |g: &str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
+    let grouped_ok = groups.len() == 1 && digits(groups[0])
+        || groups.len() > 1
+            && digits(groups[0])
+            && groups[0].len() <= 3
+            && groups[1..].iter().all(|g| g.len() == 3 && digits(g));
+    if !grouped_ok || frac.is_some_and(|f| !digits(f)) {
+        return Err(bad());
+    }
+    let mut plain: String = groups.concat();
+    if let Some(f) = frac {
+        plain.push('.');
+        plain.push_str(f);
+    }
+    let v: f64 = plain.parse().map_err(|_| bad())?;
+    Ok(if negative { -v } else { v })
+}
+
+/// What a quarter may look like in a CSV cell.
+pub const PERIOD_FORMATS: &str = "`2026-Q3`, `2026 Q3`, `Q3 2026` or `Q3/2026`";
+
+/// A quarter written `2026-Q3`, `2026 Q3`, `Q3 2026` or `Q3/2026` (`q` in either case).
+pub fn period(cell: &str) -> Result<Quarter, String> {
+    let s = cell.trim();
+    let bad = || format!("expected a quarter like {PERIOD_FORMATS}, found `{cell}`");
+    let upper = s.to_ascii_uppercase();
+    let (year, q) = if let Some((y, q)) = upper.split_once("-Q").or_else(|| upper.split_once(" Q"))
+    {
+        (y.to_string(), q.to_string())
+    } else if let Some(rest) = upper.strip_prefix('Q') {
+        let (q, y) = rest
+            .split_once(' ')
+            .or_else(|| rest.split_once('/'))
+            .ok_or_else(bad)?;
+        (y.to_string(), q.to_string())
+    } else {
+        return Err(bad());
+    };
+    if year.len() != 4 || q.len() != 1 || !year.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let year: i32 = year.parse().map_err(|_| bad())?;
+    let q: u8 = q.parse().map_err(|_| bad())?;
+    Quarter::new(year, q).ok_or_else(|| {
+        format!("expected a quarter like {PERIOD_FORMATS}, found `{cell}`: quarters are Q1 to Q4, years 1000 to 9999")
+    })
+}
+
+/// `close`: a quarter in any of the period spellings, or an ISO date.
+pub fn close(cell: &str) -> Result<Close, String> {
+    if let Ok(q) = period(cell) {
+        return Ok(Close::Quarter(q));
+    }
+    cell.trim().parse::<Date>().map(Close::Date).map_err(|_| {
+        format!("expected a quarter like `2027-Q1` or a date like `2027-03-31`, found `{cell}`")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_in_both_conventions() {
+        assert_eq!(number("1.234.567,50", ','), Ok(1_234_567.5));
+        assert_eq!(number("1 234 567,5", ','), Ok(1_234_567.5));
+        assert_eq!(number("-390000", ','), Ok(-390_000.0));
+        assert_eq!(number("1,234,567.50", '.'), Ok(1_234_567.5));
+        assert_eq!(number("4.5", '.'), Ok(4.5));
+        assert_eq!(number(" 12 ", '.'), Ok(12.0));
+        for bad in [
+            "1,5", "1.2.3", "abc", "", "-", "1,23,456", "12,", "1e5", "--1", "1.5,0",
+        ] {
+            assert!(number(bad, '.').is_err(), "{bad}");
+        }
+        assert!(number("1.5", ',').is_err());
+    }
+
+    #[test]
+    fn periods_in_four_spellings() {
+        for s in [
+            "2026-Q3", "2026 Q3", "Q3 2026", "Q3/2026", "q3/2026", "2026-q3",
+        ] {
+            assert_eq!(
+                period(s).map(|q| q.to_string()),
+                Ok("2026-Q3".into()),
+                "{s}"
+            );
+        }
+        for bad in [
+            "2026-Q5", "Q0 2026", "2026/Q3", "26-Q3", "Q3-2026", "", "Q32026",
+        ] {
+            assert!(period(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn close_is_a_quarter_or_a_date() {
+        assert_eq!(
+            close("Q1 2027").map(|c| c.to_string()),
+            Ok("2027-Q1".into())
+        );
+        assert_eq!(
+            close("2027-03-31").map(|c| c.to_string()),
+            Ok("2027-03-31".into())
+        );
+        assert!(close("31.03.2027").is_err());
+    }
+}

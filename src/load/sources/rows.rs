@@ -1,0 +1,256 @@
+//! The rows of the two kinds of source: each row's cells read into a financials entry or an
+//! opportunity, checked, then merged into its account (SPEC §13).
+
+use std::collections::HashMap;
+
+use super::table::Table;
+use super::{cells, front_line, Keyed, Range, Reader};
+use crate::load::positions::YamlPath;
+use crate::model::{
+    Account, FinancialColumns, Financials, Opportunity, OpportunityColumns, Origin, Quarter, Source,
+};
+
+impl Reader<'_> {
+    pub(super) fn financials(
+        &mut self,
+        text: &str,
+        src: &Source<FinancialColumns>,
+        keys: &HashMap<String, Keyed>,
+        accounts: &mut [Account],
+    ) {
+        let table = match Table::read(text, self.delimiter, &self.file) {
+            Ok(t) => t,
+            Err(d) => return self.diagnostics.push(d),
+        };
+        let c = &src.columns;
+        let wanted = [
+            ("account", Some(src.account.as_str())),
+            ("period", Some(c.period.as_str())),
+            ("revenue", c.revenue.as_deref()),
+            ("gross_margin", c.gross_margin.as_deref()),
+            ("cost_to_serve", c.cost_to_serve.as_deref()),
+            ("category_spend", c.category_spend.as_deref()),
+            ("discount_pct", c.discount_pct.as_deref()),
+        ];
+        let Some((cols, complete)) = self.header(text, &table, &wanted) else {
+            return;
+        };
+        // Without the account or the period column no row can be placed.
+        let (Some(account_col), Some(period_col)) = (cols[0], cols[1]) else {
+            return;
+        };
+        let h = |i: usize| wanted[i].1;
+        // (account, period) → line of the first CSV row with it.
+        let mut seen: HashMap<(usize, Quarter), usize> = HashMap::new();
+        let mut merged: Vec<(usize, Financials, usize)> = Vec::new();
+        for row in &table.rows {
+            if row.iter().all(|c| c.value.trim().is_empty()) {
+                continue;
+            }
+            let account = self.account(text, row, account_col, &src.account, keys, &src.matches);
+            let period_cell = self.cell(text, row, period_col, &c.period, "a quarter");
+            let period = period_cell.and_then(|cell| match cells::period(&cell.value) {
+                Ok(q) => Some(q),
+                Err(e) => {
+                    self.error(
+                        text,
+                        cell,
+                        "invalid value",
+                        format!("`{}` is not a quarter", c.period),
+                        e,
+                    );
+                    None
+                }
+            });
+            let revenue = self.number(text, row, cols[2], h(2), Range::Money { signed: false });
+            let gross_margin = self.number(text, row, cols[3], h(3), Range::Money { signed: true });
+            let cost_to_serve =
+                self.number(text, row, cols[4], h(4), Range::Money { signed: false });
+            let category_spend =
+                self.number(text, row, cols[5], h(5), Range::Money { signed: false });
+            let discount_pct = self.number(text, row, cols[6], h(6), Range::Percent);
+            let (Some(Keyed::Account(a)), Some(period), Some(cell)) =
+                (account, period, period_cell)
+            else {
+                continue;
+            };
+            let (
+                Ok(revenue),
+                Ok(gross_margin),
+                Ok(cost_to_serve),
+                Ok(category_spend),
+                Ok(discount_pct),
+            ) = (
+                revenue,
+                gross_margin,
+                cost_to_serve,
+                category_spend,
+                discount_pct,
+            )
+            else {
+                continue;
+            };
+            if let Some(first) = seen.insert((a, period), cell.line) {
+                let id = &accounts[a].id;
+                self.error(
+                    text,
+                    cell,
+                    "duplicate",
+                    format!("{period} of account `{id}` is given twice"),
+                    format!("also in {}:{first}", self.file),
+                )
+                .help = Some("keep one row per account and quarter".into());
+                continue;
+            }
+            let front = &accounts[a];
+            if let Some(i) = front
+                .front
+                .financials
+                .iter()
+                .zip(&front.origins.financials)
+                .position(|(f, o)| f.period == period && *o == Origin::Account)
+            {
+                let at = front_line(
+                    self.root,
+                    &front.source,
+                    YamlPath::root().key("financials").index(i).key("period"),
+                );
+                let (id, source) = (front.id.clone(), self.root.display(&front.source));
+                self.error(text, cell, "duplicate", format!("{period} of account `{id}` is given twice"), format!("also in the front matter of {source}:{at}"))
+                    .help = Some("keep each quarter in one place: delete the entry from the account file or this row".into());
+                continue;
+            }
+            merged.push((
+                a,
+                Financials {
+                    period,
+                    revenue,
+                    gross_margin,
+                    cost_to_serve,
+                    category_spend,
+                    discount_pct,
+                },
+                cell.line,
+            ));
+        }
+        if !complete {
+            return; // the file has errors; a column not read must not look like missing data
+        }
+        for (a, f, line) in merged {
+            let account = &mut accounts[a];
+            account.front.financials.push(f);
+            account.origins.financials.push(Origin::Csv {
+                file: self.rel.clone(),
+                line,
+            });
+        }
+    }
+
+    pub(super) fn opportunities(
+        &mut self,
+        text: &str,
+        src: &Source<OpportunityColumns>,
+        keys: &HashMap<String, Keyed>,
+        accounts: &mut [Account],
+    ) {
+        let table = match Table::read(text, self.delimiter, &self.file) {
+            Ok(t) => t,
+            Err(d) => return self.diagnostics.push(d),
+        };
+        let c = &src.columns;
+        let wanted = [
+            ("account", Some(src.account.as_str())),
+            ("name", Some(c.name.as_str())),
+            ("value", Some(c.value.as_str())),
+            ("stage", Some(c.stage.as_str())),
+            ("offering", c.offering.as_deref()),
+            ("probability", c.probability.as_deref()),
+            ("close", c.close.as_deref()),
+        ];
+        let Some((cols, complete)) = self.header(text, &table, &wanted) else {
+            return;
+        };
+        let (Some(account_col), Some(name_col), Some(value_col), Some(stage_col)) =
+            (cols[0], cols[1], cols[2], cols[3])
+        else {
+            return;
+        };
+        let mut merged: Vec<(usize, Opportunity, usize)> = Vec::new();
+        for row in &table.rows {
+            if row.iter().all(|c| c.value.trim().is_empty()) {
+                continue;
+            }
+            let line = row[0].line;
+            let account = self.account(text, row, account_col, &src.account, keys, &src.matches);
+            let name = self
+                .cell(text, row, name_col, &c.name, "the opportunity's name")
+                .map(|c| c.value.trim().to_string());
+            let value = match self.cell(text, row, value_col, &c.value, "an amount") {
+                Some(_) => self
+                    .number(
+                        text,
+                        row,
+                        cols[2],
+                        Some(&c.value),
+                        Range::Money { signed: false },
+                    )
+                    .ok()
+                    .flatten(),
+                None => None,
+            };
+            let stage = self
+                .cell(text, row, stage_col, &c.stage, "a stage")
+                .and_then(|cell| self.stage(text, cell, src));
+            let probability =
+                self.number(text, row, cols[5], c.probability.as_deref(), Range::Percent);
+            let close = match Self::text_cell(row, cols[6]) {
+                None => Ok(None),
+                Some(cell) => cells::close(&cell.value).map(Some).map_err(|e| {
+                    let header = c.close.as_deref().unwrap_or_default();
+                    self.error(
+                        text,
+                        cell,
+                        "invalid value",
+                        format!("`{header}` is not a quarter or a date"),
+                        e,
+                    );
+                }),
+            };
+            let offering = Self::text_cell(row, cols[4]).map(|c| c.value.trim().to_string());
+            let (
+                Some(Keyed::Account(a)),
+                Some(name),
+                Some(value),
+                Some(stage),
+                Ok(probability),
+                Ok(close),
+            ) = (account, name, value, stage, probability, close)
+            else {
+                continue;
+            };
+            merged.push((
+                a,
+                Opportunity {
+                    name,
+                    offering,
+                    value,
+                    stage,
+                    probability,
+                    close,
+                },
+                line,
+            ));
+        }
+        if !complete {
+            return;
+        }
+        for (a, o, line) in merged {
+            let account = &mut accounts[a];
+            account.front.opportunities.push(o);
+            account.origins.opportunities.push(Origin::Csv {
+                file: self.rel.clone(),
+                line,
+            });
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! `sources:` in kamsite.yaml (SPEC §13): CSV exports of the ERP and the CRM whose rows are
+//! merged into the accounts, and where each merged figure came from.
+//!
+//! The column maps are structs, not open maps, so a misspelt kamsite field name is an unknown
+//! key with a "did you mean" like any other, instead of a column silently not read.
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+use super::OpportunityStage;
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Sources {
+    pub financials: Option<Source<FinancialColumns>>,
+    pub opportunities: Option<Source<OpportunityColumns>>,
+}
+
+impl Sources {
+    /// The configured files (relative to the portfolio), for the watcher and git baselines.
+    pub fn files(&self) -> Vec<&str> {
+        let f = self.financials.as_ref().map(|s| s.file.as_str());
+        let o = self.opportunities.as_ref().map(|s| s.file.as_str());
+        f.into_iter().chain(o).collect()
+    }
+}
+
+/// One CSV file and how to read it.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source<C> {
+    /// Relative to the portfolio folder.
+    pub file: String,
+    /// The header of the column that identifies the account.
+    pub account: String,
+    /// What that column matches: `id` (default) or `ids.NAME`.
+    #[serde(rename = "match", default = "default_match")]
+    pub matches: String,
+    #[serde(default = "default_delimiter")]
+    pub delimiter: String,
+    #[serde(default = "default_decimal")]
+    pub decimal: String,
+    pub columns: C,
+    /// CRM stage name → kamsite stage (opportunities only; ignored for financials).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub stages: IndexMap<String, OpportunityStage>,
+}
+
+fn default_match() -> String {
+    "id".into()
+}
+
+fn default_delimiter() -> String {
+    ",".into()
+}
+
+fn default_decimal() -> String {
+    ".".into()
+}
+
+/// kamsite financials field → CSV header. Fields left out are not read.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FinancialColumns {
+    pub period: String,
+    pub revenue: Option<String>,
+    pub gross_margin: Option<String>,
+    pub cost_to_serve: Option<String>,
+    pub category_spend: Option<String>,
+    pub discount_pct: Option<String>,
+}
+
+/// kamsite opportunity field → CSV header. Fields left out are not read.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpportunityColumns {
+    pub name: String,
+    pub offering: Option<String>,
+    pub value: String,
+    pub stage: String,
+    pub probability: Option<String>,
+    pub close: Option<String>,
+}
+
+/// Where one financials entry or opportunity of an account came from, so a reviewer can trace
+/// a number on the site back to the file (and row) that holds it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Origin {
+    /// The account file's front matter.
+    Account,
+    /// A row of a CSV source: the file (relative to the portfolio) and the row's line.
+    Csv { file: String, line: usize },
+}
+
+/// The origin of each entry of `financials` and `opportunities`, index for index. Entries of
+/// the front matter come first; rows merged from CSV sources are appended after them.
+#[derive(Clone, Debug, Default)]
+pub struct Origins {
+    pub financials: Vec<Origin>,
+    pub opportunities: Vec<Origin>,
+}
