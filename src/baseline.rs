@@ -103,7 +103,7 @@ pub fn resolve(arg: &str, portfolio: &Path) -> Result<Baseline, String> {
     from_git(arg, portfolio)
 }
 
-fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
+pub(crate) fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
     let out = Command::new("git")
         .arg("-C")
         .arg(dir)
@@ -156,7 +156,7 @@ fn from_git(rev: &str, portfolio: &Path) -> Result<Baseline, String> {
 }
 
 /// A revision's date: its commit time (what `as_of` defaults to for a revision, SPEC §14).
-fn commit_date(out: &[u8]) -> Option<Date> {
+pub(crate) fn commit_date(out: &[u8]) -> Option<Date> {
     String::from_utf8_lossy(out)
         .trim()
         .parse::<i64>()
@@ -227,7 +227,7 @@ impl Baseline {
 /// `git ls-tree` lists them, one `git cat-file --batch` reads them all. Paths from the tree
 /// are accepted only as plain relative names (no `..`, `.`, empty or absolute parts), links and
 /// submodules are skipped, and every file is held to the size limit of the current portfolio.
-fn read_revision(
+pub(crate) fn read_revision(
     top: &Path,
     commit: &str,
     prefix: &str,

@@ -18,8 +18,20 @@ pub fn run(args: &BuildArgs) -> Result<ExitCode, Error> {
         .output
         .clone()
         .unwrap_or_else(|| args.portfolio.join("public"));
+    // SPEC §14: every tagged review, each against the one before it.
+    let reviews = match &args.reviews {
+        Some(pattern) => crate::reviews::open_all(&args.portfolio, pattern)?,
+        None => Vec::new(),
+    };
+    if let (Some(pattern), true) = (&args.reviews, reviews.is_empty()) {
+        anstream::eprintln!(
+            "warning: no tag matches `{}`; building without reviews",
+            terminal_text(pattern)
+        );
+    }
+    let review_analyses = crate::reviews::analyse_all(&reviews);
     let baseline = match &args.baseline {
-        None => None,
+        None => crate::reviews::newest_baseline(&reviews, &review_analyses),
         Some(arg) => Some(crate::baseline::resolve(arg, &args.portfolio).map_err(Error::Baseline)?),
     };
     let mut t = crate::timings::Timings::start();
@@ -29,18 +41,43 @@ pub fn run(args: &BuildArgs) -> Result<ExitCode, Error> {
         incognito: args.incognito,
         progress: !args.quiet
             && std::io::stderr().is_terminal()
-            && analysis.accounts.len() >= PROGRESS_FROM,
+            && analysis.accounts.len() >= PROGRESS_FROM
+            && args.reviews.is_none(),
+        archive: site::Archive::None,
     };
-    let report = site::build(&project.root, &project.portfolio, &analysis, &out, options)
-        .map_err(|e| Error::Output(e.to_string()))?;
+    let report = if args.reviews.is_some() {
+        let sites: Vec<_> = reviews
+            .iter()
+            .zip(&review_analyses)
+            .map(|(r, analysis)| site::archive::ReviewSite {
+                tag: &r.tag,
+                analysis,
+            })
+            .collect();
+        site::archive::build(
+            &project.root,
+            &project.portfolio,
+            &analysis,
+            &sites,
+            &out,
+            options,
+        )
+    } else {
+        site::build(&project.root, &project.portfolio, &analysis, &out, options)
+    }
+    .map_err(|e| Error::Output(e.to_string()))?;
     if let Some(w) = &report.warning {
         anstream::eprintln!("warning: {}", terminal_text(w));
     }
     if !args.quiet {
         let count = |s: Severity| analysis.findings.iter().filter(|f| f.severity == s).count();
         anstream::eprintln!(
-            "built {} accounts, {} pages in {:.2} s → {}; findings: {} errors, {} warnings, {} info",
+            "built {} accounts{}, {} pages in {:.2} s → {}; findings: {} errors, {} warnings, {} info",
             analysis.accounts.len(),
+            match reviews.len() {
+                0 => String::new(),
+                n => format!(" and {n} review{}", if n == 1 { "" } else { "s" }),
+            },
             report.pages,
             report.seconds,
             terminal_text(&out.to_string_lossy()),

@@ -62,9 +62,14 @@ pub struct BuildArgs {
     pub output: Option<PathBuf>,
     #[command(flatten)]
     pub when: When,
-    /// Git revision or previous portfolio.json to compare against.
+    /// Git revision or previous portfolio.json to compare against (default with --reviews:
+    /// the newest review).
     #[arg(long)]
     pub baseline: Option<String>,
+    /// Also build every git tag matching this glob as a review, under reviews/, with trends
+    /// across them (e.g. 'review/*').
+    #[arg(long, value_name = "PATTERN")]
+    pub reviews: Option<String>,
     /// Mask money amounts (for demos).
     #[arg(long)]
     pub incognito: bool,
@@ -245,6 +250,11 @@ fn report(e: &Error) -> ExitCode {
         }
         Error::Baseline(m) => {
             anstream::eprintln!("error: {m}\nnothing was written");
+            ExitCode::from(EXIT_INVALID)
+        }
+        Error::Review { diagnostics, .. } => {
+            let _ = check::print_diagnostics(diagnostics, Format::Human);
+            anstream::eprintln!("error: {}\nnothing was written", terminal_text(&e.to_string()));
             ExitCode::from(EXIT_INVALID)
         }
         Error::Output(m) => {

@@ -1,12 +1,14 @@
 //! Stage 4: the review site — view models, charts, Markdown and templates — and its build.
 
 pub mod account_page;
+pub mod archive;
 pub mod charts;
 pub mod format;
 pub mod lists;
 pub mod markdown;
 pub mod pages;
 pub mod render;
+pub mod trends;
 pub mod view;
 
-pub use render::{build, BuildError, File, Options, Report, Site};
+pub use render::{build, Archive, BuildError, File, Options, Report, Site};

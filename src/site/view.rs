@@ -18,6 +18,10 @@ pub struct Common {
     pub incognito: bool,
     /// The baseline's name when the site compares against one (shows the Changes page).
     pub baseline: Option<String>,
+    /// The reviews index and trends page relative to the site's root, in a build with
+    /// `--reviews` (SPEC §14); the navigation links to them.
+    pub reviews_href: Option<String>,
+    pub trends_href: Option<String>,
 }
 
 /// One account in a list (dashboard, accounts table, manager pages, whitespace).
