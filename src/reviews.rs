@@ -45,8 +45,11 @@ pub struct Review {
 
 /// The repository holding `portfolio`: its top folder and the portfolio's path inside it.
 fn repository(portfolio: &Path) -> Result<(PathBuf, String), String> {
-    let out = git(portfolio, &["rev-parse", "--show-toplevel", "--show-prefix"])
-        .map_err(|e| format!("--reviews needs the portfolio to be in a git repository ({e})"))?;
+    let out = git(
+        portfolio,
+        &["rev-parse", "--show-toplevel", "--show-prefix"],
+    )
+    .map_err(|e| format!("--reviews needs the portfolio to be in a git repository ({e})"))?;
     let text = String::from_utf8_lossy(&out);
     let mut lines = text.lines();
     let top = lines.next().unwrap_or_default().to_string();
@@ -197,7 +200,10 @@ pub fn open_all(portfolio: &Path, pattern: &str) -> Result<Vec<Review>, Error> {
 /// `build --baseline <previous tag>` would have made it.
 pub fn analyse_all(reviews: &[Review]) -> Vec<crate::analyse::Analysis<'_>> {
     use rayon::prelude::*;
-    let plain: Vec<_> = reviews.par_iter().map(|r| r.project.analyse(None)).collect();
+    let plain: Vec<_> = reviews
+        .par_iter()
+        .map(|r| r.project.analyse(None))
+        .collect();
     let baselines: Vec<Baseline> = plain
         .iter()
         .zip(reviews)
@@ -214,7 +220,10 @@ pub fn analyse_all(reviews: &[Review]) -> Vec<crate::analyse::Analysis<'_>> {
 }
 
 /// The baseline the current site compares against by default: the newest review.
-pub fn newest_baseline(reviews: &[Review], analyses: &[crate::analyse::Analysis<'_>]) -> Option<Baseline> {
+pub fn newest_baseline(
+    reviews: &[Review],
+    analyses: &[crate::analyse::Analysis<'_>],
+) -> Option<Baseline> {
     let (r, a) = reviews.iter().zip(analyses).next_back()?;
     Some(Baseline::from_analysis(a, &r.tag.label()))
 }

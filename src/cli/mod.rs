@@ -254,7 +254,10 @@ fn report(e: &Error) -> ExitCode {
         }
         Error::Review { diagnostics, .. } => {
             let _ = check::print_diagnostics(diagnostics, Format::Human);
-            anstream::eprintln!("error: {}\nnothing was written", terminal_text(&e.to_string()));
+            anstream::eprintln!(
+                "error: {}\nnothing was written",
+                terminal_text(&e.to_string())
+            );
             ExitCode::from(EXIT_INVALID)
         }
         Error::Output(m) => {

@@ -44,7 +44,12 @@ pub fn build(
         },
         ..options
     };
-    let current = Site::new(root, portfolio.overview.as_deref(), analysis, current_options)?;
+    let current = Site::new(
+        root,
+        portfolio.overview.as_deref(),
+        analysis,
+        current_options,
+    )?;
     let review_options = Options {
         archive: Archive::Review,
         progress: false,

@@ -151,10 +151,10 @@ fn row(r: &Read, fmt: Fmt) -> ReviewRow {
     let p = &r.doc.portfolio;
     ReviewRow {
         label: r.label.clone(),
-        href: r
-            .slug
-            .as_ref()
-            .map_or_else(|| "index.html".into(), |s| format!("reviews/{s}/index.html")),
+        href: r.slug.as_ref().map_or_else(
+            || "index.html".into(),
+            |s| format!("reviews/{s}/index.html"),
+        ),
         period: r.doc.period.clone().unwrap_or_else(|| DASH.into()),
         as_of: r.doc.as_of.clone(),
         accounts: p.accounts,
@@ -469,11 +469,20 @@ mod tests {
     fn a_sparkline_breaks_at_gaps_and_scales_scores_to_100() {
         let (a, b, c) = (acc(Some(0.0)), acc(Some(100.0)), acc(Some(50.0)));
         let row = [Some(&a), Some(&b), None, Some(&c)];
-        let s = spark(&row, |a| a.scores.attractiveness, Some(100.0), format::score);
+        let s = spark(
+            &row,
+            |a| a.scores.attractiveness,
+            Some(100.0),
+            format::score,
+        );
         assert_eq!(s.text, "0 → 100 → — → 50");
         // x: 3 + 30·i; y: 21 at 0, 3 at 100, 12 at 50.
         assert!(s.svg.contains("points=\"3.0,21.0 33.0,3.0\""), "{}", s.svg);
-        assert!(s.svg.contains("<circle cx=\"93.0\" cy=\"12.0\""), "{}", s.svg);
+        assert!(
+            s.svg.contains("<circle cx=\"93.0\" cy=\"12.0\""),
+            "{}",
+            s.svg
+        );
         assert_eq!(s.svg.matches("<polyline").count(), 1);
     }
 }

@@ -226,6 +226,7 @@ fn the_json_schema_and_the_checked_shape_agree() {
         }
     }
 
-    let schema: Value = serde_json::from_str(include_str!("../../docs/account.schema.json")).unwrap();
+    let schema: Value =
+        serde_json::from_str(include_str!("../../docs/account.schema.json")).unwrap();
     record(&FRONT_MATTER, &schema, "front matter");
 }

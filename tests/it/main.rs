@@ -9,6 +9,7 @@ mod cli;
 mod common;
 mod diagnostics;
 mod export_schema;
+mod reviews;
 mod robustness;
 mod scaffold;
 mod security;
