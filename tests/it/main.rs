@@ -15,3 +15,4 @@ mod scaffold;
 mod security;
 mod serve;
 mod site;
+mod workflow;
