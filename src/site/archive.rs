@@ -58,7 +58,7 @@ pub fn build(
     let sites = reviews
         .par_iter()
         .map(|r| {
-            let site = Site::new(root, None, r.analysis, review_options)?;
+            let site = Site::new(root, None, r.analysis, review_options)?.archived_as(&r.tag.name);
             Ok((format!("reviews/{}/", r.tag.slug()), site))
         })
         .collect::<Result<Vec<_>, BuildError>>()?;

@@ -37,7 +37,7 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
 }
 
-fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

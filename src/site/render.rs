@@ -367,6 +367,13 @@ impl<'a> Site<'a> {
         self.index.get(path).map(|&i| &self.files[i].1)
     }
 
+    /// Marks this site as the archived review `tag` (every page says so and links to the
+    /// current site).
+    pub fn archived_as(mut self, tag: &str) -> Site<'a> {
+        self.shared.common.review = Some(tag.to_string());
+        self
+    }
+
     /// A page outside the site's own list (the reviews index, the trends page), rendered with
     /// this site's templates and shared data.
     pub fn render_page(
@@ -509,6 +516,7 @@ pub fn shared<'a>(analysis: &'a Analysis<'a>, options: Options) -> Shared<'a> {
         baseline: analysis.changes.as_ref().map(|c| c.label.clone()),
         reviews_href: options.archive.links().0,
         trends_href: options.archive.links().1,
+        review: None,
     };
 
     // Findings per account, in one pass (both lists are sorted by account id).

@@ -206,12 +206,12 @@ pub struct AccountTrend {
     pub sparks: Vec<Spark>,
 }
 
-/// A small line chart of one figure across the columns, with its numbers as text.
+/// A small line chart of one figure across the columns; its accessible name holds every
+/// number (`Health: 60 → 62 → 70`), and the latest one is shown beside it.
 #[derive(Serialize)]
 pub struct Spark {
     pub svg: String,
-    /// `60 → 62 → 70`: what the line shows, for every reader.
-    pub text: String,
+    pub last: String,
 }
 
 /// Between two consecutive columns: accounts that appeared and accounts that left.
@@ -290,10 +290,34 @@ pub fn trends_page(columns: &[Column<'_>], fmt: Fmt) -> TrendsPage {
                 })
                 .collect(),
             sparks: vec![
-                spark(row, |a| a.scores.attractiveness, Some(100.0), format::score),
-                spark(row, |a| a.scores.strength, Some(100.0), format::score),
-                spark(row, |a| a.scores.health, Some(100.0), format::score),
-                spark(row, |a| a.metrics.revenue_ttm, None, |v| fmt.money(v)),
+                spark(
+                    "Attractiveness",
+                    row,
+                    |a| a.scores.attractiveness,
+                    Some(100.0),
+                    format::score,
+                ),
+                spark(
+                    "Strength",
+                    row,
+                    |a| a.scores.strength,
+                    Some(100.0),
+                    format::score,
+                ),
+                spark(
+                    "Health",
+                    row,
+                    |a| a.scores.health,
+                    Some(100.0),
+                    format::score,
+                ),
+                spark(
+                    "Revenue, 12 months",
+                    row,
+                    |a| a.metrics.revenue_ttm,
+                    None,
+                    |v| fmt.money(v),
+                ),
             ],
         })
         .collect();
@@ -390,6 +414,7 @@ const SPARK_H: f64 = 24.0;
 /// value, so a line's height means the same in every row. Gaps (not in the portfolio, or no
 /// value) break the line.
 fn spark(
+    what: &str,
     row: &[Option<&Acc>],
     value: impl Fn(&Acc) -> Option<f64>,
     top: Option<f64>,
@@ -411,8 +436,14 @@ fn spark(
             SPARK_H - 3.0 - (v - min) / span * (SPARK_H - 6.0),
         )
     };
+    let text = values
+        .iter()
+        .map(|v| show(*v))
+        .collect::<Vec<_>>()
+        .join(" → ");
     let mut svg = format!(
-        "<svg class=\"spark\" viewBox=\"0 0 {SPARK_W} {SPARK_H}\" width=\"{SPARK_W}\" height=\"{SPARK_H}\" aria-hidden=\"true\" focusable=\"false\">"
+        "<svg class=\"spark\" viewBox=\"0 0 {SPARK_W} {SPARK_H}\" width=\"{SPARK_W}\" height=\"{SPARK_H}\" role=\"img\" aria-label=\"{}\">",
+        super::charts::escape(&format!("{what}: {text}"))
     );
     let mut run: Vec<String> = Vec::new();
     let flush = |run: &mut Vec<String>, svg: &mut String| {
@@ -438,12 +469,8 @@ fn spark(
     }
     flush(&mut run, &mut svg);
     svg.push_str("</svg>");
-    let text = values
-        .iter()
-        .map(|v| show(*v))
-        .collect::<Vec<_>>()
-        .join(" → ");
-    Spark { svg, text }
+    let last = show(values.last().copied().flatten());
+    Spark { svg, last }
 }
 
 #[cfg(test)]

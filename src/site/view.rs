@@ -22,6 +22,8 @@ pub struct Common {
     /// `--reviews` (SPEC §14); the navigation links to them.
     pub reviews_href: Option<String>,
     pub trends_href: Option<String>,
+    /// In a review's site under `reviews/`, the review's tag: the page says it is an archive.
+    pub review: Option<String>,
 }
 
 /// One account in a list (dashboard, accounts table, manager pages, whitespace).

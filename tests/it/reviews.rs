@@ -228,6 +228,8 @@ fn three_reviews_give_an_archive_trends_and_the_exports_of_each_tag() {
     let q3 = read(&site.join("reviews/review-2026-q3/index.html"));
     // Q3 sets no as_of: its commit date is its date.
     assert!(q3.contains("as of <strong>2026-10-05</strong>"), "{q3}");
+    assert!(q3.contains("<strong>Archived review review/2026-Q3</strong>"));
+    assert!(!read(&site.join("index.html")).contains("Archived review"));
     // The current site compares with the newest review.
     let now = read(&site.join("changes/index.html"));
     assert!(now.contains("Changes since review/2026-Q3 ("), "{now}");
@@ -259,7 +261,7 @@ fn three_reviews_give_an_archive_trends_and_the_exports_of_each_tag() {
         "<strong>review/2026-Q3 → current</strong>: appeared: none; left: Delta (delta)",
         "Gamma (gamma): candidate → <strong>key</strong> at review/2026-Q3",
         "<td>key · strategic</td><td>key · status</td><td>key · status</td><td>key · status</td>",
-        "100 → 0 → 0 → 0",
+        "aria-label=\"Attractiveness: 100 → 0 → 0 → 0\"",
     ] {
         assert!(trends.contains(expected), "{expected}\n{trends}");
     }
