@@ -119,8 +119,15 @@ impl From<Failed> for Error {
 }
 
 /// Opens the portfolio at `tag` in memory, with the revision's `as_of`, else its commit date.
-/// Its files are named `<tag>:<path in the repository>` in messages, as git names them.
-pub fn open(top: &Path, prefix: &str, tag: &Tag) -> Result<Review, Failed> {
+/// Its files are named `<tag>/<path>` in messages. `cache` holds the account files already
+/// parsed (the current portfolio's, the other reviews'): between two reviews most files are
+/// the same bytes, and parsing them once is most of what a review costs to open.
+pub fn open(
+    top: &Path,
+    prefix: &str,
+    tag: &Tag,
+    cache: Option<&crate::load::ParseCache>,
+) -> Result<Review, Failed> {
     let failed = |message: String, diagnostics| Failed {
         tag: tag.name.clone(),
         message,
@@ -133,7 +140,13 @@ pub fn open(top: &Path, prefix: &str, tag: &Tag) -> Result<Review, Failed> {
         period: None,
         as_of: None,
     };
-    let mut project = match Project::open_root(root, when, None) {
+    let opened = match Project::open_root(root.clone(), when, cache) {
+        // A cached file's problems name the file where it was first parsed: read the failing
+        // revision again without the cache, so every problem names this tag's file.
+        Err(Error::Invalid { .. }) if cache.is_some() => Project::open_root(root, when, None),
+        other => other,
+    };
+    let mut project = match opened {
         Ok(p) => p,
         Err(Error::Invalid { diagnostics, .. }) => {
             let n = diagnostics.iter().filter(|d| d.is_error()).count();
@@ -157,9 +170,13 @@ pub fn open(top: &Path, prefix: &str, tag: &Tag) -> Result<Review, Failed> {
     })
 }
 
-/// Every tag matching `pattern`, oldest first, opened in parallel. Slugs must differ: two tags
-/// in one folder would overwrite each other.
-pub fn open_all(portfolio: &Path, pattern: &str) -> Result<Vec<Review>, Error> {
+/// Every tag matching `pattern`, oldest first, opened in parallel, sharing `cache`. Slugs must
+/// differ: two tags in one folder would overwrite each other.
+pub fn open_all(
+    portfolio: &Path,
+    pattern: &str,
+    cache: &crate::load::ParseCache,
+) -> Result<Vec<Review>, Error> {
     use rayon::prelude::*;
     let (top, prefix, tags) = tags(portfolio, pattern).map_err(|message| Error::Review {
         tag: pattern.to_string(),
@@ -187,8 +204,10 @@ pub fn open_all(portfolio: &Path, pattern: &str) -> Result<Vec<Review>, Error> {
             )));
         }
     }
-    let opened: Vec<Result<Review, Failed>> =
-        tags.par_iter().map(|t| open(&top, &prefix, t)).collect();
+    let opened: Vec<Result<Review, Failed>> = tags
+        .par_iter()
+        .map(|t| open(&top, &prefix, t, Some(cache)))
+        .collect();
     // The first failing tag in review order, so the message does not depend on thread timing.
     opened
         .into_iter()

@@ -13,14 +13,19 @@ use crate::site;
 const PROGRESS_FROM: usize = 500;
 
 pub fn run(args: &BuildArgs) -> Result<ExitCode, Error> {
-    let project = super::open(&args.portfolio, &args.when)?;
+    // With reviews, the current portfolio and every review share one parse cache: most account
+    // files are the same bytes in each.
+    let cache = crate::load::ParseCache::default();
+    let shared = args.reviews.is_some().then_some(&cache);
+    let project = super::open_with(&args.portfolio, &args.when, shared)?;
     let out = args
         .output
         .clone()
         .unwrap_or_else(|| args.portfolio.join("public"));
+    let mut t = crate::timings::Timings::start();
     // SPEC §14: every tagged review, each against the one before it.
     let reviews = match &args.reviews {
-        Some(pattern) => crate::reviews::open_all(&args.portfolio, pattern)?,
+        Some(pattern) => crate::reviews::open_all(&args.portfolio, pattern, &cache)?,
         None => Vec::new(),
     };
     if let (Some(pattern), true) = (&args.reviews, reviews.is_empty()) {
@@ -30,11 +35,13 @@ pub fn run(args: &BuildArgs) -> Result<ExitCode, Error> {
         );
     }
     let review_analyses = crate::reviews::analyse_all(&reviews);
+    if args.reviews.is_some() {
+        t.mark("reviews: read, open, analyse");
+    }
     let baseline = match &args.baseline {
         None => crate::reviews::newest_baseline(&reviews, &review_analyses),
         Some(arg) => Some(crate::baseline::resolve(arg, &args.portfolio).map_err(Error::Baseline)?),
     };
-    let mut t = crate::timings::Timings::start();
     let analysis = project.analyse(baseline.as_ref());
     t.mark("analyse");
     let options = site::Options {

@@ -271,7 +271,16 @@ fn report(e: &Error) -> ExitCode {
 
 /// Opens the portfolio for a command that analyses it, showing the warnings it has.
 fn open(dir: &std::path::Path, when: &When) -> Result<Project, Error> {
-    let project = Project::open(dir, when.settings())?;
+    open_with(dir, when, None)
+}
+
+/// [`open`], reusing the account files parsed into `cache`.
+fn open_with(
+    dir: &std::path::Path,
+    when: &When,
+    cache: Option<&crate::load::ParseCache>,
+) -> Result<Project, Error> {
+    let project = Project::open_with(dir, when.settings(), cache)?;
     let _ = check::print_diagnostics(&project.warnings, Format::Human);
     Ok(project)
 }

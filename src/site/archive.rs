@@ -35,6 +35,7 @@ pub fn build(
     options: Options,
 ) -> Result<Report, BuildError> {
     let started = Instant::now();
+    let mut t = crate::timings::Timings::start();
     let archive = !reviews.is_empty();
     let current_options = Options {
         archive: if archive {
@@ -62,6 +63,7 @@ pub fn build(
             Ok((format!("reviews/{}/", r.tag.slug()), site))
         })
         .collect::<Result<Vec<_>, BuildError>>()?;
+    t.mark("sites: templates, summaries");
     let staging = Staging::new(out, &root.dir)?;
     let (mine, theirs) = rayon::join(
         || current.write_into(&staging, "", None),
@@ -73,6 +75,7 @@ pub fn build(
         },
     );
     let mut pages = mine? + theirs?.iter().sum::<usize>();
+    t.mark("sites: pages");
     if archive {
         let columns: Vec<Column<'_>> = reviews
             .iter()
@@ -88,10 +91,11 @@ pub fn build(
         let fmt = Fmt {
             incognito: options.incognito,
         };
-        let index = trends::reviews_page(&columns, fmt);
+        let read = trends::read(&columns);
+        let index = trends::reviews_page(&read, fmt);
         let html = current.render_page("reviews.html", "../", "reviews", "Reviews", &index)?;
         staging.write("reviews/index.html", &html)?;
-        let page = trends::trends_page(&columns, fmt);
+        let page = trends::trends_page(&read, fmt);
         let html = current.render_page("trends.html", "../", "trends", "Trends", &page)?;
         staging.write("trends/index.html", &html)?;
         // Like the other exports, the trends would give masked amounts away.
@@ -100,7 +104,9 @@ pub fn build(
         }
         pages += 2;
     }
+    t.mark("reviews, trends");
     let crate::output::Committed { target, warning } = staging.commit()?;
+    t.mark("commit");
     Ok(Report {
         pages,
         seconds: started.elapsed().as_secs_f64(),

@@ -107,28 +107,33 @@ struct Read {
     doc: Doc,
 }
 
-fn read(columns: &[Column<'_>]) -> Vec<Read> {
-    columns
-        .iter()
-        .map(|c| Read {
-            label: c.tag.map_or_else(|| "current".into(), |t| t.name.clone()),
-            slug: c.tag.map(|t| t.slug()),
-            // The document was made by `export::json_value`, so it always has these keys.
-            doc: serde_json::from_value(c.doc.clone()).unwrap_or(Doc {
-                period: None,
-                as_of: String::new(),
-                portfolio: Kpis {
-                    accounts: 0,
-                    key_accounts: 0,
-                    revenue: None,
-                    revenue_ttm: None,
-                    key_revenue_share_pct: None,
-                    health_mean: None,
-                },
-                accounts: Vec::new(),
-            }),
-        })
-        .collect()
+/// The columns as the pages read them; read once for both pages.
+pub struct Columns(Vec<Read>);
+
+pub fn read(columns: &[Column<'_>]) -> Columns {
+    Columns(
+        columns
+            .iter()
+            .map(|c| Read {
+                label: c.tag.map_or_else(|| "current".into(), |t| t.name.clone()),
+                slug: c.tag.map(|t| t.slug()),
+                // The document was made by `export::json_value`, so it always has these keys.
+                doc: serde_json::from_value(c.doc.clone()).unwrap_or(Doc {
+                    period: None,
+                    as_of: String::new(),
+                    portfolio: Kpis {
+                        accounts: 0,
+                        key_accounts: 0,
+                        revenue: None,
+                        revenue_ttm: None,
+                        key_revenue_share_pct: None,
+                        health_mean: None,
+                    },
+                    accounts: Vec::new(),
+                }),
+            })
+            .collect(),
+    )
 }
 
 /// One row of the reviews index or of the KPI table.
@@ -172,8 +177,8 @@ pub struct ReviewsPage {
     pub reviews: Vec<ReviewRow>,
 }
 
-pub fn reviews_page(columns: &[Column<'_>], fmt: Fmt) -> ReviewsPage {
-    let all = read(columns);
+pub fn reviews_page(all: &Columns, fmt: Fmt) -> ReviewsPage {
+    let all = &all.0;
     ReviewsPage {
         reviews: all
             .iter()
@@ -232,11 +237,11 @@ pub struct DesignationChange {
     pub at: String,
 }
 
-pub fn trends_page(columns: &[Column<'_>], fmt: Fmt) -> TrendsPage {
-    let all = read(columns);
+pub fn trends_page(all: &Columns, fmt: Fmt) -> TrendsPage {
+    let all = &all.0;
     let rows: Vec<ReviewRow> = all.iter().map(|r| row(r, fmt)).collect();
     let labels: Vec<String> = all.iter().map(|r| r.label.clone()).collect();
-    let charts = kpi_charts(&all, &rows, &labels, fmt);
+    let charts = kpi_charts(all, &rows, &labels, fmt);
 
     // Every account that was ever in the portfolio, by id; per column its row, if any.
     let mut ids: Vec<&str> = all

@@ -356,3 +356,56 @@ fn without_matching_tags_the_build_says_so_and_has_no_archive() {
     let page = read(&r.path().join("public/index.html"));
     assert!(!page.contains(">Reviews</a>"));
 }
+
+#[test]
+fn reviews_are_ordered_by_commit_date_not_by_name() {
+    let r = Repo {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    r.git(&["init", "-q"], "2026-01-01T00:00:00Z");
+    r.write("kamsite.yaml", CONFIG);
+    r.write(
+        "accounts/acme.md",
+        &account("Acme", "key", 5, &[("2026-Q1", 100)]),
+    );
+    r.review("review/zulu", "2026-04-05T10:00:00Z", false);
+    r.write(
+        "accounts/acme.md",
+        &account("Acme", "key", 5, &[("2026-Q2", 100)]),
+    );
+    r.review("review/alpha", "2026-07-05T10:00:00Z", false);
+    kamsite(r.path(), &["build", ".", "-q", "--reviews", "review/*"]).success();
+    let doc: Value =
+        serde_json::from_str(&read(&r.path().join("public/data/trends.json"))).unwrap();
+    let tags: Vec<&Value> = doc["reviews"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["tag"])
+        .collect();
+    assert_eq!(
+        tags,
+        [&json!("review/zulu"), &json!("review/alpha"), &Value::Null]
+    );
+    // The zulu review has no as_of: its commit's date is its date.
+    assert_eq!(doc["reviews"][0]["as_of"], "2026-04-05");
+    let alpha = read(
+        &r.path()
+            .join("public/reviews/review-alpha/changes/index.html"),
+    );
+    assert!(alpha.contains("Changes since review/zulu ("), "{alpha}");
+}
+
+#[test]
+fn reviews_need_a_git_repository() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("kamsite.yaml"), CONFIG).unwrap();
+    std::fs::create_dir(dir.path().join("accounts")).unwrap();
+    kamsite(dir.path(), &["build", ".", "--reviews", "review/*"])
+        .code(1)
+        .stderr(predicates::str::contains(
+            "--reviews needs the portfolio to be in a git repository",
+        ))
+        .stderr(predicates::str::contains("nothing was written"));
+    assert!(!dir.path().join("public").exists());
+}
