@@ -502,12 +502,18 @@ mod tests {
         let (a, b, c) = (acc(Some(0.0)), acc(Some(100.0)), acc(Some(50.0)));
         let row = [Some(&a), Some(&b), None, Some(&c)];
         let s = spark(
+            "A",
             &row,
             |a| a.scores.attractiveness,
             Some(100.0),
             format::score,
         );
-        assert_eq!(s.text, "0 → 100 → — → 50");
+        assert!(
+            s.svg.contains("aria-label=\"A: 0 → 100 → — → 50\""),
+            "{}",
+            s.svg
+        );
+        assert_eq!(s.last, "50");
         // x: 3 + 30·i; y: 21 at 0, 3 at 100, 12 at 50.
         assert!(s.svg.contains("points=\"3.0,21.0 33.0,3.0\""), "{}", s.svg);
         assert!(
