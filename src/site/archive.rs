@@ -78,15 +78,13 @@ pub fn build(
     t.mark("sites: pages");
     if archive {
         let columns: Vec<Column<'_>> = reviews
-            .iter()
-            .map(|r| Column {
-                tag: Some(r.tag),
-                doc: crate::export::json_value(r.analysis),
-            })
-            .chain(std::iter::once(Column {
-                tag: None,
+            .par_iter()
+            .map(|r| (Some(r.tag), r.analysis))
+            .chain(rayon::iter::once((None, analysis)))
+            .map(|(tag, analysis)| Column {
+                tag,
                 doc: crate::export::json_value(analysis),
-            }))
+            })
             .collect();
         let fmt = Fmt {
             incognito: options.incognito,

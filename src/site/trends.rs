@@ -118,7 +118,7 @@ pub fn read(columns: &[Column<'_>]) -> Columns {
                 label: c.tag.map_or_else(|| "current".into(), |t| t.name.clone()),
                 slug: c.tag.map(|t| t.slug()),
                 // The document was made by `export::json_value`, so it always has these keys.
-                doc: serde_json::from_value(c.doc.clone()).unwrap_or(Doc {
+                doc: Doc::deserialize(&c.doc).unwrap_or(Doc {
                     period: None,
                     as_of: String::new(),
                     portfolio: Kpis {
