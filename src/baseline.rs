@@ -232,6 +232,23 @@ pub(crate) fn read_revision(
     commit: &str,
     prefix: &str,
 ) -> Result<BTreeMap<String, Vec<u8>>, String> {
+    let wanted = list_revision(top, commit, prefix)?;
+    let contents = cat_files(top, wanted.iter().map(|(oid, _)| oid.as_str()))?;
+    Ok(wanted
+        .into_iter()
+        .map(|(_, rel)| rel)
+        .zip(contents)
+        .collect())
+}
+
+/// The (object id, relative path) of every file [`read_revision`] reads at `commit`, from one
+/// `git ls-tree`, with the same checks. Split out so that `--reviews` can read the files of
+/// all its revisions with one `git cat-file` (most are the same objects at every tag).
+pub(crate) fn list_revision(
+    top: &Path,
+    commit: &str,
+    prefix: &str,
+) -> Result<Vec<(String, String)>, String> {
     // An empty prefix (the portfolio is the repository's root) is not a valid pathspec.
     let pathspec = if prefix.is_empty() { "." } else { prefix };
     let listing = git(
@@ -269,12 +286,7 @@ pub(crate) fn read_revision(
             wanted.push((oid.to_string(), rel.to_string()));
         }
     }
-    let contents = cat_files(top, wanted.iter().map(|(oid, _)| oid.as_str()))?;
-    Ok(wanted
-        .into_iter()
-        .map(|(_, rel)| rel)
-        .zip(contents)
-        .collect())
+    Ok(wanted)
 }
 
 /// `a/b.md`: every part a plain name. Not `../x`, `a/./b`, `a//b`, `/etc`.
@@ -287,7 +299,10 @@ fn is_plain_relative(rel: &str) -> bool {
 
 /// The contents of each object, in order, from one `git cat-file --batch` process. The object
 /// ids are written from a thread so that neither side can block on a full pipe.
-fn cat_files<'a>(top: &Path, oids: impl Iterator<Item = &'a str>) -> Result<Vec<Vec<u8>>, String> {
+pub(crate) fn cat_files<'a>(
+    top: &Path,
+    oids: impl Iterator<Item = &'a str>,
+) -> Result<Vec<Vec<u8>>, String> {
     let input: String = oids.map(|o| format!("{o}\n")).collect();
     let count = input.lines().count();
     let mut child = Command::new("git")

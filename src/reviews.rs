@@ -1,12 +1,16 @@
 //! Quarterly reviews (SPEC §14): every git tag matching a pattern, opened as it was — its own
 //! files, its own kamsite.yaml, its own `as_of` — through the same façade as the current
-//! portfolio. Tags are listed with their commits and dates by one `git for-each-ref`; each
-//! revision is read into memory by `baseline::read_revision` (nothing from a tree is ever
-//! written to disk). A tag whose portfolio does not load stops the whole build, by name.
+//! portfolio. Tags are listed with their commits and dates by one `git for-each-ref`, each
+//! revision's files by one `git ls-tree` (the checks of `baseline::list_revision`), and the
+//! files of all revisions are read into memory by one `git cat-file --batch`, each object once:
+//! between two reviews most files are the same object. Nothing from a tree is ever written to
+//! disk. A tag whose portfolio does not load stops the whole build, by name.
 
 use std::path::{Path, PathBuf};
 
-use crate::baseline::{git, read_revision, Baseline};
+use std::collections::BTreeMap;
+
+use crate::baseline::{cat_files, git, list_revision, Baseline};
 use crate::diagnostics::Diagnostic;
 use crate::model::Date;
 use crate::project::{Error, Project, When};
@@ -123,9 +127,9 @@ impl From<Failed> for Error {
 /// parsed (the current portfolio's, the other reviews'): between two reviews most files are
 /// the same bytes, and parsing them once is most of what a review costs to open.
 pub fn open(
-    top: &Path,
     prefix: &str,
     tag: &Tag,
+    files: BTreeMap<String, Vec<u8>>,
     cache: Option<&crate::load::ParseCache>,
 ) -> Result<Review, Failed> {
     let failed = |message: String, diagnostics| Failed {
@@ -133,7 +137,6 @@ pub fn open(
         message,
         diagnostics,
     };
-    let files = read_revision(top, &tag.commit, prefix).map_err(|m| failed(m, Vec::new()))?;
     let label = format!("{}:{}", tag.name, prefix.trim_end_matches('/'));
     let root = crate::load::Root::in_memory(label.trim_end_matches(':'), files);
     let when = When {
@@ -204,9 +207,46 @@ pub fn open_all(
             )));
         }
     }
+    // Which files each revision holds (one `git ls-tree` each, in parallel), then every
+    // distinct object once, from one `git cat-file`.
+    let listed = tags
+        .par_iter()
+        .map(|t| {
+            list_revision(&top, &t.commit, &prefix).map_err(|message| Failed {
+                tag: t.name.clone(),
+                message,
+                diagnostics: Vec::new(),
+            })
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect::<Result<Vec<_>, Failed>>()?;
+    let oids: std::collections::BTreeSet<&str> = listed
+        .iter()
+        .flatten()
+        .map(|(oid, _)| oid.as_str())
+        .collect();
+    let contents = cat_files(&top, oids.iter().copied()).map_err(|message| Error::Review {
+        tag: pattern.to_string(),
+        message,
+        diagnostics: Vec::new(),
+    })?;
+    let blobs: BTreeMap<&str, Vec<u8>> = oids.into_iter().zip(contents).collect();
     let opened: Vec<Result<Review, Failed>> = tags
         .par_iter()
-        .map(|t| open(&top, &prefix, t, Some(cache)))
+        .zip(&listed)
+        .map(|(t, files)| {
+            let files = files
+                .iter()
+                .map(|(oid, rel)| {
+                    (
+                        rel.clone(),
+                        blobs.get(oid.as_str()).cloned().unwrap_or_default(),
+                    )
+                })
+                .collect();
+            open(&prefix, t, files, Some(cache))
+        })
         .collect();
     // The first failing tag in review order, so the message does not depend on thread timing.
     opened
