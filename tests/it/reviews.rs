@@ -409,3 +409,19 @@ fn reviews_need_a_git_repository() {
         .stderr(predicates::str::contains("nothing was written"));
     assert!(!dir.path().join("public").exists());
 }
+
+#[test]
+fn incognito_reviews_mask_amounts_and_leave_out_the_trends_file() {
+    let r = three_reviews();
+    kamsite(
+        r.path(),
+        &["build", ".", "-q", "--incognito", "--reviews", "review/*"],
+    )
+    .success();
+    let site = r.path().join("public");
+    assert!(!site.join("data/trends.json").exists());
+    let index = read(&site.join("reviews/index.html"));
+    assert!(index.contains("<td>•••</td>"), "{index}");
+    assert!(!index.contains("<td>600</td>"), "{index}");
+    links_resolve(&site);
+}
