@@ -186,7 +186,7 @@ pub fn open_all(
         message,
         diagnostics: Vec::new(),
     })?;
-    let mut seen = std::collections::BTreeMap::new();
+    let mut seen = BTreeMap::new();
     for t in &tags {
         let slug = t.slug();
         let clash = |message: String| Error::Review {
@@ -218,6 +218,7 @@ pub fn open_all(
                 diagnostics: Vec::new(),
             })
         })
+        // Collected in order first, so the error reported is the oldest failing tag's.
         .collect::<Vec<_>>()
         .into_iter()
         .collect::<Result<Vec<_>, Failed>>()?;
