@@ -425,3 +425,31 @@ fn incognito_reviews_mask_amounts_and_leave_out_the_trends_file() {
     assert!(!index.contains("<td>600</td>"), "{index}");
     links_resolve(&site);
 }
+
+#[test]
+fn a_portfolio_in_a_folder_of_the_repository_and_tags_that_would_share_a_folder() {
+    let r = Repo {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    r.git(&["init", "-q"], "2026-01-01T00:00:00Z");
+    r.write("plans/kamsite.yaml", CONFIG);
+    r.write(
+        "plans/accounts/acme.md",
+        &account("Acme", "key", 5, &[("2026-Q1", 100)]),
+    );
+    r.write("README.md", "not a plan\n");
+    r.review("review/Q1", "2026-04-05T10:00:00Z", false);
+    let plans = r.path().join("plans");
+    kamsite(&plans, &["build", ".", "-q", "--reviews", "review/*"]).success();
+    let doc: Value = serde_json::from_str(&read(&plans.join("public/data/trends.json"))).unwrap();
+    assert_eq!(doc["reviews"][0]["accounts"][0]["id"], "acme");
+    assert_eq!(doc["reviews"][0]["portfolio"]["revenue"], 100);
+
+    // `review/q1` would be published in the same folder as `review/Q1`.
+    r.git(&["tag", "review/q1"], "2026-04-05T10:00:00Z");
+    kamsite(&plans, &["build", ".", "--reviews", "review/*"])
+        .code(1)
+        .stderr(predicates::str::contains(
+            "the tags `review/Q1` and `review/q1` would both be published as reviews/review-q1/; rename one",
+        ));
+}
