@@ -105,7 +105,7 @@ pub fn resolve(arg: &str, portfolio: &Path) -> Result<Baseline, String> {
     from_git(arg, portfolio)
 }
 
-fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
+pub(crate) fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
     let out = Command::new("git")
         .arg("-C")
         .arg(dir)
@@ -158,7 +158,7 @@ fn from_git(rev: &str, portfolio: &Path) -> Result<Baseline, String> {
 }
 
 /// A revision's date: its commit time (what `as_of` defaults to for a revision, SPEC §14).
-fn commit_date(out: &[u8]) -> Option<Date> {
+pub(crate) fn commit_date(out: &[u8]) -> Option<Date> {
     String::from_utf8_lossy(out)
         .trim()
         .parse::<i64>()
@@ -230,11 +230,28 @@ impl Baseline {
 /// `git ls-tree` lists them, one `git cat-file --batch` reads them all. Paths from the tree
 /// are accepted only as plain relative names (no `..`, `.`, empty or absolute parts), links and
 /// submodules are skipped, and every file is held to the size limit of the current portfolio.
-fn read_revision(
+pub(crate) fn read_revision(
     top: &Path,
     commit: &str,
     prefix: &str,
 ) -> Result<BTreeMap<String, Vec<u8>>, String> {
+    let wanted = list_revision(top, commit, prefix)?;
+    let contents = cat_files(top, wanted.iter().map(|(oid, _)| oid.as_str()))?;
+    Ok(wanted
+        .into_iter()
+        .map(|(_, rel)| rel)
+        .zip(contents)
+        .collect())
+}
+
+/// The (object id, relative path) of every file [`read_revision`] reads at `commit`, from one
+/// `git ls-tree`, with the same checks. Split out so that `--reviews` can read the files of
+/// all its revisions with one `git cat-file` (most are the same objects at every tag).
+pub(crate) fn list_revision(
+    top: &Path,
+    commit: &str,
+    prefix: &str,
+) -> Result<Vec<(String, String)>, String> {
     // An empty prefix (the portfolio is the repository's root) is not a valid pathspec.
     let pathspec = if prefix.is_empty() { "." } else { prefix };
     let listing = git(
@@ -267,28 +284,31 @@ fn read_revision(
         }
     }
     // Only what loading reads: kamsite.yaml, accounts/, and the CSV sources that revision's
-    // kamsite.yaml names (SPEC §13), so the baseline's figures are that revision's.
-    let config = read_blobs(top, commit, &blobs, |rel| rel == crate::load::CONFIG_FILE)?;
-    let sources = config
-        .get(crate::load::CONFIG_FILE)
-        .map(|text| crate::load::sources::files_named_in(&String::from_utf8_lossy(text)))
-        .unwrap_or_default();
-    let mut files = read_blobs(top, commit, &blobs, |rel| {
+    // kamsite.yaml names (SPEC §13), so the baseline's figures are that revision's. The
+    // configuration is read first (one small `cat-file`) to learn the sources.
+    let config = pick(commit, &blobs, |rel| rel == crate::load::CONFIG_FILE)?;
+    let sources = match config.first() {
+        Some((oid, _)) => cat_files(top, std::iter::once(oid.as_str()))?
+            .first()
+            .map(|text| crate::load::sources::files_named_in(&String::from_utf8_lossy(text)))
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let mut wanted = config;
+    wanted.extend(pick(commit, &blobs, |rel| {
         rel.starts_with("accounts/") || sources.iter().any(|s| s == rel)
-    })?;
-    files.extend(config);
-    Ok(files)
+    })?);
+    Ok(wanted)
 }
 
-/// The contents of the `blobs` whose path is `wanted`, by path, refusing any larger than one
-/// file may be.
-fn read_blobs(
-    top: &Path,
+/// The (object id, relative path) of the `blobs` whose path is `wanted`, refusing any larger
+/// than one file may be.
+fn pick(
     commit: &str,
     blobs: &[(String, String, u64)],
     wanted: impl Fn(&str) -> bool,
-) -> Result<BTreeMap<String, Vec<u8>>, String> {
-    let mut picked: Vec<(&str, &str)> = Vec::new(); // (relative path, object id)
+) -> Result<Vec<(String, String)>, String> {
+    let mut picked = Vec::new();
     for (rel, oid, size) in blobs.iter().filter(|(rel, _, _)| wanted(rel)) {
         if *size > crate::load::MAX_FILE_BYTES {
             return Err(format!(
@@ -296,14 +316,9 @@ fn read_blobs(
                 crate::load::MAX_FILE_BYTES / (1024 * 1024)
             ));
         }
-        picked.push((rel, oid));
+        picked.push((oid.clone(), rel.clone()));
     }
-    let contents = cat_files(top, picked.iter().map(|(_, oid)| *oid))?;
-    Ok(picked
-        .into_iter()
-        .map(|(rel, _)| rel.to_string())
-        .zip(contents)
-        .collect())
+    Ok(picked)
 }
 
 /// `a/b.md`: every part a plain name. Not `../x`, `a/./b`, `a//b`, `/etc`.
@@ -316,7 +331,10 @@ fn is_plain_relative(rel: &str) -> bool {
 
 /// The contents of each object, in order, from one `git cat-file --batch` process. The object
 /// ids are written from a thread so that neither side can block on a full pipe.
-fn cat_files<'a>(top: &Path, oids: impl Iterator<Item = &'a str>) -> Result<Vec<Vec<u8>>, String> {
+pub(crate) fn cat_files<'a>(
+    top: &Path,
+    oids: impl Iterator<Item = &'a str>,
+) -> Result<Vec<Vec<u8>>, String> {
     let input: String = oids.map(|o| format!("{o}\n")).collect();
     let count = input.lines().count();
     let mut child = Command::new("git")

@@ -14,6 +14,7 @@ pub mod model;
 pub mod numfmt;
 pub mod output;
 pub mod project;
+pub mod reviews;
 pub mod site;
 pub mod slug;
 pub mod timings;

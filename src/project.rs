@@ -50,6 +50,13 @@ pub enum Error {
     Baseline(String),
     /// Writing the site or an export failed.
     Output(String),
+    /// A tagged review (SPEC §14) could not be opened: its tag, what went wrong, and the
+    /// problems of its portfolio when it does not load.
+    Review {
+        tag: String,
+        message: String,
+        diagnostics: Vec<Diagnostic>,
+    },
 }
 
 impl std::fmt::Display for Error {
@@ -64,6 +71,7 @@ impl std::fmt::Display for Error {
                 )
             }
             Error::Environment(m) | Error::Baseline(m) | Error::Output(m) => f.write_str(m),
+            Error::Review { message, .. } => f.write_str(message),
         }
     }
 }

@@ -13,34 +13,78 @@ use crate::site;
 const PROGRESS_FROM: usize = 500;
 
 pub fn run(args: &BuildArgs) -> Result<ExitCode, Error> {
-    let project = super::open(&args.portfolio, &args.when)?;
+    // With reviews, the current portfolio and every review share one parse cache: most account
+    // files are the same bytes in each.
+    let cache = crate::load::ParseCache::default();
+    let shared = args.reviews.is_some().then_some(&cache);
+    let project = super::open_with(&args.portfolio, &args.when, shared)?;
     let out = args
         .output
         .clone()
         .unwrap_or_else(|| args.portfolio.join("public"));
+    let mut t = crate::timings::Timings::start();
+    // SPEC §14: every tagged review, each against the one before it.
+    let reviews = match &args.reviews {
+        Some(pattern) => crate::reviews::open_all(&args.portfolio, pattern, &cache)?,
+        None => Vec::new(),
+    };
+    if let (Some(pattern), true) = (&args.reviews, reviews.is_empty()) {
+        anstream::eprintln!(
+            "warning: no tag matches `{}`; building without reviews",
+            terminal_text(pattern)
+        );
+    }
+    let review_analyses = crate::reviews::analyse_all(&reviews);
+    if args.reviews.is_some() {
+        t.mark("reviews: read, open, analyse");
+    }
     let baseline = match &args.baseline {
-        None => None,
+        None => crate::reviews::newest_baseline(&reviews, &review_analyses),
         Some(arg) => Some(crate::baseline::resolve(arg, &args.portfolio).map_err(Error::Baseline)?),
     };
-    let mut t = crate::timings::Timings::start();
     let analysis = project.analyse(baseline.as_ref());
     t.mark("analyse");
     let options = site::Options {
         incognito: args.incognito,
         progress: !args.quiet
             && std::io::stderr().is_terminal()
-            && analysis.accounts.len() >= PROGRESS_FROM,
+            && analysis.accounts.len() >= PROGRESS_FROM
+            && args.reviews.is_none(),
+        archive: site::Archive::None,
     };
-    let report = site::build(&project.root, &project.portfolio, &analysis, &out, options)
-        .map_err(|e| Error::Output(e.to_string()))?;
+    let report = if args.reviews.is_some() {
+        let sites: Vec<_> = reviews
+            .iter()
+            .zip(&review_analyses)
+            .map(|(r, analysis)| site::archive::ReviewSite {
+                tag: &r.tag,
+                analysis,
+            })
+            .collect();
+        site::archive::build(
+            &project.root,
+            &project.portfolio,
+            &analysis,
+            &sites,
+            &out,
+            options,
+        )
+    } else {
+        site::build(&project.root, &project.portfolio, &analysis, &out, options)
+    }
+    .map_err(|e| Error::Output(e.to_string()))?;
     if let Some(w) = &report.warning {
         anstream::eprintln!("warning: {}", terminal_text(w));
     }
     if !args.quiet {
         let count = |s: Severity| analysis.findings.iter().filter(|f| f.severity == s).count();
         anstream::eprintln!(
-            "built {} accounts, {} pages in {:.2} s → {}; findings: {} errors, {} warnings, {} info",
+            "built {} accounts{}, {} pages in {:.2} s → {}; findings: {} errors, {} warnings, {} info",
             analysis.accounts.len(),
+            match reviews.len() {
+                0 => String::new(),
+                n => format!(" and {n} review{}", if n == 1 { "" } else { "s" }),
+            },
             report.pages,
             report.seconds,
             terminal_text(&out.to_string_lossy()),

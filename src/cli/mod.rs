@@ -62,9 +62,14 @@ pub struct BuildArgs {
     pub output: Option<PathBuf>,
     #[command(flatten)]
     pub when: When,
-    /// Git revision or previous portfolio.json to compare against.
+    /// Git revision or previous portfolio.json to compare against (default with --reviews:
+    /// the newest review).
     #[arg(long)]
     pub baseline: Option<String>,
+    /// Also build every git tag matching this glob as a review, under reviews/, with trends
+    /// across them (e.g. 'review/*').
+    #[arg(long, value_name = "PATTERN")]
+    pub reviews: Option<String>,
     /// Mask money amounts (for demos).
     #[arg(long)]
     pub incognito: bool,
@@ -247,6 +252,14 @@ fn report(e: &Error) -> ExitCode {
             anstream::eprintln!("error: {m}\nnothing was written");
             ExitCode::from(EXIT_INVALID)
         }
+        Error::Review { diagnostics, .. } => {
+            let _ = check::print_diagnostics(diagnostics, Format::Human);
+            anstream::eprintln!(
+                "error: {}\nnothing was written",
+                terminal_text(&e.to_string())
+            );
+            ExitCode::from(EXIT_INVALID)
+        }
         Error::Output(m) => {
             anstream::eprintln!(
                 "error: {m}\nnothing was written; the previous output, if any, is unchanged"
@@ -258,7 +271,16 @@ fn report(e: &Error) -> ExitCode {
 
 /// Opens the portfolio for a command that analyses it, showing the warnings it has.
 fn open(dir: &std::path::Path, when: &When) -> Result<Project, Error> {
-    let project = Project::open(dir, when.settings())?;
+    open_with(dir, when, None)
+}
+
+/// [`open`], reusing the account files parsed into `cache`.
+fn open_with(
+    dir: &std::path::Path,
+    when: &When,
+    cache: Option<&crate::load::ParseCache>,
+) -> Result<Project, Error> {
+    let project = Project::open_with(dir, when.settings(), cache)?;
     let _ = check::print_diagnostics(&project.warnings, Format::Human);
     Ok(project)
 }

@@ -10,6 +10,10 @@ use crate::model::Date;
 const CONFIG: &str = include_str!("scaffold/kamsite.yaml");
 const OVERVIEW: &str = include_str!("scaffold/overview.md");
 const ACCOUNT: &str = include_str!("scaffold/account.md");
+/// The CI workflow (SPEC §14): check on every push and pull request, publish on a review tag.
+pub const WORKFLOW: &str = include_str!("scaffold/kamsite.yml");
+/// Where GitHub looks for it: the portfolio folder is meant to be the repository's root.
+const WORKFLOW_PATH: &str = ".github/workflows/kamsite.yml";
 
 fn fail(msg: String) -> ExitCode {
     anstream::eprintln!("error: {}", super::terminal_text(&msg));
@@ -65,18 +69,19 @@ pub fn init(args: &InitArgs) -> ExitCode {
             account_file("Example Customer", today),
         ),
         (".gitignore", "public/\n".to_string()),
+        (WORKFLOW_PATH, WORKFLOW.to_string()),
     ];
     for (rel, content) in &files {
         let path = dir.join(rel);
-        if *rel == ".gitignore" && path.exists() {
-            continue; // the user's own .gitignore stays as it is
+        if matches!(*rel, ".gitignore" | WORKFLOW_PATH) && path.exists() {
+            continue; // the user's own .gitignore and workflow stay as they are
         }
         if let Err(e) = create(&path, content) {
             return fail(e);
         }
     }
     anstream::eprintln!(
-        "created a portfolio in {}\nnext: edit kamsite.yaml, add accounts with `kamsite new \"Customer name\" --portfolio {0}`, then `kamsite build {0}`",
+        "created a portfolio in {}\nnext: edit kamsite.yaml, add accounts with `kamsite new \"Customer name\" --portfolio {0}`, then `kamsite build {0}`\nCI: {WORKFLOW_PATH} checks every push and publishes each `review/*` tag (see kamsite's docs/ci.md)",
         super::terminal_text(&dir.to_string_lossy())
     );
     ExitCode::SUCCESS

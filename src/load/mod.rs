@@ -566,15 +566,17 @@ fn load_account(
     cache: Option<&ParseCache>,
 ) -> Result<Account, Rejected<Account>> {
     let file = root.display(rel);
+    let parse = |bytes: Vec<u8>| match cache {
+        Some(c) => c.get_or_parse(rel, bytes, |b| parse_account(rel, &file, b)),
+        None => parse_account(rel, &file, bytes),
+    };
+    // In memory (a git revision): the reviews of one build share a cache, since most files
+    // are the same bytes at every tag.
     if let Some(files) = &root.memory {
-        let bytes = files.get(rel).cloned().unwrap_or_default();
-        return parse_account(rel, &file, bytes);
+        return parse(files.get(rel).cloned().unwrap_or_default());
     }
     match read_file(&root.dir.join(rel)) {
-        Ok(bytes) => match cache {
-            Some(c) => c.get_or_parse(rel, bytes, |b| parse_account(rel, &file, b)),
-            None => parse_account(rel, &file, bytes),
-        },
+        Ok(bytes) => parse(bytes),
         Err(e) => Err(Diagnostic::error(file, format!("cannot read file: {e}")).into()),
     }
 }

@@ -39,7 +39,7 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
 }
 
-fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

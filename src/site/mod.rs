@@ -1,6 +1,7 @@
 //! Stage 4: the review site — view models, charts, Markdown and templates — and its build.
 
 pub mod account_page;
+pub mod archive;
 pub mod benchmark_chart;
 pub mod charts;
 pub mod effectiveness;
@@ -10,6 +11,7 @@ pub mod markdown;
 pub mod pages;
 pub mod relationship_map;
 pub mod render;
+pub mod trends;
 pub mod view;
 
-pub use render::{build, BuildError, File, Options, Report, Site};
+pub use render::{build, Archive, BuildError, File, Options, Report, Site};

@@ -55,6 +55,8 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "effectiveness.html",
         include_str!("../../templates/effectiveness.html"),
     ),
+    ("reviews.html", include_str!("../../templates/reviews.html")),
+    ("trends.html", include_str!("../../templates/trends.html")),
 ];
 
 const ASSETS: &[(&str, &str)] = &[
@@ -123,6 +125,38 @@ pub struct Options {
     pub incognito: bool,
     /// Show a progress bar (the caller decides: terminal, long build, not quiet).
     pub progress: bool,
+    /// Where this site sits in a build with reviews (SPEC §14), for the navigation.
+    pub archive: Archive,
+}
+
+/// A site's place in a build with `--reviews`: the current site links to `reviews/` and
+/// `trends/` below it, a review's site (under `reviews/<slug>/`) links two folders up.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Archive {
+    /// A build without reviews: no links to them.
+    #[default]
+    None,
+    /// The current site, at the root of the output.
+    Current,
+    /// A review's site, under `reviews/<slug>/`.
+    Review,
+}
+
+impl Archive {
+    /// The reviews index and the trends page, relative to this site's root.
+    fn links(self) -> (Option<String>, Option<String>) {
+        match self {
+            Archive::None => (None, None),
+            Archive::Current => (
+                Some("reviews/index.html".into()),
+                Some("trends/index.html".into()),
+            ),
+            Archive::Review => (
+                Some("../index.html".into()),
+                Some("../../trends/index.html".into()),
+            ),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -344,6 +378,49 @@ impl<'a> Site<'a> {
         self.index.get(path).map(|&i| &self.files[i].1)
     }
 
+    /// Marks this site as the archived review `tag` (every page says so and links to the
+    /// current site).
+    pub fn archived_as(mut self, tag: &str) -> Site<'a> {
+        self.shared.common.review = Some(tag.to_string());
+        self
+    }
+
+    /// A page outside the site's own list (the reviews index, the trends page), rendered with
+    /// this site's templates and shared data.
+    pub fn render_page(
+        &self,
+        template: &str,
+        root: &str,
+        nav: &str,
+        title: &str,
+        data: &impl serde::Serialize,
+    ) -> Result<Vec<u8>, BuildError> {
+        let context = page(&self.shared.common, root, nav, title, data);
+        render(&self.tera, template, &context).map(String::into_bytes)
+    }
+
+    /// Renders every file into `staging` under `prefix` (`""`, or `reviews/<slug>/`), in
+    /// parallel; returns the number of pages.
+    pub fn write_into(
+        &self,
+        staging: &Staging,
+        prefix: &str,
+        bar: Option<&indicatif::ProgressBar>,
+    ) -> Result<usize, BuildError> {
+        self.files().par_iter().try_for_each(|(path, file)| {
+            staging.write(&format!("{prefix}{path}"), &self.render(file)?)?;
+            if let (Some(b), File::Account(_)) = (bar, file) {
+                b.inc(1);
+            }
+            Ok::<(), BuildError>(())
+        })?;
+        Ok(self
+            .files()
+            .iter()
+            .filter(|(_, f)| matches!(f, File::Single(_) | File::Manager(_) | File::Account(_)))
+            .count())
+    }
+
     fn root_display(&self, rel: &str) -> String {
         self.root.display(rel)
     }
@@ -418,21 +495,10 @@ pub fn build(
         );
         bar
     });
-    site.files().par_iter().try_for_each(|(path, file)| {
-        staging.write(path, &site.render(file)?)?;
-        if let (Some(b), File::Account(_)) = (&bar, file) {
-            b.inc(1);
-        }
-        Ok::<(), BuildError>(())
-    })?;
+    let pages_written = site.write_into(&staging, "", bar.as_ref())?;
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let pages_written = site
-        .files()
-        .iter()
-        .filter(|(_, f)| matches!(f, File::Single(_) | File::Manager(_) | File::Account(_)))
-        .count();
     t.mark("pages, assets, exports, static");
     let crate::output::Committed { target, warning } = staging.commit()?;
     t.mark("commit (swap + remove old)");
@@ -467,6 +533,9 @@ pub fn shared<'a>(analysis: &'a Analysis<'a>, options: Options) -> Shared<'a> {
                 .period
                 .map_or_else(|| DASH.to_string(), |p| p.to_string())
         )),
+        reviews_href: options.archive.links().0,
+        trends_href: options.archive.links().1,
+        review: None,
     };
 
     // Findings per account, in one pass (both lists are sorted by account id).

@@ -20,6 +20,12 @@ pub struct Common {
     pub baseline: Option<String>,
     /// Printed pages' running header, as a CSS string (see `format::css_string`).
     pub print_header: String,
+    /// The reviews index and trends page relative to the site's root, in a build with
+    /// `--reviews` (SPEC §14); the navigation links to them.
+    pub reviews_href: Option<String>,
+    pub trends_href: Option<String>,
+    /// In a review's site under `reviews/`, the review's tag: the page says it is an archive.
+    pub review: Option<String>,
 }
 
 /// One account in a list (dashboard, accounts table, manager pages, whitespace).

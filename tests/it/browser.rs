@@ -7,12 +7,12 @@ use crate::common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn browser_dir() -> PathBuf {
+pub(crate) fn browser_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
 }
 
 /// Returns the tool, or None after shouting (and panics under CI=true).
-fn require(what: &str, found: Option<PathBuf>, how: &str) -> Option<PathBuf> {
+pub(crate) fn require(what: &str, found: Option<PathBuf>, how: &str) -> Option<PathBuf> {
     if found.is_some() {
         return found;
     }
@@ -24,7 +24,7 @@ fn require(what: &str, found: Option<PathBuf>, how: &str) -> Option<PathBuf> {
     None
 }
 
-fn on_path(name: &str) -> Option<PathBuf> {
+pub(crate) fn on_path(name: &str) -> Option<PathBuf> {
     std::env::var_os("PATH").and_then(|paths| {
         std::env::split_paths(&paths)
             .map(|p| p.join(name))
