@@ -21,10 +21,16 @@ impl Drop for Serve {
 
 /// Starts `kamsite serve` on a free port; returns the process and its address.
 fn start(f: &Fixture) -> (Serve, String) {
+    start_with(f, &[])
+}
+
+/// [`start`] with extra environment variables.
+fn start_with(f: &Fixture, env: &[(&str, &std::path::Path)]) -> (Serve, String) {
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("kamsite"))
         .args(["serve", "--port", "0"])
         .arg(f.path())
         .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
@@ -360,21 +366,7 @@ fn sigterm_leaves_no_files_and_a_busy_port_is_explained() {
         .file("kamsite.yaml", NO_COUNT)
         .account("acme.md", QUIET);
     let tmp = tempfile::tempdir().unwrap();
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("kamsite"))
-        .args(["serve", "--port", "0"])
-        .arg(f.path())
-        .env("TMPDIR", tmp.path())
-        .env("NO_COLOR", "1")
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let addr = loop {
-        let line = lines.next().expect("serve printed its address").unwrap();
-        if let Some(url) = line.strip_prefix("serving http://") {
-            break url.split('/').next().unwrap().to_string();
-        }
-    };
+    let (mut serve, addr) = start_with(&f, &[("TMPDIR", tmp.path())]);
     assert_eq!(get(&addr, "/data/portfolio.json").0, "HTTP/1.1 200 OK");
     let port = addr.rsplit(':').next().unwrap().to_string();
     let busy = Command::new(assert_cmd::cargo::cargo_bin("kamsite"))
@@ -392,16 +384,16 @@ fn sigterm_leaves_no_files_and_a_busy_port_is_explained() {
 
     assert!(Command::new("kill")
         .arg("-TERM")
-        .arg(child.id().to_string())
+        .arg(serve.0.id().to_string())
         .status()
         .unwrap()
         .success());
     let deadline = Instant::now() + Duration::from_secs(10);
-    while child.try_wait().unwrap().is_none() && Instant::now() < deadline {
+    while serve.0.try_wait().unwrap().is_none() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert!(
-        child.try_wait().unwrap().is_some(),
+        serve.0.try_wait().unwrap().is_some(),
         "serve did not stop on SIGTERM"
     );
     let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
