@@ -225,11 +225,11 @@ impl Baseline {
     }
 }
 
-/// The files of the portfolio at `commit` that loading reads (kamsite.yaml and `accounts/`),
-/// relative to the portfolio folder (`prefix` inside the repository), read into memory: one
-/// `git ls-tree` lists them, one `git cat-file --batch` reads them all. Paths from the tree
-/// are accepted only as plain relative names (no `..`, `.`, empty or absolute parts), links and
-/// submodules are skipped, and every file is held to the size limit of the current portfolio.
+/// The files of the portfolio at `commit` that loading reads (kamsite.yaml, `accounts/` and
+/// the CSV sources its kamsite.yaml names), relative to the portfolio folder (`prefix` inside
+/// the repository), read into memory with `git ls-tree` and `git cat-file --batch`. Paths from
+/// the tree are accepted only as plain relative names (no `..`, `.`, empty or absolute parts),
+/// links and submodules are skipped, and every file is held to the size limit of one file.
 pub(crate) fn read_revision(
     top: &Path,
     commit: &str,
@@ -244,61 +244,88 @@ pub(crate) fn read_revision(
         .collect())
 }
 
-/// The (object id, relative path) of every file [`read_revision`] reads at `commit`, from one
-/// `git ls-tree`, with the same checks. Split out so that `--reviews` can read the files of
-/// all its revisions with one `git cat-file` (most are the same objects at every tag).
+/// The (object id, relative path) of every file [`read_revision`] reads at `commit`. Costs
+/// one `git ls-tree` and one small `git cat-file` (for kamsite.yaml, to learn its sources).
 pub(crate) fn list_revision(
     top: &Path,
     commit: &str,
     prefix: &str,
 ) -> Result<Vec<(String, String)>, String> {
-    // An empty prefix (the portfolio is the repository's root) is not a valid pathspec.
-    let pathspec = if prefix.is_empty() { "." } else { prefix };
-    let listing = git(
-        top,
-        &["ls-tree", "-r", "-z", "--long", commit, "--", pathspec],
-    )?;
-    // (relative path, object id, size) of every plain file; what loading reads is picked below.
-    let mut blobs: Vec<(String, String, u64)> = Vec::new();
-    for entry in listing.split(|b| *b == 0).filter(|e| !e.is_empty()) {
-        let entry = String::from_utf8_lossy(entry);
-        let Some((meta, path)) = entry.split_once('\t') else {
-            continue;
-        };
-        let mut meta = meta.split_whitespace();
-        let (mode, kind, oid, size) = (meta.next(), meta.next(), meta.next(), meta.next());
-        let rel = path.strip_prefix(prefix).unwrap_or(path);
-        if !is_plain_relative(rel) {
-            return Err(format!(
-                "the revision {commit} holds a path that is not a plain relative path (`{}`); refusing it as a baseline",
-                crate::cli::terminal_text(path)
-            ));
-        }
-        // Never the old site's links or submodules.
-        if kind != Some("blob") || !matches!(mode, Some("100644" | "100755")) {
-            continue;
-        }
-        let size: u64 = size.and_then(|s| s.parse().ok()).unwrap_or(u64::MAX);
-        if let Some(oid) = oid {
-            blobs.push((rel.to_string(), oid.to_string(), size));
-        }
-    }
-    // Only what loading reads: kamsite.yaml, accounts/, and the CSV sources that revision's
-    // kamsite.yaml names (SPEC §13), so the baseline's figures are that revision's. The
-    // configuration is read first (one small `cat-file`) to learn the sources.
-    let config = pick(commit, &blobs, |rel| rel == crate::load::CONFIG_FILE)?;
-    let sources = match config.first() {
-        Some((oid, _)) => cat_files(top, std::iter::once(oid.as_str()))?
-            .first()
-            .map(|text| crate::load::sources::files_named_in(&String::from_utf8_lossy(text)))
-            .unwrap_or_default(),
-        None => Vec::new(),
+    let tree = Tree::list(top, commit, prefix)?;
+    let config = match tree.config_oid() {
+        Some(oid) => cat_files(top, std::iter::once(oid))?.into_iter().next(),
+        None => None,
     };
-    let mut wanted = config;
-    wanted.extend(pick(commit, &blobs, |rel| {
-        rel.starts_with("accounts/") || sources.iter().any(|s| s == rel)
-    })?);
-    Ok(wanted)
+    tree.wanted(config.as_deref())
+}
+
+/// The plain files of a revision's portfolio folder, from one `git ls-tree`, checked: split
+/// from [`list_revision`] so that `--reviews` can list its revisions in parallel and read all
+/// their configurations with one `git cat-file`, then all their files with one more.
+pub(crate) struct Tree {
+    commit: String,
+    /// (relative path, object id, size).
+    blobs: Vec<(String, String, u64)>,
+}
+
+impl Tree {
+    pub(crate) fn list(top: &Path, commit: &str, prefix: &str) -> Result<Tree, String> {
+        // An empty prefix (the portfolio is the repository's root) is not a valid pathspec.
+        let pathspec = if prefix.is_empty() { "." } else { prefix };
+        let listing = git(
+            top,
+            &["ls-tree", "-r", "-z", "--long", commit, "--", pathspec],
+        )?;
+        let mut blobs: Vec<(String, String, u64)> = Vec::new();
+        for entry in listing.split(|b| *b == 0).filter(|e| !e.is_empty()) {
+            let entry = String::from_utf8_lossy(entry);
+            let Some((meta, path)) = entry.split_once('\t') else {
+                continue;
+            };
+            let mut meta = meta.split_whitespace();
+            let (mode, kind, oid, size) = (meta.next(), meta.next(), meta.next(), meta.next());
+            let rel = path.strip_prefix(prefix).unwrap_or(path);
+            if !is_plain_relative(rel) {
+                return Err(format!(
+                    "the revision {commit} holds a path that is not a plain relative path (`{}`); refusing it as a baseline",
+                    crate::cli::terminal_text(path)
+                ));
+            }
+            // Never the old site's links or submodules.
+            if kind != Some("blob") || !matches!(mode, Some("100644" | "100755")) {
+                continue;
+            }
+            let size: u64 = size.and_then(|s| s.parse().ok()).unwrap_or(u64::MAX);
+            if let Some(oid) = oid {
+                blobs.push((rel.to_string(), oid.to_string(), size));
+            }
+        }
+        Ok(Tree {
+            commit: commit.to_string(),
+            blobs,
+        })
+    }
+
+    /// The object holding the revision's kamsite.yaml, if it has one.
+    pub(crate) fn config_oid(&self) -> Option<&str> {
+        self.blobs
+            .iter()
+            .find(|(rel, _, _)| rel == crate::load::CONFIG_FILE)
+            .map(|(_, oid, _)| oid.as_str())
+    }
+
+    /// Only what loading reads: kamsite.yaml, accounts/, and the CSV sources that `config`
+    /// (the revision's kamsite.yaml) names, so a revision's figures are its own.
+    pub(crate) fn wanted(&self, config: Option<&[u8]>) -> Result<Vec<(String, String)>, String> {
+        let sources = config
+            .map(|text| crate::load::sources::files_named_in(&String::from_utf8_lossy(text)))
+            .unwrap_or_default();
+        pick(&self.commit, &self.blobs, |rel| {
+            rel == crate::load::CONFIG_FILE
+                || rel.starts_with("accounts/")
+                || sources.iter().any(|s| s == rel)
+        })
+    }
 }
 
 /// The (object id, relative path) of the `blobs` whose path is `wanted`, refusing any larger

@@ -1,7 +1,7 @@
 //! Quarterly reviews (SPEC §14): every git tag matching a pattern, opened as it was — its own
 //! files, its own kamsite.yaml, its own `as_of` — through the same façade as the current
 //! portfolio. Tags are listed with their commits and dates by one `git for-each-ref`, each
-//! revision's files by one `git ls-tree` (the checks of `baseline::list_revision`), and the
+//! revision's files by one `git ls-tree` (the checks of `baseline::Tree`), and the
 //! files of all revisions are read into memory by one `git cat-file --batch`, each object once:
 //! between two reviews most files are the same object. Nothing from a tree is ever written to
 //! disk. A tag whose portfolio does not load stops the whole build, by name.
@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use std::collections::BTreeMap;
 
-use crate::baseline::{cat_files, git, list_revision, Baseline};
+use crate::baseline::{cat_files, git, Baseline, Tree};
 use crate::diagnostics::Diagnostic;
 use crate::model::Date;
 use crate::project::{Error, Project, When};
@@ -207,20 +207,39 @@ pub fn open_all(
             )));
         }
     }
-    // Which files each revision holds (one `git ls-tree` each, in parallel), then every
-    // distinct object once, from one `git cat-file`.
-    let listed = tags
+    // Which files each revision holds (one `git ls-tree` each, in parallel), their
+    // configurations (one `git cat-file` for all, to learn the CSV sources each names), then
+    // every distinct object once, from one more `git cat-file`.
+    let failed = |t: &Tag| {
+        let tag = t.name.clone();
+        move |message| Failed {
+            tag,
+            message,
+            diagnostics: Vec::new(),
+        }
+    };
+    let trees = tags
         .par_iter()
-        .map(|t| {
-            list_revision(&top, &t.commit, &prefix).map_err(|message| Failed {
-                tag: t.name.clone(),
-                message,
-                diagnostics: Vec::new(),
-            })
-        })
+        .map(|t| Tree::list(&top, &t.commit, &prefix).map_err(failed(t)))
         // Collected in order first, so the error reported is the oldest failing tag's.
         .collect::<Vec<_>>()
         .into_iter()
+        .collect::<Result<Vec<_>, Failed>>()?;
+    let config_oids: Vec<&str> = trees.iter().filter_map(Tree::config_oid).collect();
+    let mut configs = cat_files(&top, config_oids.iter().copied())
+        .map_err(|message| Error::Review {
+            tag: pattern.to_string(),
+            message,
+            diagnostics: Vec::new(),
+        })?
+        .into_iter();
+    let listed = tags
+        .iter()
+        .zip(&trees)
+        .map(|(t, tree)| {
+            let config = tree.config_oid().and_then(|_| configs.next());
+            tree.wanted(config.as_deref()).map_err(failed(t))
+        })
         .collect::<Result<Vec<_>, Failed>>()?;
     let oids: std::collections::BTreeSet<&str> = listed
         .iter()

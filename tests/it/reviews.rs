@@ -456,3 +456,40 @@ fn a_portfolio_in_a_folder_of_the_repository_and_tags_that_would_share_a_folder(
             "the tags `review/Q1` and `review/q1` would both be published as reviews/review-q1/; rename one",
         ));
 }
+
+/// Each review reads the CSV sources its own kamsite.yaml names, as they were at its tag: the
+/// first review takes its revenue from `data/erp.csv`, the second from a renamed file.
+#[test]
+fn each_review_reads_its_own_csv_sources() {
+    let r = Repo {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    let sources = |file: &str| {
+        format!("as_of: 2026-10-05\n{CONFIG}sources:\n  financials:\n    file: {file}\n    account: Account\n    columns: {{ period: Quarter, revenue: Revenue }}\n")
+    };
+    r.git(&["init", "-q"], "2026-04-01T00:00:00Z");
+    r.write("kamsite.yaml", &sources("data/erp.csv"));
+    r.write("accounts/acme.md", &account("Acme", "key", 5, &[]));
+    r.write(
+        "data/erp.csv",
+        "Account,Quarter,Revenue\nacme,2026-Q3,100\n",
+    );
+    r.review("review/2026-Q3a", "2026-10-05T10:00:00Z", false);
+    std::fs::remove_file(r.path().join("data/erp.csv")).unwrap();
+    r.write("kamsite.yaml", &sources("data/erp-new.csv"));
+    r.write(
+        "data/erp-new.csv",
+        "Account,Quarter,Revenue\nacme,2026-Q3,250\n",
+    );
+    r.review("review/2026-Q3b", "2026-10-06T10:00:00Z", false);
+    kamsite(r.path(), &["build", ".", "-q", "--reviews", "review/*"]).success();
+    let trends: Value =
+        serde_json::from_str(&read(&r.path().join("public/data/trends.json"))).unwrap();
+    let revenue: Vec<Value> = trends["reviews"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|rv| rv["portfolio"]["revenue"].clone())
+        .collect();
+    assert_eq!(revenue, vec![json!(100), json!(250), json!(250)]);
+}
