@@ -199,7 +199,7 @@ pub struct MatrixPoint {
     pub strength: f64,
     pub revenue_ttm: f64,
     pub colour: RGBColor,
-    /// Health is partial: the bubble is drawn with a lighter fill (the legend says so).
+    /// Health is partial: the bubble is drawn lighter with a dashed outline (the legend says so).
     pub partial: bool,
     /// (attractiveness, strength) at the baseline, when there is one and it differs.
     pub from: Option<(f64, f64)>,
@@ -284,10 +284,13 @@ pub fn matrix(
             let RGBColor(r, g, b) = p.colour;
             let _ = writeln!(
                 bubbles,
-                "<a href=\"{}\" class=\"bubble\"><circle cx=\"{cx}\" cy=\"{cy}\" r=\"{:.1}\" fill=\"#{r:02X}{g:02X}{b:02X}\" fill-opacity=\"{}\" stroke=\"#{r:02X}{g:02X}{b:02X}\" stroke-width=\"1\"><title>{}</title></circle></a>",
+                "<a href=\"{}\" class=\"bubble\"><circle cx=\"{cx}\" cy=\"{cy}\" r=\"{:.1}\" fill=\"#{r:02X}{g:02X}{b:02X}\" fill-opacity=\"{}\" stroke=\"#{r:02X}{g:02X}{b:02X}\" stroke-width=\"{}\"{}><title>{}</title></circle></a>",
                 escape(&p.href),
                 radius(p.revenue_ttm),
                 if p.partial { "0.2" } else { "0.55" },
+                // Partial health: lighter and dashed, so it shows in greyscale print too.
+                if p.partial { "1.5" } else { "1" },
+                if p.partial { " stroke-dasharray=\"3 2\"" } else { "" },
                 escape(&p.title),
             );
         }
