@@ -26,9 +26,19 @@ fn start(f: &Fixture) -> (Serve, String) {
 
 /// [`start`] with extra environment variables.
 fn start_with(f: &Fixture, env: &[(&str, &std::path::Path)]) -> (Serve, String) {
+    start_in(f, f.path(), env)
+}
+
+/// Starts `kamsite serve PORTFOLIO` from the folder `cwd`.
+fn start_in(
+    f: &Fixture,
+    portfolio: &std::path::Path,
+    env: &[(&str, &std::path::Path)],
+) -> (Serve, String) {
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("kamsite"))
+        .current_dir(f.path())
         .args(["serve", "--port", "0"])
-        .arg(f.path())
+        .arg(portfolio)
         .env("NO_COLOR", "1")
         .envs(env.iter().copied())
         .stderr(Stdio::piped())
@@ -432,4 +442,22 @@ fn a_saved_csv_source_rebuilds_the_preview() {
     .unwrap();
     let problem = wait_for(&mut events, "event: problem");
     assert!(problem.contains("`Revenue` is not a number"), "{problem}");
+}
+
+/// `kamsite serve` as most people start it, from inside the portfolio with no argument (or
+/// `.`): the watcher reports absolute paths, and an edit must still count.
+#[test]
+fn a_preview_started_inside_the_portfolio_sees_edits() {
+    let f = Fixture::new()
+        .file("kamsite.yaml", NO_COUNT)
+        .account("acme.md", QUIET);
+    let (_serve, addr) = start_in(&f, std::path::Path::new("."), &[]);
+    let mut events = subscribe(&addr);
+    std::fs::write(
+        f.path().join("accounts/acme.md"),
+        QUIET.replace("Quiet Ltd", "Edited Ltd"),
+    )
+    .unwrap();
+    wait_for(&mut events, "data: reload");
+    assert!(get(&addr, "/accounts/acme/").1.contains("Edited Ltd"));
 }

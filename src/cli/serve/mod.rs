@@ -40,9 +40,18 @@ fn serve(args: &ServeArgs) -> Result<(), String> {
             addr.ip()
         );
     }
+    // The watcher reports absolute paths; with a relative portfolio (`kamsite serve`, `.`)
+    // they would never match it, and no edit would ever count. Watch the canonical path.
+    let portfolio = std::fs::canonicalize(&args.portfolio).map_err(|e| {
+        format!(
+            "cannot open the portfolio folder {}: {e}",
+            args.portfolio.display()
+        )
+    })?;
+    // Messages keep naming files as the user typed the folder.
     let preview = Arc::new(Preview::new(args.portfolio.clone()));
     preview.rebuild();
-    let _watcher = watch::start(&args.portfolio, Arc::clone(&preview))?;
+    let _watcher = watch::start(&portfolio, Arc::clone(&preview))?;
     let url = format!("http://{}/", host_for_url(addr));
     anstream::eprintln!("serving {url} (Ctrl-C to stop)");
     if args.open {

@@ -323,15 +323,23 @@ impl Reader<'_> {
         if let Some(t) = keys.get(key) {
             return Some(*t);
         }
-        let help =
-            suggestion(key, keys.keys().map(String::as_str)).unwrap_or_else(|| {
-                match matches.strip_prefix("ids.") {
-                    Some(system) => {
-                        format!("add `ids: {{ {system}: \"{key}\" }}` to the account's file")
-                    }
-                    None => "the column must hold account ids (the file stem or `id:`)".into(),
-                }
-            });
+        // A key that is all digits (an ERP customer number) is never "nearly" another: the
+        // nearest number is some other customer. Others are offered in sorted order, so the
+        // hint is the same on every run.
+        let numeric = !key.is_empty() && key.chars().all(|c| c.is_ascii_digit());
+        let mut known: Vec<&str> = keys.keys().map(String::as_str).collect();
+        known.sort_unstable();
+        let hint = if numeric {
+            None
+        } else {
+            suggestion(key, known.into_iter())
+        };
+        let help = hint.unwrap_or_else(|| match matches.strip_prefix("ids.") {
+            Some(system) => {
+                format!("add `ids: {{ {system}: \"{key}\" }}` to the account's file")
+            }
+            None => "the column must hold account ids (the file stem or `id:`)".into(),
+        });
         let what = match matches.strip_prefix("ids.") {
             Some(system) => format!("`ids.{system}`"),
             None => "id".into(),
