@@ -332,7 +332,7 @@ impl Reader<'_> {
         let hint = if numeric {
             None
         } else {
-            suggestion(key, known.into_iter())
+            suggestion(key, known)
         };
         let help = hint.unwrap_or_else(|| match matches.strip_prefix("ids.") {
             Some(system) => {
