@@ -18,6 +18,38 @@ pub struct Finding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub manager: Option<String>,
     pub message: String,
+    /// The message with its money amounts masked, when it has any (`--incognito` shows this).
+    #[serde(skip)]
+    pub masked: Option<String>,
+}
+
+/// Around an amount of money in a rule's message (private-use characters no text holds).
+pub const MONEY_START: char = '\u{E000}';
+pub const MONEY_END: char = '\u{E001}';
+
+/// The message without the markers, and with each marked amount masked when it has any.
+fn unmark(found: &str) -> (String, Option<String>) {
+    if !found.contains(MONEY_START) {
+        return (found.to_string(), None);
+    }
+    let plain: String = found
+        .chars()
+        .filter(|c| *c != MONEY_START && *c != MONEY_END)
+        .collect();
+    let mut masked = String::with_capacity(found.len());
+    let mut inside = false;
+    for c in found.chars() {
+        match c {
+            MONEY_START => {
+                inside = true;
+                masked.push_str("•••");
+            }
+            MONEY_END => inside = false,
+            c if !inside => masked.push(c),
+            _ => {}
+        }
+    }
+    (plain, Some(masked))
 }
 
 fn finding(
@@ -27,12 +59,27 @@ fn finding(
     manager: Option<String>,
     found: &str,
 ) -> Finding {
+    let (found, masked) = unmark(found);
     Finding {
         rule: s.rule.id,
         severity: s.severity_for(severity),
         account: account.map(str::to_string),
         manager,
         message: format!("{found} — {}", s.rule.why),
+        masked: masked.map(|m| format!("{m} — {}", s.rule.why)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_in_messages_can_be_masked() {
+        let (plain, masked) = unmark("profit of \u{E000}-38,000\u{E001} in 2026-Q3");
+        assert_eq!(plain, "profit of -38,000 in 2026-Q3");
+        assert_eq!(masked.as_deref(), Some("profit of ••• in 2026-Q3"));
+        assert_eq!(unmark("no money").1, None);
     }
 }
 

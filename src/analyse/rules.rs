@@ -129,6 +129,17 @@ pub fn settings<'s>(all: &'s [RuleSettings], id: &str) -> Option<&'s RuleSetting
     all.iter().find(|s| s.rule.id == id)
 }
 
+/// An amount of money in a message, marked so that a masked (`--incognito`) copy of the
+/// message can hide it; see `findings::Finding::masked`.
+fn money(v: f64) -> String {
+    format!(
+        "{}{}{}",
+        super::findings::MONEY_START,
+        thousands(v),
+        super::findings::MONEY_END
+    )
+}
+
 fn key(a: &AccountAnalysis<'_>) -> bool {
     a.account.front.designation == Designation::Key
 }
@@ -282,7 +293,7 @@ pub static RULES: &[Rule] = &[
         check: Check::Account(|ctx, a, _| {
             let profit = a.metrics.profit?;
             (profit < 0.0).then(|| {
-                format!("profit of {} in {}: the cost to serve exceeds the gross margin", thousands(profit), ctx.p())
+                format!("profit of {} in {}: the cost to serve exceeds the gross margin", money(profit), ctx.p())
             })
         }),
     },

@@ -47,7 +47,7 @@ impl Shared<'_> {
                     .as_deref()
                     .and_then(|id| self.analysis.index_of(id))
                     .map(|i| self.summaries[i].name.as_str());
-                view::finding(f, name)
+                view::finding(f, name, self.fmt.incognito)
             })
             .collect()
     }

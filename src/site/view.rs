@@ -160,7 +160,8 @@ pub struct FindingView {
     pub rule_href: String,
 }
 
-pub fn finding(f: &Finding, name: Option<&str>) -> FindingView {
+/// `incognito`: money amounts in the message are masked too.
+pub fn finding(f: &Finding, name: Option<&str>, incognito: bool) -> FindingView {
     FindingView {
         rule: f.rule,
         severity: f.severity.as_str(),
@@ -171,7 +172,10 @@ pub fn finding(f: &Finding, name: Option<&str>) -> FindingView {
             .as_ref()
             .map(|id| format!("accounts/{id}/index.html")),
         manager: f.manager.clone(),
-        message: f.message.clone(),
+        message: match (&f.masked, incognito) {
+            (Some(masked), true) => masked.clone(),
+            _ => f.message.clone(),
+        },
         rule_href: format!("findings/index.html#rule-{}", f.rule),
     }
 }

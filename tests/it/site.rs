@@ -195,7 +195,11 @@ fn html_in_names_and_narratives_never_reaches_the_page() {
 
 #[test]
 fn incognito_masks_money_everywhere() {
-    let f = fixture();
+    // An unprofitable account: its finding's message names the loss, which must be masked too.
+    let f = fixture().account(
+        "loss.md",
+        "---\nname: Loss Co\ndesignation: other\nfinancials: [{ period: 2026-Q3, revenue: 90000, gross_margin: 10000, cost_to_serve: 48000 }]\n---\n",
+    );
     build(&f, &["--incognito"]).success();
     let files = tree(&f.path().join("public"));
     assert!(
@@ -204,11 +208,19 @@ fn incognito_masks_money_everywhere() {
     );
     for (path, bytes) in files {
         let text = String::from_utf8_lossy(&bytes);
-        for amount in ["1,250,000", "1250000", "600,000", "1.2M", "200,000"] {
+        for amount in [
+            "1,250,000",
+            "1250000",
+            "600,000",
+            "1.2M",
+            "200,000",
+            "38,000",
+        ] {
             assert!(!text.contains(amount), "{amount} visible in {path}");
         }
     }
     assert!(read(&f, "public/index.html").contains("•••"));
+    assert!(read(&f, "public/findings/index.html").contains("profit of ••• in 2026-Q3"));
 }
 
 #[test]
