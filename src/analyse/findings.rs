@@ -70,19 +70,6 @@ fn finding(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn money_in_messages_can_be_masked() {
-        let (plain, masked) = unmark("profit of \u{E000}-38,000\u{E001} in 2026-Q3");
-        assert_eq!(plain, "profit of -38,000 in 2026-Q3");
-        assert_eq!(masked.as_deref(), Some("profit of ••• in 2026-Q3"));
-        assert_eq!(unmark("no money").1, None);
-    }
-}
-
 /// Every finding, portfolio findings (by rule, manager) first, then by (account, rule).
 pub fn findings(
     ctx: &Context<'_>,
@@ -125,4 +112,17 @@ pub fn findings(
         out[first..].sort_by_key(|f| f.rule);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_in_messages_can_be_masked() {
+        let (plain, masked) = unmark("profit of \u{E000}-38,000\u{E001} in 2026-Q3");
+        assert_eq!(plain, "profit of -38,000 in 2026-Q3");
+        assert_eq!(masked.as_deref(), Some("profit of ••• in 2026-Q3"));
+        assert_eq!(unmark("no money").1, None);
+    }
 }
