@@ -138,7 +138,23 @@ pub fn compare(
             .collect()
     };
     let revenue = pairs(&|m, _| m.revenue);
-    let ttm = pairs(&|m, _| m.revenue_ttm);
+    // Twelve months' revenue compares only accounts with all four quarters in both windows:
+    // a quarter missing from one window would make its sum look like a decline.
+    let complete = |a: &AccountAnalysis<'_>| {
+        [now_period, period].iter().all(|&q| {
+            (0..4).all(|n| {
+                quarter(a.account, q.minus(n))
+                    .and_then(|f| f.revenue)
+                    .is_some()
+            })
+        })
+    };
+    let ttm: Vec<(f64, f64)> = accounts
+        .iter()
+        .zip(earlier)
+        .filter(|(a, _)| complete(a))
+        .filter_map(|(a, e)| Some((a.metrics.revenue_ttm?, e.metrics.revenue_ttm?)))
+        .collect();
     let profit = pairs(&|m, _| m.profit);
     let health = pairs(&|_, h| h);
     // Margin needs gross margin and revenue of both periods, read from the financials.
@@ -166,6 +182,7 @@ pub fn compare(
     let keyed: Vec<(f64, f64, bool)> = accounts
         .iter()
         .zip(earlier)
+        .filter(|(a, _)| complete(a))
         .filter_map(|(a, e)| {
             Some((
                 a.metrics.revenue_ttm?,

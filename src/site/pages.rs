@@ -394,10 +394,20 @@ fn revenue_chart(s: &Shared<'_>) -> Chart {
         rows,
     };
     let fmt = s.fmt;
+    // A sum over fewer accounts is not a decline: say so when some lack the review period.
+    let missing = an.portfolio.accounts_without_period_data;
+    let description = format!(
+        "Revenue per quarter summed over key accounts, candidates and other accounts, for the eight quarters up to the review period; each quarter sums the accounts that reported it.{}",
+        match (missing, an.period) {
+            (0, _) | (_, None) => String::new(),
+            (1, Some(p)) => format!(" One account has no figures for {p}, so {p}'s sums leave it out."),
+            (n, Some(p)) => format!(" {n} accounts have no figures for {p}, so {p}'s sums leave them out."),
+        }
+    );
     charts::lines(
         "revenue",
         "Revenue by quarter and designation",
-        "Revenue per quarter summed over key accounts, candidates and other accounts, for the eight quarters up to the review period.",
+        &description,
         &labels,
         &series,
         move |v| fmt.money_short(v),

@@ -603,3 +603,39 @@ fn effectiveness_by_hand() {
     assert_eq!(o.referenceable_pct, None);
     assert_eq!(e.benchmark.revenue_growth_pct, [5.0, 10.0]);
 }
+
+/// Twelve months' revenue is compared like-for-like too: an account missing a quarter in
+/// either window (here B has no 2026-Q3) is left out, rather than its shorter sum reading as a
+/// decline. A: 100 a quarter, then 120 in 2026-Q3 → 420 against 400, +5 %.
+#[test]
+fn twelve_months_revenue_is_compared_over_complete_windows() {
+    let quarters = |last: u32, with_q3: bool| {
+        let mut q: Vec<String> = ["2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2"]
+            .iter()
+            .map(|p| format!("  - {{ period: {p}, revenue: 100 }}"))
+            .collect();
+        if with_q3 {
+            q.push(format!("  - {{ period: 2026-Q3, revenue: {last} }}"));
+        }
+        q.join("\n")
+    };
+    let p = portfolio(
+        "",
+        &[
+            &format!(
+                "name: A\ndesignation: other\nfinancials:\n{}",
+                quarters(120, true)
+            ),
+            &format!(
+                "name: B\ndesignation: other\nfinancials:\n{}",
+                quarters(0, false)
+            ),
+        ],
+    );
+    let a = run(&p);
+    let ttm = &a.vs_previous.as_ref().unwrap().revenue_ttm;
+    assert_eq!((ttm.compared, ttm.left_out), (1, 1));
+    close(ttm.now, 420.0);
+    close(ttm.before, 400.0);
+    close(ttm.change, 5.0);
+}
