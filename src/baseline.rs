@@ -100,7 +100,11 @@ pub fn resolve(arg: &str, portfolio: &Path) -> Result<Baseline, String> {
         let text = crate::load::read_file(file)
             .and_then(|b| String::from_utf8(b).map_err(std::io::Error::other))
             .map_err(|e| format!("cannot read {arg}: {e}"))?;
-        return from_json(&text, arg);
+        // Named by its file name: a published page should not show a local folder.
+        let label = file
+            .file_name()
+            .map_or_else(|| arg.to_string(), |n| n.to_string_lossy().into_owned());
+        return from_json(&text, &label);
     }
     from_git(arg, portfolio)
 }
