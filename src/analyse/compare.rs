@@ -121,11 +121,11 @@ pub fn top20_share(values: &[f64]) -> Option<f64> {
 /// (gross margin, revenue) of one account in one quarter.
 type GmRevenue = (f64, f64);
 
-/// The like-for-like comparison of `accounts` in `now_period` with `earlier` (the same accounts,
-/// same order) in `period`.
+/// The like-for-like comparison of `accounts` in `now_period` with each account as it stood in
+/// `period`, which `earlier` reads from the account in place (nothing is copied).
 pub fn compare(
     accounts: &[AccountAnalysis<'_>],
-    earlier: &[Earlier],
+    earlier: for<'b> fn(&'b AccountAnalysis<'_>) -> Option<&'b Earlier>,
     now_period: Quarter,
     period: Quarter,
 ) -> Comparison {
@@ -133,7 +133,7 @@ pub fn compare(
     let pairs = |f: &dyn Fn(&Metrics, Option<f64>) -> Option<f64>| -> Vec<(f64, f64)> {
         accounts
             .iter()
-            .zip(earlier)
+            .filter_map(|a| Some((a, earlier(a)?)))
             .filter_map(|(a, e)| Some((f(&a.metrics, a.health.value)?, f(&e.metrics, e.health)?)))
             .collect()
     };
@@ -151,7 +151,7 @@ pub fn compare(
     };
     let ttm: Vec<(f64, f64)> = accounts
         .iter()
-        .zip(earlier)
+        .filter_map(|a| Some((a, earlier(a)?)))
         .filter(|(a, _)| complete(a))
         .filter_map(|(a, e)| Some((a.metrics.revenue_ttm?, e.metrics.revenue_ttm?)))
         .collect();
@@ -181,7 +181,7 @@ pub fn compare(
     // Key accounts' share of the trailing revenue, over accounts with a trailing revenue in both.
     let keyed: Vec<(f64, f64, bool)> = accounts
         .iter()
-        .zip(earlier)
+        .filter_map(|a| Some((a, earlier(a)?)))
         .filter(|(a, _)| complete(a))
         .filter_map(|(a, e)| {
             Some((

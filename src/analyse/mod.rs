@@ -172,17 +172,10 @@ pub fn analyse(portfolio: &Portfolio, period: Option<Quarter>, as_of: Date) -> A
     };
     let findings = findings::findings(&ctx, &rules, &accounts);
     let portfolio = aggregate::aggregate(config, &accounts, &findings, period, total_ttm);
-    let comparison = |back: i32, previous: bool| {
-        let p = period?;
-        let earlier: Vec<Earlier> = accounts
-            .iter()
-            .map(|a| if previous { &a.previous } else { &a.year_ago })
-            .map(|e| e.clone().unwrap_or_default())
-            .collect();
-        Some(compare::compare(&accounts, &earlier, p, p.minus(back)))
-    };
-    let vs_previous = comparison(1, true);
-    let vs_year_ago = comparison(4, false);
+    let vs_previous =
+        period.map(|p| compare::compare(&accounts, |a| a.previous.as_ref(), p, p.minus(1)));
+    let vs_year_ago =
+        period.map(|p| compare::compare(&accounts, |a| a.year_ago.as_ref(), p, p.minus(4)));
     let revenue_by_designation = series::revenue_by_designation(&accounts, &quarters);
     let concentration = series::concentration(&accounts);
     let effectiveness = effectiveness::effectiveness(&accounts, period);
