@@ -32,7 +32,7 @@ fn analysis(c: &mut Criterion) {
     let mut group = c.benchmark_group("analyse");
     for n in [1_000, 10_000] {
         let p = in_memory(n);
-        let period = latest_period(&p);
+        let period = latest_period(&p, None);
         group.bench_with_input(BenchmarkId::from_parameter(n), &p, |b, p| {
             b.iter(|| black_box(analyse(black_box(p), period, as_of)))
         });
@@ -67,7 +67,11 @@ fn load_and_validate(c: &mut Criterion) {
 fn account_page(c: &mut Criterion) {
     use kamsite::site::{account_page, markdown, render};
     let p = in_memory(1_000);
-    let analysis = analyse(&p, latest_period(&p), "2026-10-05".parse().expect("date"));
+    let analysis = analyse(
+        &p,
+        latest_period(&p, None),
+        "2026-10-05".parse().expect("date"),
+    );
     let shared = render::shared(&analysis, kamsite::site::Options::default());
     let tera = render::templates(&Root::new("/nonexistent")).expect("templates");
     let body = &analysis.accounts[7].account.body;

@@ -174,10 +174,10 @@ pub(crate) fn commit_date(out: &[u8]) -> Option<Date> {
 /// kamsite.yaml `as_of`, else `as_of`, and reduces it to what a comparison needs.
 fn analysed(root: crate::load::Root, label: &str, as_of: Option<Date>) -> Result<Baseline, String> {
     let when = crate::project::When {
-        period: None,
-        as_of: None,
+        commit_date: as_of,
+        ..Default::default()
     };
-    let mut project = match crate::project::Project::open_root(root, when, None) {
+    let project = match crate::project::Project::open_root(root, when, None) {
         Ok(p) => p,
         Err(crate::project::Error::Invalid { diagnostics, .. }) => {
             let problems = diagnostics.iter().filter(|d| d.is_error()).count();
@@ -185,11 +185,6 @@ fn analysed(root: crate::load::Root, label: &str, as_of: Option<Date>) -> Result
         }
         Err(e) => return Err(e.to_string()),
     };
-    if project.portfolio.config.as_of.is_none() {
-        if let Some(d) = as_of {
-            project.as_of = d;
-        }
-    }
     Ok(Baseline::from_analysis(&project.analyse(None), label))
 }
 
@@ -321,13 +316,13 @@ impl Tree {
     /// Only what loading reads: kamsite.yaml, accounts/, and the CSV sources that `config`
     /// (the revision's kamsite.yaml) names, so a revision's figures are its own.
     pub(crate) fn wanted(&self, config: Option<&[u8]>) -> Result<Vec<(String, String)>, String> {
-        let sources = config
-            .map(|text| crate::load::sources::files_named_in(&String::from_utf8_lossy(text)))
-            .unwrap_or_default();
+        let config = config.map(String::from_utf8_lossy);
+        let manifest = crate::load::Manifest::from_config_text(config.as_deref());
+        // Templates and static files come from the current portfolio, never from a revision.
         pick(&self.commit, &self.blobs, |rel| {
             rel == crate::load::CONFIG_FILE
                 || rel.starts_with("accounts/")
-                || sources.iter().any(|s| s == rel)
+                || manifest.sources().iter().any(|s| s == rel)
         })
     }
 }

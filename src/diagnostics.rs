@@ -66,6 +66,16 @@ impl Diagnostic {
         }
     }
 
+    /// Places the diagnostic at `line`:`column` (1-based) without showing the line (a data
+    /// file's row whose cells may not be echoed, SPEC §13 v1.2).
+    pub fn at_position(mut self, line: usize, column: usize, width: usize) -> Diagnostic {
+        self.line = line.max(1);
+        self.column = column.max(1);
+        self.width = width.max(1);
+        self.source_line = None;
+        self
+    }
+
     /// Places the diagnostic at `line`:`column` (1-based) of `text`, keeping that line to show.
     pub fn at(mut self, text: &str, line: usize, column: usize, width: usize) -> Diagnostic {
         self.line = line.max(1);
@@ -98,11 +108,67 @@ impl Diagnostic {
     }
 }
 
-/// Sorts by file, line and column, so output order never depends on thread scheduling.
+/// Sorts by file, line and column, so output order never depends on thread scheduling. A
+/// file's "… and N more like this" lines come after its other problems.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
-        (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message))
+        let key = |d: &'_ Diagnostic| (d.kind == Some(MORE), d.line, d.column);
+        (&a.file, key(a), &a.message).cmp(&(&b.file, key(b), &b.message))
     });
+}
+
+/// The most characters of a cell of a data file that any diagnostic shows (SPEC §13 v1.2): a
+/// source may hold what must not reach a CI log, and a runaway cell is no help to read.
+pub const MAX_ECHO: usize = 80;
+
+/// `text` cut to [`MAX_ECHO`] characters, with `…` when something was left out.
+pub fn clip(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(MAX_ECHO) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some((end, _)) => std::borrow::Cow::Owned(format!("{}…", &text[..end])),
+    }
+}
+
+/// At most this many problems of one kind are shown per file (SPEC §13 v1.2); the rest are
+/// counted in one line, so a broken export of 700,000 rows reads as one problem, not a flood.
+pub const MAX_PER_KIND: usize = 50;
+
+/// The kind of the "… and N more like this" line that stands for the problems left out.
+pub const MORE: &str = "more like this";
+
+/// The line that stands for `n` problems of one kind left out of `file`.
+pub fn more_like_this(file: &str, severity: Severity, n: usize) -> Diagnostic {
+    Diagnostic {
+        severity,
+        ..Diagnostic::error(file, format!("… and {n} more like this"))
+    }
+    .with_kind(MORE)
+}
+
+/// Keeps at most [`MAX_PER_KIND`] problems of each (file, kind, severity) and adds one line
+/// for each group's rest. Problems without a kind count as one kind. Order is kept; the added
+/// lines are sorted by [`sort`] to the end of their file.
+pub fn bound(diagnostics: &mut Vec<Diagnostic>) {
+    let mut seen: std::collections::HashMap<(String, Option<&'static str>, Severity), usize> =
+        std::collections::HashMap::new();
+    let mut left_out: std::collections::BTreeMap<(String, Severity), usize> = Default::default();
+    diagnostics.retain(|d| {
+        if d.kind == Some(MORE) {
+            return true;
+        }
+        let n = seen
+            .entry((d.file.clone(), d.kind, d.severity))
+            .or_default();
+        *n += 1;
+        if *n > MAX_PER_KIND {
+            *left_out.entry((d.file.clone(), d.severity)).or_default() += 1;
+            return false;
+        }
+        true
+    });
+    for ((file, severity), n) in left_out {
+        diagnostics.push(more_like_this(&file, severity, n));
+    }
 }
 
 /// The closest of `candidates` to a misspelt `word`, if one is close enough to be a typo.
@@ -166,6 +232,11 @@ fn render_human(d: &Diagnostic, styled: bool) -> String {
                     .annotation(annotation),
             )
         }
+        _ if d.line > 0 => title.element(
+            annotate_snippets::Origin::path(d.file.as_str())
+                .line(d.line)
+                .char_column(d.column),
+        ),
         _ => title.element(annotate_snippets::Origin::path(d.file.as_str())),
     };
     let mut report = vec![group];
@@ -235,6 +306,26 @@ mod tests {
         assert_eq!(did_you_mean("desgnation", keys), Some("designation"));
         assert_eq!(did_you_mean("Owner", keys), Some("owner"));
         assert_eq!(did_you_mean("budget", keys), None);
+    }
+
+    #[test]
+    fn at_most_fifty_of_a_kind_per_file_then_a_count() {
+        let mut all: Vec<Diagnostic> = (1..=60)
+            .map(|i| {
+                Diagnostic::error("a.csv", "bad")
+                    .at("x\n", i, 1, 1)
+                    .with_kind("invalid value")
+            })
+            .chain((1..=3).map(|i| Diagnostic::error("b.md", "other").at("x\n", i, 1, 1)))
+            .collect();
+        bound(&mut all);
+        sort(&mut all);
+        assert_eq!(all.len(), 54);
+        assert_eq!(all[50].message, "… and 10 more like this");
+        assert_eq!(all[50].file, "a.csv");
+        assert_eq!(all[53].file, "b.md");
+        assert_eq!(clip(&"x".repeat(100)).chars().count(), 81);
+        assert_eq!(clip("short"), "short");
     }
 
     #[test]

@@ -19,4 +19,3 @@ pub mod site;
 pub mod slug;
 pub mod timings;
 pub mod validate;
-pub mod validate_safety;

@@ -9,23 +9,98 @@
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
+use crate::load::Manifest;
+
 /// The marker kamsite leaves in every site folder it creates.
 pub const MARKER: &str = ".kamsite-output";
 
-/// The portfolio's own files and folders: never an output, never replaced. `data/` holds the
-/// sources of imported figures (SPEC §12).
-const SOURCES: [&str; 6] = [
-    "accounts",
-    "templates",
-    "static",
-    "data",
-    "kamsite.yaml",
-    "overview.md",
-];
+/// Whether writing `t` (normalised, links resolved) could replace something of the portfolio
+/// at `root` (the same): the portfolio itself or a folder holding it, anything the manifest
+/// protects (what a build reads, `data/`, hidden files and folders), or anything under a
+/// `.git` folder anywhere.
+fn protected(t: &Path, root: &Path, manifest: &Manifest) -> bool {
+    if root.starts_with(t) || t.components().any(|c| c.as_os_str() == ".git") {
+        return true;
+    }
+    match t.strip_prefix(root) {
+        Ok(rel) => manifest.protects(&crate::load::slash_path(rel)),
+        Err(_) => false,
+    }
+}
 
-/// Prefixes of the folders a build leaves beside its target while it runs: `.{name}` + these.
+/// Prefixes of the folders a build leaves beside its target while it runs: `.{name}` + these,
+/// then [`RANDOM_CHARS`] random letters and digits.
 const STAGING_NEW: &str = ".kamsite-new-";
 const STAGING_OLD: &str = ".kamsite-old-";
+/// How many random characters end a staging folder's name (tempfile's default).
+const RANDOM_CHARS: usize = 6;
+
+/// The folders and files a build is writing right now. If the process is stopped by SIGINT or
+/// SIGTERM (Ctrl-C, a CI timeout), they are removed before it exits, so an interrupted build
+/// leaves nothing behind (kill -9 cannot be caught: the next build removes those leftovers).
+/// A process-wide list because a signal is process-wide.
+static LIVE: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// Writers hold this shared while they write; the signal handler takes it exclusively and sets
+/// it, so no write is half done when the folders are removed and none starts afterwards.
+static STOPPING: std::sync::RwLock<bool> = std::sync::RwLock::new(false);
+
+fn live() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    LIVE.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn register(path: &Path) {
+    live().push(path.to_path_buf());
+}
+
+fn deregister(path: &Path) {
+    live().retain(|p| p != path);
+}
+
+/// Installs the handler that removes whatever a build is writing when SIGINT or SIGTERM stops
+/// the process, then exits with 128 + the signal's number (the shell's convention). Called
+/// once, by the command line, before any command runs.
+pub fn clean_up_on_signals() {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
+        return; // without the handler the default remains: stop, and the next build tidies up
+    };
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            let mut stopping = STOPPING
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            *stopping = true;
+            let paths = std::mem::take(&mut *live());
+            for p in &paths {
+                if p.is_dir() {
+                    let _ = std::fs::remove_dir_all(p);
+                } else {
+                    let _ = std::fs::remove_file(p);
+                }
+            }
+            if !paths.is_empty() {
+                anstream::eprintln!("interrupted: nothing was written");
+            }
+            std::process::exit(128 + signal);
+        }
+    });
+}
+
+/// Runs `write` unless the process is being stopped.
+fn gated<T>(write: impl FnOnce() -> std::io::Result<T>) -> std::io::Result<T> {
+    let stopping = STOPPING
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if *stopping {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::Interrupted,
+            "interrupted",
+        ));
+    }
+    write()
+}
 
 /// Writes `bytes` to `path` via a temporary file in the same folder and a rename.
 pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -34,20 +109,30 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    register(tmp.path());
+    let tmp_path = tmp.path().to_path_buf();
+    let written = gated(|| {
+        tmp.write_all(bytes)?;
+        tmp.as_file().sync_all()?;
+        tmp.persist(path).map_err(|e| e.error)?;
+        Ok(())
+    });
+    deregister(&tmp_path);
+    written
 }
 
 /// Checks where `export -o` may write and returns the path to write: never one of the
 /// portfolio's sources, never anything but a regular file (a FIFO, socket or device would be
 /// replaced by the rename). The path is normalised before it is checked, so `x/../kamsite.yaml`
 /// is seen as what it will mean.
-pub fn export_target(path: &Path, portfolio: &Path) -> Result<PathBuf, OutputError> {
+pub fn export_target(
+    path: &Path,
+    portfolio: &Path,
+    manifest: &Manifest,
+) -> Result<PathBuf, OutputError> {
     let t = resolve(path);
     let root = resolve(portfolio);
-    if t == root || SOURCES.iter().any(|s| t.starts_with(root.join(s))) {
+    if protected(&t, &root, manifest) {
         return Err(OutputError::SourceFile(path.to_path_buf()));
     }
     match std::fs::metadata(&t) {
@@ -84,7 +169,7 @@ impl std::fmt::Display for OutputError {
         match self {
             OutputError::ContainsSources(p) => write!(
                 f,
-                "refusing to write the site to {}: it is, or contains, the portfolio's sources (choose another -o folder, e.g. public/)",
+                "refusing to write the site to {}: it is, or contains, the portfolio's sources or a hidden folder (choose another -o folder, e.g. public/)",
                 p.display()
             ),
             OutputError::Foreign(p) => write!(
@@ -99,7 +184,7 @@ impl std::fmt::Display for OutputError {
             ),
             OutputError::SourceFile(p) => write!(
                 f,
-                "refusing to write the export to {}: it is one of the portfolio's source files or folders (kamsite.yaml, overview.md, accounts/, templates/, static/, data/)",
+                "refusing to write the export to {}: it is a file kamsite reads (kamsite.yaml, overview.md, accounts/, templates/, static/, data/, the configured sources) or a hidden file (.git/, .github/, .env)",
                 p.display()
             ),
             OutputError::NotAFile(p, what) => write!(
@@ -193,10 +278,19 @@ fn lock(dir: &Path) -> Option<std::fs::File> {
     Some(f)
 }
 
+/// Whether `n` is a name kamsite gives its own staging folders: `prefix` and exactly
+/// [`RANDOM_CHARS`] letters or digits.
+fn own_name(n: &str, prefix: &str) -> bool {
+    n.strip_prefix(prefix).is_some_and(|rest| {
+        rest.len() == RANDOM_CHARS && rest.bytes().all(|b| b.is_ascii_alphanumeric())
+    })
+}
+
 /// Leftovers of interrupted builds of `target`, in `parent`: kamsite's own staging and
-/// moved-aside folders (named `.{name}.kamsite-new-*` / `-old-*`, carrying the marker or empty),
-/// not in use by a running build. First a half-done swap is undone (the previous site is
-/// moved back if the target is missing), then the rest is removed.
+/// moved-aside folders (named `.{name}.kamsite-new-XXXXXX` / `-old-XXXXXX`, or carrying the
+/// marker, or empty), not in use by a running build. A kill -9 can come before the marker is
+/// written, so the exact naming pattern alone makes a folder ours. First a half-done swap is
+/// undone (the previous site is moved back if the target is missing), then the rest removed.
 fn clean_leftovers(parent: &Path, target: &Path) -> Result<(), OutputError> {
     let Some(name) = target.file_name().map(|n| n.to_string_lossy().into_owned()) else {
         return Ok(());
@@ -215,10 +309,15 @@ fn clean_leftovers(parent: &Path, target: &Path) -> Result<(), OutputError> {
             let is_old = n.starts_with(&old);
             (is_old || n.starts_with(&new)).then(|| (is_old, e.path()))
         })
-        // Ours: the marker, or empty (killed before the marker was written).
-        .filter(|(_, p)| {
+        // Ours: our exact naming pattern, the marker, or empty.
+        .filter(|(is_old, p)| {
+            let n = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir())
-                && (p.join(MARKER).is_file()
+                && (own_name(&n, if *is_old { &old } else { &new })
+                    || p.join(MARKER).is_file()
                     || std::fs::read_dir(p).is_ok_and(|mut d| d.next().is_none()))
         })
         .collect();
@@ -246,9 +345,13 @@ fn clean_leftovers(parent: &Path, target: &Path) -> Result<(), OutputError> {
 impl Staging {
     /// Checks `target` and creates a staging folder beside it. Every check runs on the
     /// normalised path before any folder is created.
-    pub fn new(target: &Path, portfolio: &Path) -> Result<Staging, OutputError> {
+    pub fn new(
+        target: &Path,
+        portfolio: &Path,
+        manifest: &Manifest,
+    ) -> Result<Staging, OutputError> {
         let (t, root) = (resolve(target), resolve(portfolio));
-        if root.starts_with(&t) || SOURCES.iter().any(|s| t.starts_with(root.join(s))) {
+        if protected(&t, &root, manifest) {
             return Err(OutputError::ContainsSources(target.to_path_buf()));
         }
         match std::fs::metadata(&t) {
@@ -280,6 +383,7 @@ impl Staging {
             .tempdir_in(&parent)
             .map_err(io(&parent))?
             .keep();
+        register(&dir);
         let staging = Staging {
             _lock: lock(&dir),
             dir,
@@ -287,10 +391,13 @@ impl Staging {
             committed: false,
             written: Default::default(),
         };
-        std::fs::write(
-            staging.dir.join(MARKER),
-            "This folder was generated by kamsite; it is replaced on every build.\n",
-        )
+        // The marker first, before any page: a folder with pages always says whose it is.
+        gated(|| {
+            std::fs::write(
+                staging.dir.join(MARKER),
+                "This folder was generated by kamsite; it is replaced on every build.\n",
+            )
+        })
         .map_err(io(&staging.dir))?;
         Ok(staging)
     }
@@ -307,10 +414,13 @@ impl Staging {
         if !first {
             return Err(OutputError::Collision(rel.to_string()));
         }
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(io(parent))?;
-        }
-        std::fs::write(&path, bytes).map_err(io(&path))
+        gated(|| {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(&path, bytes)
+        })
+        .map_err(io(&path))
     }
 
     /// `rel` joined to the staging folder, refusing anything that could leave it.
@@ -335,6 +445,16 @@ impl Staging {
     /// cleaned by the next build). Elsewhere, two renames; a crash between them is undone by
     /// the next build.
     pub fn commit(mut self) -> Result<Committed, OutputError> {
+        // Not while a signal handler removes what is being written: one or the other.
+        let stopping = STOPPING
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if *stopping {
+            return Err(OutputError::Io(
+                self.target.clone(),
+                std::io::Error::new(std::io::ErrorKind::Interrupted, "interrupted"),
+            ));
+        }
         let target = self.target.clone();
         let exists = std::fs::symlink_metadata(&target).is_ok();
         let leftover = if !exists {
@@ -346,15 +466,19 @@ impl Staging {
             Some(self.swap_by_renames()?)
         };
         self.committed = true;
+        drop(stopping);
         // Only ever our own previous output: it carried the marker or was empty.
         let warning = leftover.and_then(|old| {
-            std::fs::remove_dir_all(&old).err().map(|e| {
+            let removed = std::fs::remove_dir_all(&old);
+            deregister(&old);
+            removed.err().map(|e| {
                 format!(
                     "the new site is in place, but the previous one could not be removed from {}: {e}",
                     old.display()
                 )
             })
         });
+        deregister(&self.dir);
         Ok(Committed { target, warning })
     }
 
@@ -404,6 +528,7 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             let _ = std::fs::remove_dir_all(&self.dir);
+            deregister(&self.dir);
         }
     }
 }
@@ -423,7 +548,7 @@ mod tests {
     #[test]
     fn writes_never_leave_the_output_folder() {
         let (dir, portfolio, out) = setup();
-        let staging = Staging::new(&out, &portfolio).unwrap();
+        let staging = Staging::new(&out, &portfolio, &Manifest::default()).unwrap();
         for bad in [
             "../escape.html",
             "/etc/passwd",
@@ -446,7 +571,7 @@ mod tests {
     #[test]
     fn two_writes_to_one_path_are_an_error() {
         let (_dir, portfolio, out) = setup();
-        let staging = Staging::new(&out, &portfolio).unwrap();
+        let staging = Staging::new(&out, &portfolio, &Manifest::default()).unwrap();
         staging.write("managers/dana/index.html", b"1").unwrap();
         assert!(matches!(
             staging.write("managers/dana/index.html", b"2"),
@@ -461,7 +586,7 @@ mod tests {
         std::fs::create_dir(&old).unwrap();
         std::fs::write(old.join(MARKER), "").unwrap();
         std::fs::write(old.join("index.html"), "previous").unwrap();
-        let staging = Staging::new(&out, &portfolio).unwrap();
+        let staging = Staging::new(&out, &portfolio, &Manifest::default()).unwrap();
         // The previous site is back in place while the new one is built…
         assert_eq!(
             std::fs::read_to_string(out.join("index.html")).unwrap(),
@@ -485,7 +610,7 @@ mod tests {
     #[test]
     fn an_unfinished_build_leaves_no_trace() {
         let (dir, portfolio, out) = setup();
-        let staging = Staging::new(&out, &portfolio).unwrap();
+        let staging = Staging::new(&out, &portfolio, &Manifest::default()).unwrap();
         staging.write("index.html", b"half").unwrap();
         drop(staging);
         assert!(!out.exists());
@@ -500,16 +625,16 @@ mod tests {
     #[test]
     fn a_rebuild_replaces_only_kamsite_output() {
         let (_dir, portfolio, out) = setup();
-        let first = Staging::new(&out, &portfolio).unwrap();
+        let first = Staging::new(&out, &portfolio, &Manifest::default()).unwrap();
         first.write("old.html", b"1").unwrap();
         first.commit().unwrap();
-        let second = Staging::new(&out, &portfolio).unwrap();
+        let second = Staging::new(&out, &portfolio, &Manifest::default()).unwrap();
         second.write("new.html", b"2").unwrap();
         second.commit().unwrap();
         assert!(!out.join("old.html").exists() && out.join("new.html").is_file());
         std::fs::remove_file(out.join(MARKER)).unwrap();
         assert!(matches!(
-            Staging::new(&out, &portfolio),
+            Staging::new(&out, &portfolio, &Manifest::default()),
             Err(OutputError::Foreign(_))
         ));
     }

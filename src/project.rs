@@ -18,6 +18,53 @@ use crate::model::{Date, Portfolio, Quarter};
 pub struct When {
     pub period: Option<Quarter>,
     pub as_of: Option<Date>,
+    /// A git revision's commit date: its `as_of` when neither the command line nor its
+    /// kamsite.yaml sets one (SPEC §14), instead of `SOURCE_DATE_EPOCH` or today.
+    pub commit_date: Option<Date>,
+}
+
+/// Where the review period came from (SPEC §15: `check`, `build` and `pack` say it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PeriodFrom {
+    Flag,
+    Config,
+    /// The latest quarter any account reports revenue for, not after the quarter of as_of.
+    LatestReported,
+    /// No account reports revenue for any quarter up to as_of.
+    Nothing,
+}
+
+/// Where `as_of` came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DateFrom {
+    Flag,
+    Config,
+    SourceDateEpoch,
+    Today,
+    CommitDate,
+}
+
+impl std::fmt::Display for PeriodFrom {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            PeriodFrom::Flag => "--period",
+            PeriodFrom::Config => "kamsite.yaml",
+            PeriodFrom::LatestReported => "latest reported",
+            PeriodFrom::Nothing => "no account reports revenue",
+        })
+    }
+}
+
+impl std::fmt::Display for DateFrom {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            DateFrom::Flag => "--as-of",
+            DateFrom::Config => "kamsite.yaml",
+            DateFrom::SourceDateEpoch => "SOURCE_DATE_EPOCH",
+            DateFrom::Today => "today",
+            DateFrom::CommitDate => "commit date",
+        })
+    }
 }
 
 /// A loaded, valid portfolio with its review period and date settled.
@@ -28,6 +75,8 @@ pub struct Project {
     /// `None` only when no account has any financials.
     pub period: Option<Quarter>,
     pub as_of: Date,
+    pub period_from: PeriodFrom,
+    pub as_of_from: DateFrom,
     /// Warnings of loading and validation: the portfolio is valid, but they are worth seeing.
     pub warnings: Vec<Diagnostic>,
     /// Files read (accounts, configuration, overview), for summary lines.
@@ -46,6 +95,8 @@ pub enum Error {
     },
     /// A setting from the environment is malformed (`SOURCE_DATE_EPOCH`).
     Environment(String),
+    /// The command line asks for something that cannot be (a `--period` after as_of).
+    Usage(String),
     /// The baseline could not be read or analysed.
     Baseline(String),
     /// Writing the site or an export failed.
@@ -70,7 +121,9 @@ impl std::fmt::Display for Error {
                     if n == 1 { "" } else { "s" }
                 )
             }
-            Error::Environment(m) | Error::Baseline(m) | Error::Output(m) => f.write_str(m),
+            Error::Environment(m) | Error::Usage(m) | Error::Baseline(m) | Error::Output(m) => {
+                f.write_str(m)
+            }
             Error::Review { message, .. } => f.write_str(message),
         }
     }
@@ -94,13 +147,39 @@ impl Project {
         Project::open_root(Root::new(dir), when, cache)
     }
 
-    /// [`Project::open_with`] for a portfolio on disk or in memory (a git revision).
+    /// [`Project::open_with`] for a portfolio on disk or in memory (a git revision): load and
+    /// validate, settle `as_of`, check what the figures say together as of that date (SPEC
+    /// §15), then settle the review period, which is never after the quarter of `as_of` (§4).
     pub fn open_root(
         root: Root,
         when: When,
         cache: Option<&crate::load::ParseCache>,
     ) -> Result<Project, Error> {
-        let (loaded, diagnostics) = crate::validate::load_and_validate_with(&root, cache);
+        let (loaded, mut diagnostics) = crate::validate::load_and_validate_with(&root, cache);
+        // The configuration as far as it could be read: a kamsite.yaml with a problem still
+        // gives its `as_of`, so the checks that need it run in the same pass.
+        let read = match (&loaded.rejected_config, loaded.config_ok) {
+            (Some(partial), false) => partial,
+            _ => &loaded.portfolio.config,
+        };
+        let (as_of, as_of_from) = match (when.as_of, read.as_of, when.commit_date) {
+            (Some(d), _, _) => (d, DateFrom::Flag),
+            (None, Some(d), _) => (d, DateFrom::Config),
+            (None, None, Some(d)) => (d, DateFrom::CommitDate),
+            (None, None, None) => default_as_of().map_err(Error::Environment)?,
+        };
+        let current = Quarter::of_date(as_of, read.fiscal_year_start);
+        if let (Some(p), Some(c)) = (when.period, current) {
+            if p > c {
+                return Err(Error::Usage(format!(
+                    "--period {p} is after {c}, the quarter of as_of ({as_of}); a review period cannot lie in the future (give --as-of the date of the review)"
+                )));
+            }
+        }
+        diagnostics.extend(crate::validate::plausibility(&root, &loaded, read, as_of));
+        crate::diagnostics::sort(&mut diagnostics);
+        crate::diagnostics::bound(&mut diagnostics);
+        crate::diagnostics::sort(&mut diagnostics);
         if diagnostics.iter().any(Diagnostic::is_error) {
             return Err(Error::Invalid {
                 diagnostics,
@@ -109,23 +188,36 @@ impl Project {
             });
         }
         let portfolio = loaded.portfolio;
-        let config = &portfolio.config;
-        let period = when
-            .period
-            .or(config.period)
-            .or_else(|| analyse::latest_period(&portfolio));
-        let as_of = match when.as_of.or(config.as_of) {
-            Some(d) => d,
-            None => default_as_of().map_err(Error::Environment)?,
+        let (period, period_from) = match (when.period, portfolio.config.period) {
+            (Some(p), _) => (Some(p), PeriodFrom::Flag),
+            (None, Some(p)) => (Some(p), PeriodFrom::Config),
+            (None, None) => match analyse::latest_period(&portfolio, current) {
+                Some(p) => (Some(p), PeriodFrom::LatestReported),
+                None => (None, PeriodFrom::Nothing),
+            },
         };
         Ok(Project {
             root,
             portfolio,
             period,
             as_of,
+            period_from,
+            as_of_from,
             warnings: diagnostics,
             files: loaded.files,
         })
+    }
+
+    /// `review period 2026-Q3 (latest reported) · as of 2026-10-05 (kamsite.yaml)`: what a
+    /// command works with and why, so a review moved by a typo or a clock is seen at once.
+    pub fn settled(&self) -> String {
+        let period = self
+            .period
+            .map_or_else(|| "none".to_string(), |p| p.to_string());
+        format!(
+            "review period {period} ({}) · as of {} ({})",
+            self.period_from, self.as_of, self.as_of_from
+        )
     }
 
     /// Analyses the portfolio; with a baseline, the analysis also holds what changed.
@@ -140,17 +232,20 @@ impl Project {
 
 /// `SOURCE_DATE_EPOCH` (reproducible builds), else today in UTC: the date when neither the
 /// command line nor kamsite.yaml sets one.
-pub fn default_as_of() -> Result<Date, String> {
+pub fn default_as_of() -> Result<(Date, DateFrom), String> {
     if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
         return epoch
             .trim()
             .parse::<i64>()
             .ok()
             .and_then(Date::from_unix_seconds)
+            .map(|d| (d, DateFrom::SourceDateEpoch))
             .ok_or_else(|| format!("SOURCE_DATE_EPOCH is not a Unix timestamp: `{epoch}`"));
     }
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
-    Date::from_unix_seconds(now).ok_or_else(|| "the system clock is out of range".into())
+    Date::from_unix_seconds(now)
+        .map(|d| (d, DateFrom::Today))
+        .ok_or_else(|| "the system clock is out of range".into())
 }

@@ -140,8 +140,8 @@ pub fn open(
     let label = format!("{}:{}", tag.name, prefix.trim_end_matches('/'));
     let root = crate::load::Root::in_memory(label.trim_end_matches(':'), files);
     let when = When {
-        period: None,
-        as_of: None,
+        commit_date: tag.date,
+        ..When::default()
     };
     let opened = match Project::open_root(root.clone(), when, cache) {
         // A cached file's problems name the file where it was first parsed: read the failing
@@ -149,7 +149,7 @@ pub fn open(
         Err(Error::Invalid { .. }) if cache.is_some() => Project::open_root(root, when, None),
         other => other,
     };
-    let mut project = match opened {
+    let project = match opened {
         Ok(p) => p,
         Err(Error::Invalid { diagnostics, .. }) => {
             let n = diagnostics.iter().filter(|d| d.is_error()).count();
@@ -162,11 +162,6 @@ pub fn open(
         }
         Err(e) => return Err(failed(format!("tag `{}`: {e}", tag.name), Vec::new())),
     };
-    if project.portfolio.config.as_of.is_none() {
-        if let Some(d) = tag.date {
-            project.as_of = d;
-        }
-    }
     Ok(Review {
         tag: tag.clone(),
         project,

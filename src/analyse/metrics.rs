@@ -125,10 +125,12 @@ pub fn metrics(account: &Account, period: Option<Quarter>, as_of: Date) -> Metri
         .iter()
         .filter(|a| is_overdue(a, as_of))
         .count() as u32;
+    // A review dated after as_of has no age yet (SPEC §11 v1.2), never a negative one.
     let plan_age_days = account
         .front
         .plan
         .last_reviewed
+        .filter(|d| *d <= as_of)
         .map(|d| as_of.days_since(d));
     let mut m = Metrics {
         pipeline,

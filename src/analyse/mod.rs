@@ -81,12 +81,15 @@ pub struct Analysis<'a> {
     pub changes: Option<Changes>,
 }
 
-/// The latest quarter in any account's financials.
-pub fn latest_period(portfolio: &Portfolio) -> Option<Quarter> {
+/// The latest quarter any account reports revenue for that is not after `current` (the
+/// quarter of as_of, SPEC §4): the review period when none is set.
+pub fn latest_period(portfolio: &Portfolio, current: Option<Quarter>) -> Option<Quarter> {
     portfolio
         .accounts
         .iter()
-        .flat_map(|a| a.front.financials.iter().map(|f| f.period))
+        .flat_map(|a| a.front.financials.iter())
+        .filter(|f| f.revenue.is_some() && current.is_none_or(|c| f.period <= c))
+        .map(|f| f.period)
         .max()
 }
 

@@ -27,7 +27,7 @@ pub struct FiguresFrom {
 pub fn provenance(account: &Account, shown: &[Quarter]) -> Vec<FiguresFrom> {
     let place = |o: &Origin| match o {
         Origin::Account => (account.source.clone(), None),
-        Origin::Csv { file, line } => (file.clone(), Some(*line)),
+        Origin::Csv { file, line, .. } => (file.clone(), Some(*line)),
     };
     let mut out = Vec::new();
     for &q in shown {

@@ -77,6 +77,7 @@ pub fn run(args: &BuildArgs) -> Result<ExitCode, Error> {
         anstream::eprintln!("warning: {}", terminal_text(w));
     }
     if !args.quiet {
+        anstream::eprintln!("{}", project.settled());
         let count = |s: Severity| analysis.findings.iter().filter(|f| f.severity == s).count();
         anstream::eprintln!(
             "built {} accounts{}, {} pages in {:.2} s → {}; findings: {} errors, {} warnings, {} info",

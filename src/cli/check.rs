@@ -73,6 +73,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
         count(Severity::Warning),
         count(Severity::Info),
     );
+    anstream::eprintln!("{}", project.settled());
     anstream::eprintln!(
         "{summary}; findings: {fe} error{}, {fw} warning{}, {fi} info",
         plural(fe),

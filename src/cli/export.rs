@@ -16,7 +16,8 @@ pub fn run(args: &ExportArgs) -> Result<ExitCode, Error> {
     match &args.output {
         None => return Ok(super::stdout_result(super::write_stdout(text.as_bytes()))),
         Some(path) => {
-            let target = crate::output::export_target(path, &args.portfolio)
+            let manifest = crate::load::Manifest::new(&project.portfolio.config);
+            let target = crate::output::export_target(path, &args.portfolio, &manifest)
                 .map_err(|e| Error::Output(e.to_string()))?;
             crate::output::write_file_atomically(&target, text.as_bytes())
                 .map_err(|e| Error::Output(format!("cannot write {}: {e}", path.display())))?

@@ -96,6 +96,7 @@ impl When {
         project::When {
             period: self.period,
             as_of: self.as_of,
+            commit_date: None,
         }
     }
 }
@@ -222,6 +223,7 @@ pub fn write_stdout(bytes: &[u8]) -> std::io::Result<()> {
 /// Parses the command line and runs the command.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    crate::output::clean_up_on_signals();
     let result = match cli.command {
         Command::Build(args) => build::run(&args),
         Command::Check(args) => check::run(&args),
@@ -244,8 +246,8 @@ fn report(e: &Error) -> ExitCode {
             anstream::eprintln!("error: {e}; nothing was written");
             ExitCode::from(EXIT_INVALID)
         }
-        Error::Environment(m) => {
-            anstream::eprintln!("error: {m}");
+        Error::Environment(m) | Error::Usage(m) => {
+            anstream::eprintln!("error: {}", terminal_text(m));
             ExitCode::from(EXIT_USAGE)
         }
         Error::Baseline(m) => {

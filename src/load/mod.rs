@@ -5,6 +5,7 @@
 //! still load, so one run reports everything.
 
 mod frontmatter;
+pub mod manifest;
 pub mod positions;
 pub mod schema;
 pub mod sources;
@@ -22,6 +23,7 @@ use rayon::prelude::*;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Account, Config, FrontMatter, Portfolio};
 pub use frontmatter::{split, Split, SplitError};
+pub use manifest::Manifest;
 pub use yaml::Rejected;
 
 /// The configuration file's name in the portfolio folder.
@@ -272,6 +274,9 @@ fn account_paths(root: &Root) -> (Vec<String>, Vec<Diagnostic>) {
         return (Vec::new(), problems);
     }
     let mut paths = Vec::new();
+    // (device, inode) → the first path of each file: a link to another account file (or a hard
+    // link) would count the account twice (SPEC §15).
+    let mut seen: std::collections::HashMap<(u64, u64), String> = std::collections::HashMap::new();
     let mut walker = walkdir::WalkDir::new(&dir)
         .follow_links(true)
         .sort_by_file_name()
@@ -312,6 +317,26 @@ fn account_paths(root: &Root) -> (Vec<String>, Vec<Diagnostic>) {
             continue;
         }
         if entry.path().extension().is_some_and(|x| x == "md") {
+            use std::os::unix::fs::MetadataExt;
+            if let Ok(meta) = entry.metadata() {
+                if let Some(first) = seen.insert((meta.dev(), meta.ino()), rel.clone()) {
+                    seen.insert((meta.dev(), meta.ino()), first.clone());
+                    problems.push(
+                        Diagnostic::error(
+                            root.display(&rel),
+                            format!(
+                                "this is the same file as {} (a link to it): the account would count twice",
+                                root.display(&first)
+                            ),
+                        )
+                        .with_help(Some(
+                            "remove the link; each account has one file under accounts/".into(),
+                        ))
+                        .with_kind("duplicate"),
+                    );
+                    continue;
+                }
+            }
             paths.push(rel);
         } else {
             problems.push(Diagnostic::warning(

@@ -9,7 +9,7 @@
 
 use crate::model::{
     ActionStatus, Coverage, Designation, InitiativeStatus, OpportunityStage, RetentionRisk, Role,
-    Severity, Stage, Stance,
+    Severity, Stage, Stance, UnknownAccounts,
 };
 
 /// What a value must look like.
@@ -259,6 +259,7 @@ macro_rules! source {
                 opt("match", Shape::Text),
                 opt("delimiter", Shape::Text),
                 opt("decimal", Shape::Text),
+                opt("unknown_accounts", Shape::OneOf(UnknownAccounts::NAMES)),
                 req("columns", Shape::Record($columns)),
                 opt(
                     "stages",

@@ -135,3 +135,11 @@ domain_enum!(
     /// How serious a diagnostic or a finding is.
     Severity { Error => "error", Warning => "warning", Info => "info" }
 );
+
+domain_enum!(
+    /// What a source row whose account key matches no account gives (SPEC §13 v1.2): one
+    /// warning per distinct key (the default), nothing (a whole-company export that holds
+    /// customers without a plan), or an error.
+    #[derive(Default)]
+    UnknownAccounts { #[default] Warn => "warn", Ignore => "ignore", Error => "error" }
+);

@@ -40,6 +40,29 @@ impl Quarter {
             ordinal: self.ordinal - n,
         }
     }
+
+    /// Quarters from `self` to `later` (`2026-Q1` to `2026-Q3` is 2; negative when `later`
+    /// is earlier).
+    pub fn until(self, later: Quarter) -> i32 {
+        later.ordinal - self.ordinal
+    }
+
+    /// The fiscal quarter holding `date`, for a fiscal year starting in month
+    /// `fiscal_year_start` (1–12; anything else is read as January). A fiscal year is named by
+    /// the calendar year it starts in (SPEC §2), so with April as the start, 2027-02-10 is in
+    /// 2026-Q4. `None` only for dates outside the years quarters can name.
+    pub fn of_date(date: super::Date, fiscal_year_start: i64) -> Option<Quarter> {
+        let start = if (1..=12).contains(&fiscal_year_start) {
+            fiscal_year_start as i32
+        } else {
+            1
+        };
+        let (year, month) = (i32::from(date.year()), i32::from(date.month()));
+        let fiscal_year = if month >= start { year } else { year - 1 };
+        let q = (month - start).rem_euclid(12) / 3 + 1;
+        // q is 1..=4 by construction.
+        Quarter::new(fiscal_year, q as u8)
+    }
 }
 
 impl fmt::Display for Quarter {
@@ -102,6 +125,25 @@ mod tests {
         assert_eq!(q.minus(1).to_string(), "2025-Q4");
         assert_eq!(q.minus(4).to_string(), "2025-Q1");
         assert_eq!(q.minus(5).to_string(), "2024-Q4");
+    }
+
+    #[test]
+    fn the_quarter_of_a_date_follows_the_fiscal_year() {
+        let q = |d: &str, start| {
+            Quarter::of_date(d.parse().unwrap(), start)
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(q("2026-10-05", 1), "2026-Q4");
+        assert_eq!(q("2026-01-01", 1), "2026-Q1");
+        assert_eq!(q("2026-10-05", 4), "2026-Q3");
+        assert_eq!(q("2027-02-10", 4), "2026-Q4");
+        assert_eq!(q("2026-03-31", 4), "2025-Q4");
+        assert_eq!(q("2026-07-01", 7), "2026-Q1");
+        assert_eq!(q("2026-06-30", 7), "2025-Q4");
+        let a: Quarter = "2026-Q1".parse().unwrap();
+        assert_eq!(a.until("2026-Q3".parse().unwrap()), 2);
+        assert_eq!(a.until("2025-Q4".parse().unwrap()), -1);
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-use super::OpportunityStage;
+use super::{OpportunityStage, UnknownAccounts};
 
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
@@ -41,6 +41,9 @@ pub struct Source<C> {
     #[serde(default = "default_decimal")]
     pub decimal: String,
     pub columns: C,
+    /// What a row whose key matches no account gives.
+    #[serde(default)]
+    pub unknown_accounts: UnknownAccounts,
     /// CRM stage name → kamsite stage (opportunities only; ignored for financials).
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub stages: IndexMap<String, OpportunityStage>,
@@ -90,7 +93,59 @@ pub enum Origin {
     /// The account file's front matter.
     Account,
     /// A row of a CSV source: the file (relative to the portfolio) and the row's line.
-    Csv { file: String, line: usize },
+    Csv {
+        file: String,
+        line: usize,
+        /// Where each field's cell starts in the row, so a check made after merging (SPEC §15)
+        /// still points at the cell.
+        #[serde(skip)]
+        cells: Cells,
+    },
+}
+
+impl Origin {
+    /// Whether the entry was written in the account file itself.
+    pub fn is_account(&self) -> bool {
+        *self == Origin::Account
+    }
+}
+
+/// The 1-based column where each field of a source row starts, in the order of the source's
+/// fields (financials: period, revenue, gross_margin, cost_to_serve, category_spend,
+/// discount_pct; opportunities: name, offering, value, stage, probability, close); 0 for a
+/// field not read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Cells(pub [u32; 6]);
+
+impl Cells {
+    /// The column of field `i`, if it was read.
+    pub fn column(&self, i: usize) -> Option<usize> {
+        self.0
+            .get(i)
+            .copied()
+            .filter(|c| *c > 0)
+            .map(|c| c as usize)
+    }
+}
+
+/// Field indices into [`Cells`] for financials rows.
+pub mod financial_field {
+    pub const PERIOD: usize = 0;
+    pub const REVENUE: usize = 1;
+    pub const GROSS_MARGIN: usize = 2;
+    pub const COST_TO_SERVE: usize = 3;
+    pub const CATEGORY_SPEND: usize = 4;
+    pub const DISCOUNT_PCT: usize = 5;
+}
+
+/// Field indices into [`Cells`] for opportunity rows.
+pub mod opportunity_field {
+    pub const NAME: usize = 0;
+    pub const OFFERING: usize = 1;
+    pub const VALUE: usize = 2;
+    pub const STAGE: usize = 3;
+    pub const PROBABILITY: usize = 4;
+    pub const CLOSE: usize = 5;
 }
 
 /// The origin of each entry of `financials` and `opportunities`, index for index. Entries of

@@ -64,7 +64,11 @@ pub fn build(
         })
         .collect::<Result<Vec<_>, BuildError>>()?;
     t.mark("sites: templates, summaries");
-    let staging = Staging::new(out, &root.dir)?;
+    let staging = Staging::new(
+        out,
+        &root.dir,
+        &crate::load::Manifest::new(&portfolio.config),
+    )?;
     let (mine, theirs) = rayon::join(
         || current.write_into(&staging, "", None),
         || {

@@ -1,7 +1,7 @@
 //! Narratives: CommonMark with GFM tables, task lists, strikethrough and footnotes, headings
 //! given ids for the table of contents, raw HTML sanitised unless the portfolio allows it.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
@@ -64,6 +64,9 @@ pub fn render(markdown: &str, allow_raw_html: bool, id_prefix: &str) -> Narrativ
     }
     let mut toc = Vec::new();
     let mut used = HashSet::new();
+    // The next number to try for each base id: a plan with 20,000 `## Risks` headings must not
+    // count from 2 for each of them (that was quadratic).
+    let mut next: HashMap<String, usize> = HashMap::new();
     let mut i = 0;
     while i < events.len() {
         if let Event::Start(Tag::Heading { level, .. }) = &events[i] {
@@ -78,10 +81,15 @@ pub fn render(markdown: &str, allow_raw_html: bool, id_prefix: &str) -> Narrativ
                 .collect();
             let base = format!("{id_prefix}{}", slug(&text));
             let mut id = base.clone();
-            let mut n = 1;
-            while !used.insert(id.clone()) {
-                n += 1;
-                id = format!("{base}-{n}");
+            if !used.insert(id.clone()) {
+                let n = next.entry(base.clone()).or_insert(2);
+                loop {
+                    id = format!("{base}-{n}");
+                    *n += 1;
+                    if used.insert(id.clone()) {
+                        break;
+                    }
+                }
             }
             let shifted = shift(level);
             toc.push(Heading {

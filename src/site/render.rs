@@ -482,7 +482,11 @@ pub fn build(
     let started = Instant::now();
     let mut t = crate::timings::Timings::start();
     let site = Site::new(root, portfolio.overview.as_deref(), analysis, options)?;
-    let staging = Staging::new(out, &root.dir)?;
+    let staging = Staging::new(
+        out,
+        &root.dir,
+        &crate::load::Manifest::new(&portfolio.config),
+    )?;
     t.mark("templates, summaries, staging");
 
     // Every file is one job in one parallel pass: the big list pages (accounts, findings)

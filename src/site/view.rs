@@ -71,7 +71,7 @@ pub struct SortKeys {
 }
 
 /// A manager's page address, from their name (the one slug function; names whose slugs
-/// collide are a validation error, `validate_safety`).
+/// collide are a validation error, `validate::safety`).
 pub fn manager_slug(name: &str) -> String {
     let s = crate::slug::slug(name);
     if s.is_empty() {

@@ -30,7 +30,11 @@ fn portfolio(config: &str, fronts: &[&str]) -> Portfolio {
 }
 
 fn run(p: &Portfolio) -> Analysis<'_> {
-    analyse(p, latest_period(p), AS_OF.parse::<Date>().expect("date"))
+    analyse(
+        p,
+        latest_period(p, None),
+        AS_OF.parse::<Date>().expect("date"),
+    )
 }
 
 fn close(a: Option<f64>, b: f64) {

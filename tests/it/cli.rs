@@ -252,7 +252,7 @@ fn score_sorts_by_a_column_and_rejects_unknown_ones() {
 fn period_and_date_come_from_flags_then_config_then_environment() {
     let f = Fixture::new().file("kamsite.yaml", NO_COUNT).account(
         "a.md",
-        "---\nname: A\ndesignation: other\nfinancials:\n  - { period: 2026-Q2, revenue: 10 }\n  - { period: 2026-Q3, revenue: 20 }\nactions: [{ action: x, due: 2026-06-01 }]\n---\n",
+        "---\nname: A\ndesignation: other\nfinancials:\n  - { period: 2026-Q2, revenue: 10 }\n  - { period: 2026-Q3, revenue: 20 }\nactions: [{ action: x, due: 2026-08-01 }]\n---\n",
     );
     let export = |args: &[&str], epoch: Option<&str>| -> serde_json::Value {
         let mut cmd = Command::cargo_bin("kamsite").unwrap();
@@ -281,13 +281,13 @@ fn period_and_date_come_from_flags_then_config_then_environment() {
         doc["accounts"][0]["metrics"]["plan_age_days"],
         serde_json::Value::Null
     );
-    // The flags win over the environment.
+    // The flags win over the environment (an as_of in 2026-Q3, since the file reports it).
     let doc = export(
-        &["--period", "2026-Q2", "--as-of", "2026-05-01"],
+        &["--period", "2026-Q2", "--as-of", "2026-07-01"],
         Some("1790000000"),
     );
     assert_eq!(doc["period"], "2026-Q2");
-    assert_eq!(doc["as_of"], "2026-05-01");
+    assert_eq!(doc["as_of"], "2026-07-01");
     assert_eq!(doc["accounts"][0]["metrics"]["revenue"], 10);
     assert_eq!(doc["accounts"][0]["metrics"]["overdue_actions"], 0);
     // kamsite.yaml's as_of wins over the environment, not over the flag.

@@ -16,4 +16,5 @@ mod security;
 mod serve;
 mod site;
 mod sources;
+mod trust;
 mod workflow;

@@ -20,16 +20,16 @@ pub fn start(portfolio: &Path, preview: Arc<Preview>) -> Result<impl Drop, Strin
     let root = portfolio.to_path_buf();
     let mut debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
         let Ok(events) = result else { return };
-        // The CSV sources kamsite.yaml names now (read once per burst, only when needed).
-        let mut sources: Option<Vec<String>> = None;
+        // What a build reads now: kamsite.yaml may name other sources after a change (read
+        // once per burst, only when needed).
+        let mut manifest: Option<crate::load::Manifest> = None;
         let relevant = events.iter().any(|e| {
             changes_content(&e.event.kind)
                 && e.event.paths.iter().any(|p| {
                     let rel = super::relative(&root, p);
-                    matters(&rel)
-                        || sources
-                            .get_or_insert_with(|| crate::load::sources::configured_files(&root))
-                            .contains(&rel)
+                    manifest
+                        .get_or_insert_with(|| crate::load::Manifest::of_dir(&root))
+                        .reads(&rel)
                 })
         });
         if relevant {
@@ -58,66 +58,10 @@ pub fn changes_content(kind: &EventKind) -> bool {
     }
 }
 
-/// Whether a build reads the file at `rel` (relative to the portfolio, `/` separators): the
-/// configuration, the overview, accounts, template overrides and static files — not drafts,
-/// hidden files, editors' swap and backup files, or the default output folder.
-pub fn matters(rel: &str) -> bool {
-    let mut parts = rel.split('/');
-    let first = parts.next().unwrap_or("");
-    let name = rel.rsplit('/').next().unwrap_or("");
-    let editor_file = name.starts_with('.')
-        || name.starts_with('#')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || name == "4913"; // vim's probe file
-    if editor_file || rel.split('/').any(|c| c.starts_with('.')) {
-        return false;
-    }
-    match first {
-        crate::load::CONFIG_FILE | crate::load::OVERVIEW_FILE => !rel.contains('/'),
-        // A folder event (created, removed, renamed) counts too: it may carry accounts.
-        "accounts" => !rel.split('/').any(|c| c.starts_with('_')),
-        "templates" | "static" => true,
-        _ => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use notify::event::{CreateKind, DataChange, RemoveKind};
-
-    #[test]
-    fn only_files_a_build_reads_matter() {
-        for yes in [
-            "kamsite.yaml",
-            "overview.md",
-            "accounts/acme.md",
-            "accounts/emea/nordlys.md",
-            "accounts/emea",
-            "templates/account.html",
-            "static/logo.svg",
-        ] {
-            assert!(matters(yes), "{yes}");
-        }
-        for no in [
-            "public/index.html",
-            "accounts/_draft.md",
-            "accounts/_drafts/x.md",
-            "accounts/.acme.md.swp",
-            "accounts/acme.md~",
-            "accounts/#acme.md#",
-            "accounts/4913",
-            ".git/index",
-            "notes.txt",
-            "emea/kamsite.yaml",
-            "data/erp-financials.csv",
-        ] {
-            assert!(!matters(no), "{no}");
-        }
-    }
 
     /// CSV sources live wherever kamsite.yaml says; the watcher asks it which files they are.
     #[test]
@@ -128,12 +72,12 @@ mod tests {
             "sources:\n  financials: { file: data/erp.csv, account: No, columns: { period: Q } }\n  opportunities: { file: crm.csv, account: A, columns: { name: N, value: V, stage: S } }\n",
         )
         .unwrap();
-        assert_eq!(
-            crate::load::sources::configured_files(dir.path()),
-            ["data/erp.csv", "crm.csv"]
-        );
+        let m = crate::load::Manifest::of_dir(dir.path());
+        assert_eq!(m.sources(), ["data/erp.csv", "crm.csv"]);
         std::fs::write(dir.path().join("kamsite.yaml"), "sources: [broken\n").unwrap();
-        assert!(crate::load::sources::configured_files(dir.path()).is_empty());
+        assert!(crate::load::Manifest::of_dir(dir.path())
+            .sources()
+            .is_empty());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! numbers and quarters the way their locale does; these accept the common spellings and say
 //! exactly what was expected otherwise.
 
+use crate::diagnostics::clip;
 use crate::model::{Close, Date, Quarter};
 
 /// A number written with `decimal` as the decimal separator (`.` or `,`), the other of the two
@@ -12,12 +13,13 @@ pub fn number(cell: &str, decimal: char) -> Result<f64, String> {
     let group = if decimal == ',' { '.' } else { ',' };
     let bad = || {
         format!(
-            "expected a number like `{}` (decimal separator `{decimal}`), found `{cell}`",
+            "expected a number like `{}` (decimal separator `{decimal}`), found `{}`",
             if decimal == ',' {
                 "1.234,50"
             } else {
                 "1,234.50"
-            }
+            },
+            clip(cell)
         )
     };
     let s = cell.trim();
@@ -54,7 +56,12 @@ pub const PERIOD_FORMATS: &str = "`2026-Q3`, `2026 Q3`, `Q3 2026` or `Q3/2026`";
 /// A quarter written `2026-Q3`, `2026 Q3`, `Q3 2026` or `Q3/2026` (`q` in either case).
 pub fn period(cell: &str) -> Result<Quarter, String> {
     let s = cell.trim();
-    let bad = || format!("expected a quarter like {PERIOD_FORMATS}, found `{cell}`");
+    let bad = || {
+        format!(
+            "expected a quarter like {PERIOD_FORMATS}, found `{}`",
+            clip(cell)
+        )
+    };
     let upper = s.to_ascii_uppercase();
     let (year, q) = if let Some((y, q)) = upper.split_once("-Q").or_else(|| upper.split_once(" Q"))
     {
@@ -74,7 +81,10 @@ pub fn period(cell: &str) -> Result<Quarter, String> {
     let year: i32 = year.parse().map_err(|_| bad())?;
     let q: u8 = q.parse().map_err(|_| bad())?;
     Quarter::new(year, q).ok_or_else(|| {
-        format!("expected a quarter like {PERIOD_FORMATS}, found `{cell}`: quarters are Q1 to Q4, years 1000 to 9999")
+        format!(
+            "expected a quarter like {PERIOD_FORMATS}, found `{}`: quarters are Q1 to Q4, years 1000 to 9999",
+            clip(cell)
+        )
     })
 }
 
@@ -84,7 +94,10 @@ pub fn close(cell: &str) -> Result<Close, String> {
         return Ok(Close::Quarter(q));
     }
     cell.trim().parse::<Date>().map(Close::Date).map_err(|_| {
-        format!("expected a quarter like `2027-Q1` or a date like `2027-03-31`, found `{cell}`")
+        format!(
+            "expected a quarter like `2027-Q1` or a date like `2027-03-31`, found `{}`",
+            clip(cell)
+        )
     })
 }
 

@@ -12,11 +12,12 @@ mod table;
 
 use std::collections::HashMap;
 
-use crate::diagnostics::{suggestion, Diagnostic};
+use crate::diagnostics::{clip, more_like_this, suggestion, Diagnostic, MAX_PER_KIND};
 use crate::load::positions::{locate, Target, YamlPath};
 use crate::load::{read_text, split, Root, CONFIG_FILE};
-use crate::model::{Account, Config, OpportunityStage, Source};
+use crate::model::{Account, Config, OpportunityStage, Source, UnknownAccounts};
 use crate::validate::{check_money, check_range, PCT};
+pub use table::may_echo;
 use table::{Cell, Table};
 
 /// Problems with a source's `file`, `match`, `delimiter` and `decimal` settings, as (key,
@@ -31,8 +32,23 @@ pub fn setting_problems<C>(s: &Source<C>) -> Vec<(&'static str, String, String)>
     if !inside {
         out.push((
             "file",
-            format!("`file: {}` is not a file inside the portfolio", s.file),
+            format!(
+                "`file: {}` is not a file inside the portfolio",
+                clip(&s.file)
+            ),
             "expected a path relative to the portfolio folder, like `data/erp-financials.csv`"
+                .into(),
+        ));
+    } else if let Some(hidden) = hidden_part(&s.file) {
+        // `.git/config` holds the token actions/checkout stores, `.env` the secrets of a
+        // developer machine: a source there would print them into CI logs (SPEC §13 v1.2).
+        out.push((
+            "file",
+            format!(
+                "`file: {}` is inside `{hidden}`, which kamsite never reads",
+                clip(&s.file)
+            ),
+            "a source is a file of the portfolio outside every folder or file whose name starts with `.`"
                 .into(),
         ));
     }
@@ -65,13 +81,23 @@ pub fn setting_problems<C>(s: &Source<C>) -> Vec<(&'static str, String, String)>
     out
 }
 
-/// The source files kamsite.yaml in `dir` names (relative, `/`-separated), for the preview's
-/// watcher: a save of one of them rebuilds. Empty when kamsite.yaml cannot be read.
-pub fn configured_files(dir: &std::path::Path) -> Vec<String> {
-    match read_text(&Root::new(dir), CONFIG_FILE) {
-        Some(Ok(text)) => files_named_in(&text),
-        _ => Vec::new(),
-    }
+/// The delimiter of the source read from `rel` (`,` for any other file), so a diagnostic made
+/// after merging knows how to read the row it shows.
+pub fn delimiter_of(config: &Config, rel: &str) -> u8 {
+    let s = &config.sources;
+    let delimiter = match (&s.financials, &s.opportunities) {
+        (Some(f), _) if normal(&f.file) == rel => Some(&f.delimiter),
+        (_, Some(o)) if normal(&o.file) == rel => Some(&o.delimiter),
+        _ => None,
+    };
+    delimiter
+        .and_then(|d| d.as_bytes().first().copied())
+        .unwrap_or(b',')
+}
+
+/// The first part of `rel` whose name starts with `.` (not `.` itself): `.git`, `.env`.
+pub fn hidden_part(rel: &str) -> Option<&str> {
+    rel.split('/').find(|c| c.starts_with('.') && *c != ".")
 }
 
 /// The source files a kamsite.yaml text names; none when it does not decode (loading reports
@@ -117,7 +143,7 @@ pub fn merge(
             files += 1;
             let keys = keys(&src.matches, accounts, rejected);
             reader.financials(&text, src, &keys, accounts);
-            diagnostics.extend(reader.diagnostics);
+            diagnostics.extend(reader.finish(&text));
         }
     }
     if let Some(src) = &config.sources.opportunities {
@@ -125,7 +151,7 @@ pub fn merge(
             files += 1;
             let keys = keys(&src.matches, accounts, rejected);
             reader.opportunities(&text, src, &keys, accounts);
-            diagnostics.extend(reader.diagnostics);
+            diagnostics.extend(reader.finish(&text));
         }
     }
     (diagnostics, files)
@@ -142,6 +168,18 @@ fn open<'r, C>(
     if !setting_problems(src).is_empty() {
         return None;
     }
+    if let Some(through) = hidden_target(root, &normal(&src.file)) {
+        diagnostics.push(config_problem(
+            root,
+            YamlPath::root().key("sources").key(kind).key("file"),
+            format!(
+                "the {kind} source `{}` is a link to `{through}`, which kamsite never reads",
+                clip(&src.file)
+            ),
+            "a source is a file of the portfolio outside every folder or file whose name starts with `.`",
+        ));
+        return None;
+    }
     match read_text(root, &normal(&src.file)) {
         Some(Ok(text)) => Some((
             text,
@@ -153,6 +191,12 @@ fn open<'r, C>(
                 delimiter: src.delimiter.as_bytes().first().copied().unwrap_or(b','),
                 diagnostics: Vec::new(),
                 line_starts: std::cell::OnceCell::new(),
+                counts: HashMap::new(),
+                echo: true,
+                unknown: Vec::new(),
+                unknown_index: HashMap::new(),
+                unknown_policy: src.unknown_accounts,
+                matches: src.matches.clone(),
             },
         )),
         Some(Err(d)) => {
@@ -169,6 +213,20 @@ fn open<'r, C>(
             None
         }
     }
+}
+
+/// Where `rel` really is, when a link takes it into a hidden folder or file of the portfolio
+/// (`data/x.csv -> ../.git/config`): that part's name. Links out of the portfolio are refused
+/// by reading itself.
+fn hidden_target(root: &Root, rel: &str) -> Option<String> {
+    if root.memory.is_some() {
+        return None; // a revision's links are never followed
+    }
+    let top = root.dir.canonicalize().ok()?;
+    let real = root.dir.join(rel).canonicalize().ok()?;
+    let inside = real.strip_prefix(&top).ok()?;
+    let inside = crate::load::slash_path(inside);
+    hidden_part(&inside).is_some().then_some(inside)
 }
 
 /// A diagnostic at `path` in kamsite.yaml.
@@ -216,9 +274,132 @@ struct Reader<'r> {
     /// Byte offset of each line's start, built on the first problem: a file with a problem in
     /// every one of 80,000 rows must not scan the text from the top for each.
     line_starts: std::cell::OnceCell<Vec<usize>>,
+    /// Problems of each kind so far: past [`MAX_PER_KIND`] they are only counted.
+    counts: HashMap<&'static str, usize>,
+    /// Whether the current row may be shown in a diagnostic (no cell over `MAX_ECHO`).
+    echo: bool,
+    /// Keys that match no account, in the order first seen, each once (SPEC §13 v1.2).
+    unknown: Vec<Unknown>,
+    unknown_index: HashMap<String, usize>,
+    unknown_policy: UnknownAccounts,
+    /// What the account column matches: `id` or `ids.NAME`.
+    matches: String,
+}
+
+/// An account key that matches no account: where it was first seen, and in how many rows.
+struct Unknown {
+    key: String,
+    line: usize,
+    column: usize,
+    rows: usize,
 }
 
 impl Reader<'_> {
+    /// Whether another problem of `kind` is still shown; counts it either way.
+    fn room(&mut self, kind: &'static str) -> bool {
+        let n = self.counts.entry(kind).or_default();
+        *n += 1;
+        *n <= MAX_PER_KIND
+    }
+
+    /// Starts a row: its cells decide whether the row's line may be shown.
+    fn start_row(&mut self, row: &[Cell]) {
+        self.echo = row
+            .iter()
+            .all(|c| c.value.chars().count() <= crate::diagnostics::MAX_ECHO);
+    }
+
+    /// `d` placed at `line`:`column`, showing the line only when the row may be echoed.
+    fn place(
+        &self,
+        d: Diagnostic,
+        text: &str,
+        line: usize,
+        column: usize,
+        width: usize,
+    ) -> Diagnostic {
+        if self.echo {
+            let mut d = d.at(self.line(text, line), 1, column, width);
+            d.line = line; // `at` was given the row's line alone
+            d
+        } else {
+            d.at_position(line, column, width)
+        }
+    }
+
+    /// Every problem of the file: the unknown keys once each, and a count of what was left
+    /// out of each kind.
+    fn finish(mut self, text: &str) -> Vec<Diagnostic> {
+        let unknown = std::mem::take(&mut self.unknown);
+        for u in unknown {
+            self.unknown_key(text, &u);
+        }
+        let mut out = self.diagnostics;
+        let mut kinds: Vec<(&'static str, usize)> = self.counts.into_iter().collect();
+        kinds.sort_unstable();
+        for (kind, n) in kinds {
+            if n > MAX_PER_KIND {
+                let severity = out
+                    .iter()
+                    .find(|d| d.kind == Some(kind))
+                    .map_or(crate::model::Severity::Error, |d| d.severity);
+                out.push(more_like_this(&self.file, severity, n - MAX_PER_KIND));
+            }
+        }
+        out
+    }
+
+    /// The one warning (or error) for a key that matches no account.
+    fn unknown_key(&mut self, text: &str, u: &Unknown) {
+        let severity = match self.unknown_policy {
+            UnknownAccounts::Ignore => return,
+            UnknownAccounts::Warn => crate::model::Severity::Warning,
+            UnknownAccounts::Error => crate::model::Severity::Error,
+        };
+        if !self.room("unknown account") {
+            return;
+        }
+        let what = match self.matches.strip_prefix("ids.") {
+            Some(system) => format!("`ids.{system}`"),
+            None => "id".into(),
+        };
+        let key = clip(&u.key);
+        let rows = if u.rows == 1 {
+            "this row is not used".to_string()
+        } else {
+            format!("its {} rows are not used", u.rows)
+        };
+        // Never "did you mean" another key: following it would book this customer's figures
+        // on another account (SPEC §13 v1.2).
+        let help = match self.matches.strip_prefix("ids.") {
+            Some(system) => format!(
+                "if this customer has a plan, add `ids: {{ {system}: \"{key}\" }}` to its account file; for an export that holds customers without a plan, set `unknown_accounts: ignore` for this source in kamsite.yaml"
+            ),
+            None => "the column must hold account ids (the file stem or `id:`); for an export that holds customers without a plan, set `unknown_accounts: ignore` for this source in kamsite.yaml".into(),
+        };
+        let d = Diagnostic {
+            severity,
+            ..Diagnostic::error(
+                &self.file,
+                format!("no account has the {what} `{key}`; {rows}"),
+            )
+        }
+        .with_label("matches no account")
+        .with_help(Some(help))
+        .with_kind("unknown account");
+        // The first row's line is shown again only if it may be echoed.
+        let echo = table::may_echo(self.line(text, u.line), self.delimiter);
+        let width = u.key.chars().count().clamp(1, crate::diagnostics::MAX_ECHO);
+        let d = if echo {
+            let mut d = d.at(self.line(text, u.line), 1, u.column, width);
+            d.line = u.line;
+            d
+        } else {
+            d.at_position(u.line, u.column, width)
+        };
+        self.diagnostics.push(d);
+    }
+
     /// The text of 1-based `line`, found through the line index.
     fn line<'t>(&self, text: &'t str, line: usize) -> &'t str {
         let starts = self.line_starts.get_or_init(|| {
@@ -239,6 +420,8 @@ impl Reader<'_> {
 type Columns = Vec<Option<usize>>;
 
 impl Reader<'_> {
+    /// Reports a problem at `cell`; `None` when it is only counted (past [`MAX_PER_KIND`]),
+    /// so a caller adding a hint skips the work.
     fn error(
         &mut self,
         text: &str,
@@ -246,24 +429,59 @@ impl Reader<'_> {
         kind: &'static str,
         message: String,
         label: String,
-    ) -> &mut Diagnostic {
-        let width = cell.value.chars().count().max(1);
-        let mut d = Diagnostic::error(&self.file, message)
-            .at(self.line(text, cell.line), 1, cell.column, width)
+    ) -> Option<&mut Diagnostic> {
+        if !self.room(kind) {
+            return None;
+        }
+        let width = cell
+            .value
+            .chars()
+            .count()
+            .clamp(1, crate::diagnostics::MAX_ECHO);
+        let d = Diagnostic::error(&self.file, message)
             .with_label(label)
             .with_kind(kind);
-        d.line = cell.line; // `at` was given the row's line alone
+        let d = self.place(d, text, cell.line, cell.column, width);
         self.diagnostics.push(d);
-        let last = self.diagnostics.len() - 1;
-        &mut self.diagnostics[last]
+        self.diagnostics.last_mut()
+    }
+
+    /// A row with more or fewer cells than the header: never read, since its cells could only
+    /// be guessed at (SPEC §13 v1.2). In a comma-separated file, more cells is most often an
+    /// amount written with an unquoted thousands separator.
+    fn row_shape(&mut self, text: &str, row: &[Cell], header: usize) -> bool {
+        if row.len() == header {
+            return true;
+        }
+        if !self.room("row shape") {
+            return false;
+        }
+        let help = if row.len() > header && self.delimiter == b',' {
+            "a number with a thousands separator (`1,234,567`) splits into several cells in a comma-separated file: quote it (`\"1,234,567\"`), write it without separators, or export with `;` as the delimiter".to_string()
+        } else {
+            "every row needs one cell per column of the header; a cell holding the delimiter must be quoted".to_string()
+        };
+        let d = Diagnostic::error(
+            &self.file,
+            format!("this row has {} cells, the header has {header}", row.len()),
+        )
+        .with_label(format!("expected {header} cells"))
+        .with_help(Some(help))
+        .with_kind("row shape");
+        let line = row.first().map_or(1, |c| c.line);
+        let width = self.line(text, line).trim_end().chars().count().max(1);
+        let d = self.place(d, text, line, 1, width);
+        self.diagnostics.push(d);
+        false
     }
 
     /// The header's columns for `wanted` (kamsite field, header name); a header that is not
-    /// there is an error at the header line with the nearest header as hint.
+    /// there is an error at the header line, answered with the headers the file has (SPEC §13
+    /// v1.2: finance renamed a column, and the file itself knows what it is called now).
     fn header(
         &mut self,
         text: &str,
-        table: &Table,
+        table: &Table<'_>,
         wanted: &[(&str, Option<&str>)],
     ) -> Option<(Columns, bool)> {
         if table.header.is_empty() {
@@ -275,6 +493,7 @@ impl Reader<'_> {
             );
             return None;
         }
+        self.start_row(&table.header);
         let names: Vec<&str> = table.header.iter().map(|c| c.value.trim()).collect();
         let mut columns = Vec::with_capacity(wanted.len());
         let mut ok = true;
@@ -288,27 +507,33 @@ impl Reader<'_> {
                 None => {
                     ok = false;
                     columns.push(None);
-                    let nearest = nearest(header, names.iter().copied());
+                    let help = suggestion(header, names.iter().copied()).unwrap_or_else(|| {
+                        let listed: Vec<String> = names
+                            .iter()
+                            .filter(|n| !n.is_empty())
+                            .map(|n| format!("`{}`", clip(n)))
+                            .collect();
+                        format!("the file's columns are {}", listed.join(", "))
+                    });
                     let line = table.header[0].line;
-                    let width = text.lines().nth(line - 1).map_or(1, |l| l.chars().count());
-                    self.diagnostics.push(
-                        Diagnostic::error(
-                            &self.file,
-                            format!("the header has no column `{header}`"),
-                        )
-                        .at(text, line, 1, width)
-                        .with_label(format!("expected a column `{header}` (for `{field}`, set under `columns:` in kamsite.yaml)"))
-                        .with_help(nearest.map(|n| format!("did you mean `{n}`?")))
-                        .with_kind("missing column"),
-                    );
+                    let width = self.line(text, line).trim_end().chars().count().max(1);
+                    let d = Diagnostic::error(
+                        &self.file,
+                        format!("the header has no column `{}`", clip(header)),
+                    )
+                    .with_label(format!("expected a column `{}` (for `{field}`, set under `columns:` in kamsite.yaml)", clip(header)))
+                    .with_help(Some(help))
+                    .with_kind("missing column");
+                    let d = self.place(d, text, line, 1, width);
+                    self.diagnostics.push(d);
                 }
             }
         }
         Some((columns, ok))
     }
 
-    /// The account a row is for; a key that names no account is a warning (the row is not
-    /// used), a missing key an error.
+    /// The account a row is for. A key that names no account is remembered, and reported once
+    /// per key when the file is read (the row is not used); a missing key is an error.
     fn account(
         &mut self,
         text: &str,
@@ -316,52 +541,25 @@ impl Reader<'_> {
         col: usize,
         header: &str,
         keys: &HashMap<String, Keyed>,
-        matches: &str,
     ) -> Option<Keyed> {
         let cell = self.cell(text, row, col, header, "the account key")?;
         let key = cell.value.trim();
         if let Some(t) = keys.get(key) {
             return Some(*t);
         }
-        // A key that is all digits (an ERP customer number) is never "nearly" another: the
-        // nearest number is some other customer. Others are offered in sorted order, so the
-        // hint is the same on every run.
-        let numeric = !key.is_empty() && key.chars().all(|c| c.is_ascii_digit());
-        let mut known: Vec<&str> = keys.keys().map(String::as_str).collect();
-        known.sort_unstable();
-        let hint = if numeric {
-            None
-        } else {
-            suggestion(key, known)
-        };
-        let help = hint.unwrap_or_else(|| match matches.strip_prefix("ids.") {
-            Some(system) => {
-                format!("add `ids: {{ {system}: \"{key}\" }}` to the account's file")
+        match self.unknown_index.get(key) {
+            Some(&i) => self.unknown[i].rows += 1,
+            None => {
+                self.unknown_index
+                    .insert(key.to_string(), self.unknown.len());
+                self.unknown.push(Unknown {
+                    key: key.to_string(),
+                    line: cell.line,
+                    column: cell.column,
+                    rows: 1,
+                });
             }
-            None => "the column must hold account ids (the file stem or `id:`)".into(),
-        });
-        let what = match matches.strip_prefix("ids.") {
-            Some(system) => format!("`ids.{system}`"),
-            None => "id".into(),
-        };
-        let d = Diagnostic::warning(
-            &self.file,
-            format!("no account has the {what} `{key}`; this row is not used"),
-        )
-        .at(
-            self.line(text, cell.line),
-            1,
-            cell.column,
-            key.chars().count().max(1),
-        )
-        .with_label("matches no account")
-        .with_help(Some(help))
-        .with_kind("unknown account");
-        let d = Diagnostic {
-            line: cell.line, // `at` was given the row's line alone
-            ..d
-        };
-        self.diagnostics.push(d);
+        }
         None
     }
 
@@ -382,7 +580,7 @@ impl Reader<'_> {
                     text,
                     at,
                     "missing value",
-                    format!("`{header}` is empty"),
+                    format!("`{}` is empty", clip(header)),
                     format!("expected {what}"),
                 );
                 None
@@ -416,7 +614,7 @@ impl Reader<'_> {
                     text,
                     cell,
                     "invalid value",
-                    format!("`{header}` is not a number"),
+                    format!("`{}` is not a number", clip(header)),
                     e,
                 );
                 return Err(());
@@ -433,7 +631,7 @@ impl Reader<'_> {
                     text,
                     cell,
                     "out of range",
-                    format!("`{header}` is out of range: {shown}"),
+                    format!("`{}` is out of range: {shown}", clip(header)),
                     label,
                 );
                 Err(())
@@ -457,34 +655,39 @@ impl Reader<'_> {
                 suggestion(v, OpportunityStage::NAMES.iter().copied()).unwrap_or_else(|| {
                     "map the CRM's stage names to kamsite's under `stages:` in kamsite.yaml".into()
                 });
-            self.error(
+            if let Some(d) = self.error(
                 text,
                 cell,
                 "unknown name",
-                format!("unknown stage `{v}`"),
+                format!("unknown stage `{}`", clip(v)),
                 format!("expected one of {}", OpportunityStage::NAMES.join(", ")),
-            )
-            .help = Some(help);
+            ) {
+                d.help = Some(help);
+            }
             return None;
         }
         if let Some(s) = src.stages.get(v) {
             return Some(*s);
         }
         let help = suggestion(v, src.stages.keys().map(String::as_str)).unwrap_or_else(|| {
-            format!("add `{v}` to `stages:` of the opportunities source in kamsite.yaml")
+            format!(
+                "add `{}` to `stages:` of the opportunities source in kamsite.yaml",
+                clip(v)
+            )
         });
         let listed: Vec<&str> = src.stages.keys().map(String::as_str).collect();
-        self.error(
+        if let Some(d) = self.error(
             text,
             cell,
             "unknown name",
-            format!("unknown stage `{v}`"),
+            format!("unknown stage `{}`", clip(v)),
             format!(
                 "expected a stage listed under `stages:` ({})",
                 listed.join(", ")
             ),
-        )
-        .help = Some(help);
+        ) {
+            d.help = Some(help);
+        }
         None
     }
 }
@@ -502,12 +705,4 @@ fn front_line(root: &Root, rel: &str, path: YamlPath) -> usize {
         .unwrap_or_default();
     let yaml = split(&text).map_or("", |s| s.yaml);
     locate(yaml, &path, Target::Value).line + 1
-}
-
-/// The header closest to `name`, however far: a hint even for a renamed column.
-fn nearest<'a>(name: &str, headers: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let lower = name.to_lowercase();
-    headers
-        .filter(|h| !h.is_empty())
-        .min_by_key(|h| strsim::damerau_levenshtein(&lower, &h.to_lowercase()))
 }

@@ -1,7 +1,10 @@
-//! A CSV file as a header and rows of cells, each cell with the line and column where it
-//! starts, so every problem can point at the cell (SPEC §13). The `csv` crate does the RFC 4180
-//! reading (quotes, doubled quotes, CRLF); it reports where each record starts, and the cells'
-//! columns are found by walking that record's text with the same quoting rules.
+//! A CSV file as a header and a stream of rows of cells, each cell with the line and column
+//! where it starts, so every problem can point at the cell (SPEC §13). The `csv` crate does the
+//! RFC 4180 reading (quotes, doubled quotes, CRLF); it reports where each record starts, and
+//! the cells' columns are found by walking that record's text with the same quoting rules.
+//!
+//! Rows are read one at a time, never all at once: a whole-company export of 700,000 rows is
+//! checked in memory proportional to one row plus what is kept of it.
 
 use crate::diagnostics::Diagnostic;
 
@@ -14,66 +17,92 @@ pub struct Cell {
     pub column: usize,
 }
 
-#[derive(Debug)]
-pub struct Table {
+/// The header and the reader of the rows after it.
+pub struct Table<'t> {
     pub header: Vec<Cell>,
-    pub rows: Vec<Vec<Cell>>,
+    text: &'t str,
+    delimiter: u8,
+    file: String,
+    reader: csv::Reader<&'t [u8]>,
+    record: csv::StringRecord,
+    done: bool,
 }
 
-impl Table {
-    /// Reads `text` (BOM already removed) with `delimiter`. `Err` only if the CSV reader itself
-    /// gives up; the diagnostic names where.
-    pub fn read(text: &str, delimiter: u8, file: &str) -> Result<Table, Diagnostic> {
-        let mut reader = csv::ReaderBuilder::new()
+impl<'t> Table<'t> {
+    /// Reads the header of `text` (BOM already removed) with `delimiter`. `Err` only if the CSV
+    /// reader itself gives up; the diagnostic names where.
+    pub fn read(text: &'t str, delimiter: u8, file: &str) -> Result<Table<'t>, Diagnostic> {
+        let reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .has_headers(false)
             .flexible(true)
             .from_reader(text.as_bytes());
-        let mut records = Vec::new();
-        let mut record = csv::StringRecord::new();
-        loop {
-            match reader.read_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {
-                    let (mut line, mut byte) = record
-                        .position()
-                        .map_or((1, 0), |p| (p.line() as usize, p.byte() as usize));
-                    // After a CRLF the reader places the next record at the `\n`, on the line
-                    // before: move to where the record's text starts.
-                    while let Some(b) = text.as_bytes().get(byte) {
-                        match b {
-                            b'\n' => line += 1,
-                            b'\r' => {}
-                            _ => break,
-                        }
-                        byte += 1;
-                    }
-                    let columns = columns(text, byte, delimiter as char, record.len());
-                    let cells = record
-                        .iter()
-                        .zip(columns)
-                        .map(|(v, column)| Cell {
-                            value: v.to_string(),
-                            line,
-                            column,
-                        })
-                        .collect();
-                    records.push(cells);
-                }
-                Err(e) => {
-                    let line = e.position().map_or(1, |p| p.line() as usize);
-                    return Err(Diagnostic::error(file, format!("cannot read the CSV: {e}"))
-                        .at(text, line, 1, 1)
-                        .with_kind("invalid CSV"));
-                }
+        let mut table = Table {
+            header: Vec::new(),
+            text,
+            delimiter,
+            file: file.to_string(),
+            reader,
+            record: csv::StringRecord::new(),
+            done: false,
+        };
+        if let Some(first) = table.next_row() {
+            table.header = first?;
+        }
+        Ok(table)
+    }
+
+    /// The next row, or the problem that stopped the reader (after which there are no more).
+    pub fn next_row(&mut self) -> Option<Result<Vec<Cell>, Diagnostic>> {
+        if self.done {
+            return None;
+        }
+        match self.reader.read_record(&mut self.record) {
+            Ok(false) => {
+                self.done = true;
+                None
+            }
+            Ok(true) => Some(Ok(self.cells())),
+            Err(e) => {
+                self.done = true;
+                let line = e.position().map_or(1, |p| p.line() as usize);
+                Some(Err(Diagnostic::error(
+                    &self.file,
+                    format!("cannot read the CSV: {e}"),
+                )
+                .at(self.text, line, 1, 1)
+                .with_kind("invalid CSV")))
             }
         }
-        let mut records = records.into_iter();
-        let header = records.next().unwrap_or_default();
-        Ok(Table {
-            header,
-            rows: records.collect(),
-        })
+    }
+
+    /// The current record's cells with their positions.
+    fn cells(&self) -> Vec<Cell> {
+        let text = self.text;
+        let (mut line, mut byte) = self
+            .record
+            .position()
+            .map_or((1, 0), |p| (p.line() as usize, p.byte() as usize));
+        // After a CRLF the reader places the next record at the `\n`, on the line before: move
+        // to where the record's text starts.
+        while let Some(b) = text.as_bytes().get(byte) {
+            match b {
+                b'\n' => line += 1,
+                b'\r' => {}
+                _ => break,
+            }
+            byte += 1;
+        }
+        let columns = columns(text, byte, self.delimiter as char, self.record.len());
+        self.record
+            .iter()
+            .zip(columns)
+            .map(|(v, column)| Cell {
+                value: v.to_string(),
+                line,
+                column,
+            })
+            .collect()
     }
 }
 
@@ -103,29 +132,59 @@ fn columns(text: &str, start: usize, delimiter: char, n: usize) -> Vec<usize> {
     out
 }
 
+/// Whether a line of a CSV file may be shown in a diagnostic: only when none of its cells is
+/// longer than [`crate::diagnostics::MAX_ECHO`] characters (SPEC §13 v1.2), so a pasted
+/// token or a runaway cell is never printed into a CI log in full.
+pub fn may_echo(line: &str, delimiter: u8) -> bool {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(line.as_bytes());
+    let mut record = csv::StringRecord::new();
+    match reader.read_record(&mut record) {
+        Ok(_) => record
+            .iter()
+            .all(|c| c.chars().count() <= crate::diagnostics::MAX_ECHO),
+        Err(_) => line.chars().count() <= crate::diagnostics::MAX_ECHO,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn rows(t: &mut Table<'_>) -> Vec<Vec<Cell>> {
+        std::iter::from_fn(|| t.next_row().map(Result::unwrap)).collect()
+    }
+
     #[test]
     fn cells_know_their_line_and_column_after_crlf() {
         let text = "a;b;c\r\n1;\"x;y\";3\r\n\"q\"\"uote\";;ü\n";
-        let t = Table::read(text, b';', "f.csv").unwrap();
+        let mut t = Table::read(text, b';', "f.csv").unwrap();
         let h: Vec<_> = t
             .header
             .iter()
             .map(|c| (&c.value[..], c.line, c.column))
             .collect();
         assert_eq!(h, [("a", 1, 1), ("b", 1, 3), ("c", 1, 5)]);
-        let r: Vec<_> = t.rows[0]
+        let rows = rows(&mut t);
+        let r: Vec<_> = rows[0]
             .iter()
             .map(|c| (&c.value[..], c.line, c.column))
             .collect();
         assert_eq!(r, [("1", 2, 1), ("x;y", 2, 3), ("3", 2, 9)]);
-        let r: Vec<_> = t.rows[1]
+        let r: Vec<_> = rows[1]
             .iter()
             .map(|c| (&c.value[..], c.line, c.column))
             .collect();
         assert_eq!(r, [("q\"uote", 3, 1), ("", 3, 11), ("ü", 3, 12)]);
+    }
+
+    #[test]
+    fn long_cells_are_not_echoed() {
+        assert!(may_echo("a,b,\"c,d\"", b','));
+        assert!(!may_echo(&format!("a,{}", "x".repeat(81)), b','));
+        assert!(may_echo(&format!("a,{}", "x".repeat(80)), b','));
     }
 }

@@ -4,6 +4,9 @@
 //! Checks name the offending value by its YAML path; positions are looked up afterwards, only
 //! for the files that have problems.
 
+mod plausibility;
+pub mod safety;
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::analyse::rules::{self, RULES};
@@ -15,16 +18,33 @@ use crate::model::{Account, Config, Designation, Severity};
 /// A problem found by a check, before it is given a position.
 #[derive(Debug)]
 struct Problem {
-    /// Relative path of the file (kamsite.yaml or an account file).
+    /// Relative path of the file (kamsite.yaml, an account file or a CSV source).
     file: String,
     severity: Severity,
-    path: YamlPath,
-    target: Target,
+    locus: Locus,
     message: String,
     label: Option<String>,
     help: Option<String>,
     /// The GitHub annotation's title (see `Diagnostic::kind`).
     kind: &'static str,
+}
+
+/// Where in its file a problem is: a value of a YAML file, named by its path (its line and
+/// column are looked up only for files with problems), or a cell of a CSV source.
+#[derive(Debug)]
+enum Locus {
+    Yaml(YamlPath, Target),
+    Cell {
+        line: usize,
+        column: usize,
+        width: usize,
+    },
+    /// A place in a text file that is the user's own writing (a narrative), always shown.
+    Line {
+        line: usize,
+        column: usize,
+        width: usize,
+    },
 }
 
 /// Collects problems of one file.
@@ -53,8 +73,7 @@ impl<'a> Checker<'a> {
         self.problems.push(Problem {
             file: self.file.to_string(),
             severity: Severity::Error,
-            path,
-            target,
+            locus: Locus::Yaml(path, target),
             message,
             label,
             help,
@@ -226,6 +245,17 @@ pub fn load_and_validate_with(
     (loaded, all)
 }
 
+/// The plausibility checks of SPEC §15, which need the review date: positioned diagnostics.
+/// `config` is the configuration as far as it could be read.
+pub fn plausibility(
+    root: &Root,
+    loaded: &Loaded,
+    config: &Config,
+    as_of: crate::model::Date,
+) -> Vec<Diagnostic> {
+    plausibility::check(root, loaded, config, as_of)
+}
+
 /// Runs every check and returns positioned diagnostics, sorted.
 pub fn validate(root: &Root, loaded: &Loaded) -> Vec<Diagnostic> {
     let config = &loaded.portfolio.config;
@@ -249,8 +279,8 @@ pub fn validate(root: &Root, loaded: &Loaded) -> Vec<Diagnostic> {
     }
     problems.extend(check_duplicate_ids(&all_accounts));
     problems.extend(check_duplicate_keys(&all_accounts));
-    let mut out = position(root, problems);
-    out.extend(crate::validate_safety::check(root, loaded));
+    let mut out = position(root, config, problems);
+    out.extend(safety::check(root, loaded));
     out
 }
 
@@ -608,7 +638,75 @@ fn check_account(config: &Config, config_ok: bool, a: &Account) -> Vec<Problem> 
             );
         }
     }
+    if !config.allow_raw_html {
+        if let Some((offset, column)) = too_deep(&a.body) {
+            c.problems.push(Problem {
+                file: a.source.clone(),
+                severity: Severity::Error,
+                locus: Locus::Line {
+                    line: a.body_line + offset,
+                    column,
+                    width: 1,
+                },
+                message: format!(
+                    "the narrative nests HTML tags more than {MAX_HTML_DEPTH} levels deep"
+                ),
+                label: Some("nested too deeply from here on".into()),
+                help: Some(
+                    "raw HTML in a narrative is cleaned before it is published, which takes too long on such nesting: remove the nesting, or write the plan in Markdown".into(),
+                ),
+                kind: "too complex",
+            });
+        }
+    }
     c.problems
+}
+
+/// The deepest nesting of raw HTML tags a narrative may have: far beyond any plan (tables
+/// in lists in quotes are a dozen levels), and small enough that cleaning the HTML, whose
+/// cost grows with the square of the depth, stays fast.
+pub const MAX_HTML_DEPTH: usize = 512;
+
+/// Where the raw HTML of `body` first nests deeper than [`MAX_HTML_DEPTH`]: (line offset in the
+/// body, 1-based column). A linear scan of tags (`<name` opens unless it is a void element or
+/// ends with `/>`, `</name` closes), an upper bound of the real depth.
+fn too_deep(body: &str) -> Option<(usize, usize)> {
+    const VOID: [&str; 14] = [
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+        "source", "track", "wbr",
+    ];
+    if !body.contains('<') {
+        return None;
+    }
+    let bytes = body.as_bytes();
+    let mut depth = 0usize;
+    for (i, _) in body.match_indices('<') {
+        let rest = &bytes[i + 1..];
+        if rest.first() == Some(&b'/') {
+            depth = depth.saturating_sub(1);
+            continue;
+        }
+        let name: String = rest
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .map(|b| b.to_ascii_lowercase() as char)
+            .collect();
+        if name.is_empty() || !name.as_bytes()[0].is_ascii_alphabetic() {
+            continue;
+        }
+        let end = rest.iter().position(|b| *b == b'>').unwrap_or(rest.len());
+        if VOID.contains(&name.as_str()) || rest[..end].ends_with(b"/") {
+            continue;
+        }
+        depth += 1;
+        if depth > MAX_HTML_DEPTH {
+            let before = &body[..i];
+            let line = before.matches('\n').count();
+            let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            return Some((line, column));
+        }
+    }
+    None
 }
 
 /// SPEC §2 (v1.1): with `managers` listed, an unlisted owner is most likely a typo, which would
@@ -631,8 +729,7 @@ fn check_owner(c: &mut Checker<'_>, config: &Config, config_ok: bool, owner: &st
     c.problems.push(Problem {
         file: c.file.to_string(),
         severity: Severity::Warning,
-        path: YamlPath::root().key("owner"),
-        target: Target::Value,
+        locus: Locus::Yaml(YamlPath::root().key("owner"), Target::Value),
         message: format!("owner `{owner}` is not a listed manager"),
         label: Some("not under `managers:` in kamsite.yaml".into()),
         help: Some(help),
@@ -666,8 +763,7 @@ fn check_duplicate_ids(accounts: &[&Account]) -> Vec<Problem> {
         problems.push(Problem {
             file: a.source.clone(),
             severity: Severity::Error,
-            path,
-            target: Target::Value,
+            locus: Locus::Yaml(path, Target::Value),
             message: format!("duplicate account id `{}`", a.id),
             label: Some(format!("also the id of {}", other.source)),
             help: Some(
@@ -693,8 +789,10 @@ fn check_duplicate_keys(accounts: &[&Account]) -> Vec<Problem> {
                 std::collections::hash_map::Entry::Occupied(o) => problems.push(Problem {
                     file: a.source.clone(),
                     severity: Severity::Error,
-                    path: YamlPath::root().key("ids").key(system.as_str()),
-                    target: Target::Value,
+                    locus: Locus::Yaml(
+                        YamlPath::root().key("ids").key(system.as_str()),
+                        Target::Value,
+                    ),
                     message: format!("duplicate `ids.{system}` key `{key}`"),
                     label: Some(format!("also the {system} key of {}", o.get().source)),
                     help: Some(format!(
@@ -708,8 +806,9 @@ fn check_duplicate_keys(accounts: &[&Account]) -> Vec<Problem> {
     problems
 }
 
-/// Gives each problem a position, reading each affected file once.
-fn position(root: &Root, problems: Vec<Problem>) -> Vec<Diagnostic> {
+/// Gives each problem a position, reading each affected file once. `config` names the CSV
+/// sources, whose delimiter decides whether a row may be shown.
+fn position(root: &Root, config: &Config, problems: Vec<Problem>) -> Vec<Diagnostic> {
     let mut by_file: BTreeMap<String, Vec<Problem>> = BTreeMap::new();
     for p in problems {
         by_file.entry(p.file.clone()).or_default().push(p);
@@ -724,21 +823,49 @@ fn position(root: &Root, problems: Vec<Problem>) -> Vec<Diagnostic> {
         } else {
             (load::split(&text).map_or("", |s| s.yaml), 2)
         };
+        let delimiter = load::sources::delimiter_of(config, &rel);
         for p in problems {
-            let at = if p.path.0.is_empty() {
-                None
-            } else {
-                Some(locate(yaml, &p.path, p.target))
-            };
             let d = Diagnostic::error(root.display(&rel), p.message).with_help(p.help);
             let d = Diagnostic {
                 severity: p.severity,
                 ..d
             }
             .with_kind(p.kind);
-            let d = match at {
-                Some(pos) => d.at(&text, pos.line + first_line - 1, pos.column, pos.width),
-                None => d.at(&text, 1, 1, 3),
+            let d = match p.locus {
+                Locus::Yaml(path, _) if path.0.is_empty() => d.at(&text, 1, 1, 3),
+                Locus::Yaml(path, target) => {
+                    let pos = locate(yaml, &path, target);
+                    d.at(&text, pos.line + first_line - 1, pos.column, pos.width)
+                }
+                Locus::Line {
+                    line,
+                    column,
+                    width,
+                } => d.at(&text, line, column, width),
+                Locus::Cell {
+                    line,
+                    column,
+                    width,
+                } => {
+                    let shown = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
+                    // 0: as wide as the cell (a check made after merging knows only where the
+                    // cell starts).
+                    let width = if width == 0 {
+                        shown
+                            .chars()
+                            .skip(column.saturating_sub(1))
+                            .take_while(|c| *c != char::from(delimiter) && *c != '\r')
+                            .count()
+                            .clamp(1, crate::diagnostics::MAX_ECHO)
+                    } else {
+                        width
+                    };
+                    if load::sources::may_echo(shown, delimiter) {
+                        d.at(&text, line, column, width)
+                    } else {
+                        d.at_position(line, column, width)
+                    }
+                }
             };
             out.push(match p.label {
                 Some(l) => d.with_label(l),
