@@ -58,7 +58,11 @@ fn load_and_validate(c: &mut Criterion) {
     c.bench_function("load + validate 1000 accounts from disk", |b| {
         b.iter(|| {
             let loaded = load::load(&root);
-            black_box(kamsite::validate::validate(&root, &loaded));
+            black_box(kamsite::validate::validate(
+                &root,
+                &loaded,
+                &kamsite::analyse::rules::catalogue(),
+            ));
         })
     });
 }
@@ -73,7 +77,15 @@ fn account_page(c: &mut Criterion) {
         "2026-10-05".parse().expect("date"),
     );
     let shared = render::shared(&analysis, kamsite::site::Options::default());
-    let tera = render::templates(&Root::new("/nonexistent")).expect("templates");
+    let tera = render::templates(Vec::new()).expect("templates");
+    let site = kamsite::site::Site::new(
+        &tera,
+        None,
+        &analysis,
+        kamsite::site::Options::default(),
+        None,
+    );
+    let page = kamsite::site::File::Page(kamsite::site::Page::Account(7));
     let body = &analysis.accounts[7].account.body;
     c.bench_function("account page: markdown + sanitise", |b| {
         b.iter(|| black_box(markdown::render(body, false, "plan-")))
@@ -83,7 +95,7 @@ fn account_page(c: &mut Criterion) {
         b.iter(|| black_box(account_page::account(&shared, 7, &narrative)))
     });
     c.bench_function("account page: whole (markdown, charts, template)", |b| {
-        b.iter(|| black_box(render::account_page(&tera, &shared, 7).ok()))
+        b.iter(|| black_box(site.render(page).ok()))
     });
 }
 

@@ -5,7 +5,7 @@
 //! → render (templates and charts) → write (atomic). [`cli`] is a thin layer on top.
 
 pub mod analyse;
-pub mod baseline;
+pub mod app;
 pub mod cli;
 pub mod diagnostics;
 pub mod export;
@@ -13,8 +13,6 @@ pub mod load;
 pub mod model;
 pub mod numfmt;
 pub mod output;
-pub mod project;
-pub mod reviews;
 pub mod site;
 pub mod slug;
 pub mod timings;

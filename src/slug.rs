@@ -7,6 +7,17 @@
 //! where that matters, validation reports names that collide and the writer refuses two files
 //! on one path.
 
+/// A manager's page address, from their name (names whose slugs collide are a validation
+/// error, `validate::safety`).
+pub fn manager_slug(name: &str) -> String {
+    let s = slug(name);
+    if s.is_empty() {
+        "manager".into()
+    } else {
+        s
+    }
+}
+
 /// Lowercase ASCII letters and digits, with `-` between words; empty when `text` has neither.
 pub fn slug(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::compare;
 use super::findings::Finding;
@@ -13,7 +13,8 @@ use super::AccountAnalysis;
 use crate::model::{Config, Designation, Quarter, Severity, Stage};
 
 /// One key account manager's load.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ManagerLoad {
     pub name: String,
     pub key_accounts: usize,
@@ -24,6 +25,13 @@ pub struct ManagerLoad {
     /// Indices (into the analysis' accounts) of the accounts this manager owns.
     #[serde(skip)]
     pub account_indices: Vec<usize>,
+}
+
+impl Aggregates {
+    /// How many findings have `severity`.
+    pub fn findings(&self, severity: Severity) -> usize {
+        self.severities.get(severity.as_str()).copied().unwrap_or(0)
+    }
 }
 
 impl ManagerLoad {
@@ -43,8 +51,10 @@ impl ManagerLoad {
     }
 }
 
-/// The §8 aggregates. Field order is the export order.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// The §8 aggregates. Field order is the export order. Read back from an export (a baseline),
+/// keys an older export lacks are their defaults.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Aggregates {
     pub accounts: usize,
     pub key_accounts: usize,
@@ -63,9 +73,9 @@ pub struct Aggregates {
     pub profit: Option<f64>,
     pub margin_pct: Option<f64>,
     pub health_mean: Option<f64>,
-    pub quadrants: IndexMap<&'static str, usize>,
-    pub stages: IndexMap<&'static str, usize>,
-    pub severities: IndexMap<&'static str, usize>,
+    pub quadrants: IndexMap<String, usize>,
+    pub stages: IndexMap<String, usize>,
+    pub severities: IndexMap<String, usize>,
     pub managers: Vec<ManagerLoad>,
 }
 
@@ -129,10 +139,14 @@ pub fn aggregate(
     let healths: Vec<f64> = accounts.iter().filter_map(|a| a.health.value).collect();
     let shares = accounts.iter().filter_map(|a| a.metrics.revenue_share_pct);
 
-    let mut quadrants: IndexMap<&'static str, usize> =
-        Quadrant::ALL.iter().map(|q| (q.as_str(), 0)).collect();
-    let mut stages: IndexMap<&'static str, usize> =
-        Stage::ALL.iter().map(|s| (s.as_str(), 0)).collect();
+    let mut quadrants: IndexMap<String, usize> = Quadrant::ALL
+        .iter()
+        .map(|q| (q.as_str().to_string(), 0))
+        .collect();
+    let mut stages: IndexMap<String, usize> = Stage::ALL
+        .iter()
+        .map(|s| (s.as_str().to_string(), 0))
+        .collect();
     for a in accounts {
         if let Some(q) = a.quadrant {
             quadrants[q.as_str()] += 1;
@@ -141,8 +155,10 @@ pub fn aggregate(
             stages[s.as_str()] += 1;
         }
     }
-    let mut severities: IndexMap<&'static str, usize> =
-        Severity::ALL.iter().map(|s| (s.as_str(), 0)).collect();
+    let mut severities: IndexMap<String, usize> = Severity::ALL
+        .iter()
+        .map(|s| (s.as_str().to_string(), 0))
+        .collect();
     for f in findings {
         severities[f.severity.as_str()] += 1;
     }

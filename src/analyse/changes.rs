@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
+use super::baseline::Baseline;
 use super::Analysis;
-use crate::baseline::Baseline;
 
 /// A score then and now.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -117,20 +117,20 @@ pub fn changes(analysis: &Analysis<'_>, b: &Baseline) -> Changes {
             designation_changed: before.designation != designation,
             quadrant_before: before.quadrant.clone(),
             quadrant_changed: before.quadrant.as_deref() != quadrant,
-            attractiveness: Delta::new(before.scores.attractiveness, a.attractiveness.value),
-            strength: Delta::new(before.scores.strength, a.strength.value),
-            health: Delta::new(before.scores.health, a.health.value),
-            revenue: Delta::new(before.metrics.revenue, a.metrics.revenue),
-            revenue_ttm: Delta::new(before.metrics.revenue_ttm, a.metrics.revenue_ttm),
+            attractiveness: Delta::new(before.attractiveness, a.attractiveness.value),
+            strength: Delta::new(before.strength, a.strength.value),
+            health: Delta::new(before.health, a.health.value),
+            revenue: Delta::new(before.revenue, a.metrics.revenue),
+            revenue_ttm: Delta::new(before.revenue_ttm, a.metrics.revenue_ttm),
         };
-        if let (Some(x), Some(y)) = (before.metrics.revenue, a.metrics.revenue) {
+        if let (Some(x), Some(y)) = (before.revenue, a.metrics.revenue) {
             revenue.push((y, x));
         }
-        if let (Some(x), Some(y)) = (before.metrics.revenue_ttm, a.metrics.revenue_ttm) {
+        if let (Some(x), Some(y)) = (before.revenue_ttm, a.metrics.revenue_ttm) {
             revenue_ttm.push((y, x));
         }
         if m.attractiveness.moved(min) || m.strength.moved(min) {
-            matrix_from[i] = before.scores.attractiveness.zip(before.scores.strength);
+            matrix_from[i] = before.attractiveness.zip(before.strength);
         }
         if m.designation_changed
             || m.quadrant_changed

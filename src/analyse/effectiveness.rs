@@ -14,7 +14,8 @@ use super::AccountAnalysis;
 use crate::model::{Designation, Financials, InitiativeStatus, Quarter, RetentionRisk};
 
 /// The benchmark ranges, as `[low, high]`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Benchmark {
     pub revenue_growth_pct: [f64; 2],
     pub margin_change_pts: [f64; 2],
@@ -28,7 +29,8 @@ pub const BENCHMARK: Benchmark = Benchmark {
 };
 
 /// The measures of one group. Field order is the export order.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Measures {
     pub accounts: usize,
     pub revenue_growth_pct: Option<f64>,
@@ -60,7 +62,8 @@ pub struct Coverage {
 }
 
 /// The export's `effectiveness` object.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Effectiveness {
     pub key: Measures,
     pub others: Measures,

@@ -8,7 +8,8 @@ use serde::Serialize;
 use crate::model::{Account, Action, ActionStatus, Date, Financials, Opportunity, Quarter};
 
 /// The §5 metrics of one account. Field order is the export order.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Metrics {
     pub revenue: Option<f64>,
     pub revenue_ttm: Option<f64>,

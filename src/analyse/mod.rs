@@ -8,6 +8,7 @@
 //! top-20 % share), so 10,000 accounts analyse in milliseconds.
 
 pub mod aggregate;
+pub mod baseline;
 pub mod changes;
 pub mod compare;
 pub mod effectiveness;
@@ -18,9 +19,11 @@ pub mod rules;
 pub mod scores;
 pub mod series;
 pub mod shape;
+pub mod trends;
 
 use crate::model::{Account, Config, Date, Portfolio, Quarter};
 pub use aggregate::{Aggregates, ManagerLoad};
+pub use baseline::Baseline;
 pub use changes::Changes;
 pub use compare::{Change, Comparison, Earlier, Unit};
 pub use findings::Finding;
@@ -202,7 +205,7 @@ pub fn analyse(portfolio: &Portfolio, period: Option<Quarter>, as_of: Date) -> A
 
 impl<'a> Analysis<'a> {
     /// Adds the comparison with a baseline (the changes page and the matrix arrows).
-    pub fn with_baseline(mut self, baseline: &crate::baseline::Baseline) -> Analysis<'a> {
+    pub fn with_baseline(mut self, baseline: &baseline::Baseline) -> Analysis<'a> {
         self.changes = Some(changes::changes(&self, baseline));
         self
     }

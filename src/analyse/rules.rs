@@ -455,6 +455,17 @@ pub static RULES: &[Rule] = &[
     },
 ];
 
+/// Every rule's id and thresholds, for validating `findings:` in kamsite.yaml.
+pub fn catalogue() -> Vec<crate::model::RuleName> {
+    RULES
+        .iter()
+        .map(|r| crate::model::RuleName {
+            id: r.id,
+            thresholds: r.thresholds,
+        })
+        .collect()
+}
+
 /// The registry entry of `id`.
 pub fn rule(id: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.id == id)

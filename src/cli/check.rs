@@ -6,10 +6,10 @@ use std::process::ExitCode;
 
 use super::{CheckArgs, FailOn, EXIT_INVALID};
 use crate::analyse::Finding;
+use crate::app::{Error, Project};
 use crate::diagnostics::{self, Diagnostic, Format};
 use crate::load::Root;
 use crate::model::Severity;
-use crate::project::{Error, Project};
 
 pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
     let summary = |accounts: usize, files: usize, all: &[Diagnostic]| {
@@ -27,7 +27,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
     // `build` will not fail on input.
     let root = Root::new(&args.portfolio);
     let site = if root.dir.is_dir() {
-        site_inputs(&root)
+        crate::app::build::site_inputs(&root)
     } else {
         Vec::new()
     };
@@ -90,37 +90,6 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
     } else {
         written
     })
-}
-
-/// What `build` reads beyond the plans: the portfolio's template overrides (parsed, so that a
-/// broken one fails `check` and not only `build`) and `static/` (links out of the portfolio,
-/// files that are not regular files). `check` passing means `build` will not fail on input.
-fn site_inputs(root: &Root) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    if let Err(e) = crate::site::render::templates(root) {
-        let m = e.to_string();
-        // Tera names the template it could not parse (`--> account.html:1:7`); name the file.
-        let names = crate::load::files_under(root, "templates").unwrap_or_default();
-        let file = names
-            .iter()
-            .find(|(n, _)| m.contains(&format!("--> {n}:")))
-            .map_or_else(
-                || "templates".to_string(),
-                |(n, _)| format!("templates/{n}"),
-            );
-        let detail = m.trim_start_matches("error: ").trim_end().to_string();
-        out.push(
-            Diagnostic::error(
-                root.display(&file),
-                "the template does not parse; `build` would fail",
-            )
-            .with_help(Some(detail)),
-        );
-    }
-    if let Err(d) = crate::load::files_under(root, "static") {
-        out.push(d);
-    }
-    out
 }
 
 /// Human diagnostics go to stderr (they are messages); machine formats go to stdout so they

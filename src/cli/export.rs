@@ -3,8 +3,8 @@
 use std::process::ExitCode;
 
 use super::{ExportArgs, ExportFormat};
+use crate::app::Error;
 use crate::export;
-use crate::project::Error;
 
 pub fn run(args: &ExportArgs) -> Result<ExitCode, Error> {
     let project = super::open(&args.portfolio, &args.when)?;

@@ -16,9 +16,9 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::app::{self, BuildPlan, Error, Project};
 use crate::diagnostics::Format;
 use crate::model::{Date, Quarter};
-use crate::project::{self, Error, Project};
 
 /// Exit status for invalid input (diagnostics were printed).
 pub const EXIT_INVALID: u8 = 1;
@@ -61,6 +61,17 @@ pub struct BuildArgs {
     #[arg(short = 'o', long = "output")]
     pub output: Option<PathBuf>,
     #[command(flatten)]
+    pub build: BuildOptions,
+    /// No progress bar and no summary line.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// The options of a build, shared by `build`, `serve` (and `pack`): one set, so the preview
+/// can show exactly what a build would write (SPEC §10 v1.2).
+#[derive(Debug, Args)]
+pub struct BuildOptions {
+    #[command(flatten)]
     pub when: When,
     /// Git revision or previous portfolio.json to compare against (default with --reviews:
     /// the newest review).
@@ -73,9 +84,19 @@ pub struct BuildArgs {
     /// Mask money amounts (for demos).
     #[arg(long)]
     pub incognito: bool,
-    /// No progress bar and no summary line.
-    #[arg(short, long)]
-    pub quiet: bool,
+}
+
+impl BuildOptions {
+    /// The plan of a build of `portfolio` with these options.
+    pub fn plan(&self, portfolio: &std::path::Path) -> BuildPlan {
+        BuildPlan {
+            portfolio: portfolio.to_path_buf(),
+            when: self.when.settings(),
+            baseline: self.baseline.clone(),
+            reviews: self.reviews.clone(),
+            incognito: self.incognito,
+        }
+    }
 }
 
 /// The review period and date, shared by every command that analyses (SPEC §5). clap parses
@@ -92,8 +113,8 @@ pub struct When {
 }
 
 impl When {
-    pub fn settings(&self) -> project::When {
-        project::When {
+    pub fn settings(&self) -> app::When {
+        app::When {
             period: self.period,
             as_of: self.as_of,
             commit_date: None,
@@ -134,6 +155,8 @@ pub struct ServeArgs {
     /// Open the site in a browser.
     #[arg(long)]
     pub open: bool,
+    #[command(flatten)]
+    pub build: BuildOptions,
 }
 
 #[derive(Debug, Args)]
@@ -271,18 +294,14 @@ fn report(e: &Error) -> ExitCode {
     }
 }
 
-/// Opens the portfolio for a command that analyses it, showing the warnings it has.
-fn open(dir: &std::path::Path, when: &When) -> Result<Project, Error> {
-    open_with(dir, when, None)
+/// Prints the warnings of a portfolio that loaded (they do not stop a command).
+fn show_warnings(warnings: &[crate::diagnostics::Diagnostic]) {
+    let _ = check::print_diagnostics(warnings, Format::Human);
 }
 
-/// [`open`], reusing the account files parsed into `cache`.
-fn open_with(
-    dir: &std::path::Path,
-    when: &When,
-    cache: Option<&crate::load::ParseCache>,
-) -> Result<Project, Error> {
-    let project = Project::open_with(dir, when.settings(), cache)?;
-    let _ = check::print_diagnostics(&project.warnings, Format::Human);
+/// Opens the portfolio for a command that analyses it, showing the warnings it has.
+fn open(dir: &std::path::Path, when: &When) -> Result<Project, Error> {
+    let project = Project::open(dir, when.settings())?;
+    show_warnings(&project.warnings);
     Ok(project)
 }

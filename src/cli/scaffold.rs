@@ -51,7 +51,7 @@ pub fn account_file(name: &str, today: Date) -> String {
 
 pub fn init(args: &InitArgs) -> ExitCode {
     let dir = &args.dir;
-    let today = match crate::project::default_as_of().map(|(d, _)| d) {
+    let today = match crate::app::default_as_of().map(|(d, _)| d) {
         Ok(d) => d,
         Err(e) => return fail(e),
     };
@@ -115,7 +115,7 @@ pub fn new(args: &NewArgs) -> ExitCode {
         ));
     }
     let path = args.portfolio.join("accounts").join(format!("{id}.md"));
-    let today = match crate::project::default_as_of().map(|(d, _)| d) {
+    let today = match crate::app::default_as_of().map(|(d, _)| d) {
         Ok(d) => d,
         Err(e) => return fail(e),
     };

@@ -70,7 +70,7 @@ fn row(a: &AccountAnalysis<'_>, findings: usize) -> Vec<Cell> {
     ]
 }
 
-pub fn run(args: &ScoreArgs) -> Result<ExitCode, crate::project::Error> {
+pub fn run(args: &ScoreArgs) -> Result<ExitCode, crate::app::Error> {
     let sort = args.sort.as_deref().unwrap_or("id");
     let Some(sort_col) = COLUMNS.iter().position(|c| *c == sort) else {
         let hint = suggestion(sort, COLUMNS)

@@ -5,6 +5,7 @@
 //! still load, so one run reports everything.
 
 mod frontmatter;
+pub mod git;
 pub mod manifest;
 pub mod positions;
 pub mod schema;

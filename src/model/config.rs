@@ -234,6 +234,15 @@ impl Default for KeyAccountGuideline {
     }
 }
 
+/// A finding rule as kamsite.yaml may name it under `findings:`: its id and its thresholds
+/// (name, default). The rules themselves belong to the analysis; validation is handed this
+/// catalogue, so it checks rule ids and threshold names without knowing what the rules do.
+#[derive(Clone, Copy, Debug)]
+pub struct RuleName {
+    pub id: &'static str,
+    pub thresholds: &'static [(&'static str, f64)],
+}
+
 /// Per-rule settings under `findings:`. Thresholds are rule-specific numbers, checked against
 /// the rule registry by validation (so a misspelt threshold is an error, not ignored).
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]

@@ -8,6 +8,7 @@ mod account;
 mod config;
 mod date;
 mod enums;
+pub mod limits;
 mod period;
 mod sources;
 

@@ -158,7 +158,7 @@ pub fn manager<'a>(s: &'a Shared<'a>, m: &'a ManagerLoad) -> Manager<'a> {
 #[derive(Serialize)]
 pub struct Findings<'a> {
     rules: Vec<RuleView>,
-    severities: &'a indexmap::IndexMap<&'static str, usize>,
+    severities: &'a indexmap::IndexMap<String, usize>,
 }
 
 #[derive(Serialize)]

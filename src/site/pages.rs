@@ -75,8 +75,10 @@ fn cap(mut rows: Vec<Vec<String>>, width: usize) -> Vec<Vec<String>> {
 #[derive(Serialize)]
 pub struct Dashboard<'a> {
     kpis: Vec<Kpi>,
-    charts: [Chart; 3],
-    severities: &'a IndexMap<&'static str, usize>,
+    matrix: Chart,
+    concentration: Chart,
+    revenue_by_quarter: Chart,
+    severities: &'a IndexMap<String, usize>,
     quadrants: Vec<QuadrantCount>,
     findings: Vec<FindingView>,
     more_findings: usize,
@@ -189,7 +191,9 @@ pub fn dashboard<'a>(s: &'a Shared<'a>, overview: Option<&'a Narrative>) -> Dash
     important.truncate(DASHBOARD_FINDINGS);
     Dashboard {
         kpis,
-        charts: [matrix_chart(s), pareto_chart(s), revenue_chart(s)],
+        matrix: matrix_chart(s),
+        concentration: pareto_chart(s),
+        revenue_by_quarter: revenue_chart(s),
         severities: &g.severities,
         quadrants: Quadrant::ALL
             .iter()

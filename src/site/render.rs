@@ -1,20 +1,16 @@
-//! Building the site: templates (embedded, overridable), pages rendered in parallel into a
-//! staging folder, assets, exports and `static/`, then one atomic swap.
-
-use std::path::Path;
-use std::time::Instant;
-
-use rayon::prelude::*;
+//! The site as files in memory: templates (built in, overridable), the pages (one [`Page`]
+//! each), assets and exports. A pure function of (analysis, options, templates): nothing here
+//! reads or writes the disk — the layer above reads the templates and `static/`, and writes
+//! (`kamsite build`) or serves (`kamsite serve`) what [`Site::render`] gives.
 
 use super::format::{self, Fmt, DASH};
 use super::lists;
 use super::markdown::{self, Narrative};
+use super::page::{self, Page};
 use super::pages::{self, Shared};
-use super::view::{self, Common};
+use super::view::Common;
+use crate::analyse::trends::Column;
 use crate::analyse::{Analysis, Finding};
-use crate::load::Root;
-use crate::model::Portfolio;
-use crate::output::{OutputError, Staging};
 
 /// Built-in templates, compiled into the binary so it works anywhere.
 pub const TEMPLATES: &[(&str, &str)] = &[
@@ -64,67 +60,10 @@ const ASSETS: &[(&str, &str)] = &[
     ("assets/site.js", include_str!("../../assets/site.js")),
 ];
 
-/// The portfolio-wide pages: output path, template, relative root, navigation key, title.
-const SINGLES: [(&str, &str, &str, &str, &str); 8] = [
-    ("index.html", "dashboard.html", "", "dashboard", "Dashboard"),
-    (
-        "accounts/index.html",
-        "accounts.html",
-        "../",
-        "accounts",
-        "Accounts",
-    ),
-    (
-        "managers/index.html",
-        "managers.html",
-        "../",
-        "managers",
-        "Managers",
-    ),
-    (
-        "findings/index.html",
-        "findings.html",
-        "../",
-        "findings",
-        "Findings",
-    ),
-    (
-        "actions/index.html",
-        "actions.html",
-        "../",
-        "actions",
-        "Actions",
-    ),
-    (
-        "whitespace/index.html",
-        "whitespace.html",
-        "../",
-        "whitespace",
-        "Whitespace",
-    ),
-    (
-        "effectiveness/index.html",
-        "effectiveness.html",
-        "../",
-        "effectiveness",
-        "Effectiveness",
-    ),
-    // Last, so that builds without a baseline can leave it out.
-    (
-        "changes/index.html",
-        "changes.html",
-        "../",
-        "changes",
-        "Changes",
-    ),
-];
-
 /// Build settings from the command line. (The baseline, if any, is part of the analysis.)
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Options {
     pub incognito: bool,
-    /// Show a progress bar (the caller decides: terminal, long build, not quiet).
-    pub progress: bool,
     /// Where this site sits in a build with reviews (SPEC §14), for the navigation.
     pub archive: Archive,
 }
@@ -144,76 +83,42 @@ pub enum Archive {
 
 impl Archive {
     /// The reviews index and the trends page, relative to this site's root.
-    fn links(self) -> (Option<String>, Option<String>) {
-        match self {
-            Archive::None => (None, None),
-            Archive::Current => (
-                Some("reviews/index.html".into()),
-                Some("trends/index.html".into()),
-            ),
-            Archive::Review => (
-                Some("../index.html".into()),
-                Some("../../trends/index.html".into()),
-            ),
+    fn link(self, page: Page) -> Option<String> {
+        match (self, page) {
+            (Archive::None, _) => None,
+            (Archive::Current, Page::Reviews) => Some("reviews/index.html".into()),
+            (Archive::Current, Page::Trends) => Some("trends/index.html".into()),
+            (Archive::Review, Page::Reviews) => Some("../index.html".into()),
+            (Archive::Review, Page::Trends) => Some("../../trends/index.html".into()),
+            _ => None,
         }
     }
 }
 
+/// A template that does not parse or render.
 #[derive(Debug)]
-pub enum BuildError {
-    Template(String),
-    Output(OutputError),
-}
+pub struct BuildError(pub String);
 
 impl std::fmt::Display for BuildError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            BuildError::Template(m) => write!(f, "{m}"),
-            BuildError::Output(e) => write!(f, "{e}"),
-        }
+        f.write_str(&self.0)
     }
 }
 
-impl From<OutputError> for BuildError {
-    fn from(e: OutputError) -> Self {
-        BuildError::Output(e)
-    }
-}
-
-/// What was built, for the summary line.
-#[derive(Debug)]
-pub struct Report {
-    pub pages: usize,
-    pub seconds: f64,
-    pub target: std::path::PathBuf,
-    /// Something to tell the user although the build succeeded (see `output::Committed`).
-    pub warning: Option<String>,
-}
-
-/// Tera with the built-in templates, then the portfolio's `templates/` on top (same names
-/// replace, new names add).
-pub fn templates(root: &Root) -> Result<tera::Tera, BuildError> {
+/// Tera with the built-in templates, then `overrides` (the portfolio's `templates/`, name and
+/// text) on top: same names replace, new names add.
+pub fn templates(overrides: Vec<(String, String)>) -> Result<tera::Tera, BuildError> {
     let mut all: Vec<(String, String)> = TEMPLATES
         .iter()
         .map(|(n, c)| (n.to_string(), c.to_string()))
         .collect();
-    let files = crate::load::files_under(root, "templates")
-        .map_err(|d| BuildError::Template(format!("{}: {}", d.file, d.message)))?;
-    for (name, path) in files {
-        let content = crate::load::read_file(&path)
-            .and_then(|b| String::from_utf8(b).map_err(std::io::Error::other))
-            .map_err(|e| {
-                BuildError::Template(format!(
-                    "cannot read {}: {e}",
-                    root.display(&format!("templates/{name}"))
-                ))
-            })?;
+    for (name, content) in overrides {
         all.retain(|(n, _)| *n != name);
         all.push((name, content));
     }
     let mut tera = tera::Tera::new();
     tera.add_raw_templates(all)
-        .map_err(|e| BuildError::Template(template_error(&e)))?;
+        .map_err(|e| BuildError(template_error(&e)))?;
     Ok(tera)
 }
 
@@ -232,11 +137,10 @@ fn render(
     name: &str,
     context: &impl serde::Serialize,
 ) -> Result<String, BuildError> {
-    let ctx = tera::Context::from_serialize(context)
-        .map_err(|e| BuildError::Template(template_error(&e)))?;
+    let ctx = tera::Context::from_serialize(context).map_err(|e| BuildError(template_error(&e)))?;
     tera.render(name, &ctx)
         .map(nul_to_replacement)
-        .map_err(|e| BuildError::Template(format!("rendering {name}: {}", template_error(&e))))
+        .map_err(|e| BuildError(format!("rendering {name}: {}", template_error(&e))))
 }
 
 /// NUL is not allowed in HTML; a value holding one (YAML `"\0"`) shows U+FFFD instead, the
@@ -277,65 +181,71 @@ struct PageContext<'a, T> {
 }
 
 /// One file of the site.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum File {
-    /// A portfolio page: index into [`SINGLES`].
-    Single(usize),
-    /// A manager's page: index into the analysis' managers.
-    Manager(usize),
-    /// An account's page: index into the analysis' accounts.
-    Account(usize),
+    Page(Page),
     /// A built-in stylesheet or script: index into [`ASSETS`].
     Asset(usize),
     PortfolioJson,
     AccountsCsv,
-    /// A file of the portfolio's `static/`: its path in the site and on disk.
-    Static(String, std::path::PathBuf),
+    TrendsJson,
 }
 
 /// A site ready to render: templates, the page views' shared data and the list of its files.
-/// `kamsite build` renders every file into a staging folder; `kamsite serve` renders the file
-/// a browser asks for. Both call [`Site::render`], so the preview is the build, byte for byte.
+/// `kamsite build` renders every file and writes it; `kamsite serve` renders the file a
+/// browser asks for. Both call [`Site::render`], so the preview is the build, byte for byte.
 pub struct Site<'a> {
-    tera: tera::Tera,
+    tera: &'a tera::Tera,
     shared: Shared<'a>,
     overview: Option<Narrative>,
+    /// The trend columns, in the current site of a build with reviews.
+    trends: Option<&'a [Column]>,
     files: Vec<(String, File)>,
     /// Path → index into `files`, for serving one file by its path.
     index: std::collections::HashMap<String, usize>,
-    /// The portfolio, to name its files in messages.
-    root: Root,
 }
 
 impl<'a> Site<'a> {
-    /// Loads the templates (built-in, then the portfolio's overrides) and lists the files.
+    /// The site of `analysis` with `tera`'s templates; `overview` is overview.md; `trends`
+    /// the columns of a build with reviews (the current site shows them).
     pub fn new(
-        root: &Root,
+        tera: &'a tera::Tera,
         overview: Option<&str>,
         analysis: &'a Analysis<'a>,
         options: Options,
-    ) -> Result<Site<'a>, BuildError> {
-        let tera = templates(root)?;
-        let shared = shared(analysis, options);
+        trends: Option<&'a [Column]>,
+    ) -> Site<'a> {
+        let archive = options.archive;
+        let exists = |p: Page| match p {
+            Page::Changes => analysis.changes.is_some(),
+            Page::Reviews | Page::Trends => archive != Archive::None,
+            _ => true,
+        };
+        let mut shared = shared(analysis, options);
+        let (nav, nav_more) = page::navigation(analysis, exists, |p: Page| archive.link(p));
+        shared.common.nav = nav;
+        shared.common.nav_more = nav_more;
         let overview =
             overview.map(|md| markdown::render(md, analysis.config.allow_raw_html, "overview-"));
-        // The changes page exists only with a baseline.
-        let singles = if analysis.changes.is_some() {
-            SINGLES.len()
-        } else {
-            SINGLES.len() - 1
+        let own = |p: &Page| match p {
+            Page::Reviews | Page::Trends => archive == Archive::Current,
+            p => exists(*p),
         };
-        let mut files: Vec<(String, File)> = (0..singles)
-            .map(|i| (SINGLES[i].0.to_string(), File::Single(i)))
+        let mut files: Vec<(String, File)> = Page::PORTFOLIO
+            .iter()
+            .filter(|p| own(p))
+            .map(|p| (p.path(analysis), File::Page(*p)))
             .collect();
-        for (i, m) in analysis.portfolio.managers.iter().enumerate() {
-            let path = format!("managers/{}/index.html", view::manager_slug(&m.name));
-            files.push((path, File::Manager(i)));
-        }
-        for (i, a) in analysis.accounts.iter().enumerate() {
+        for i in 0..analysis.portfolio.managers.len() {
             files.push((
-                format!("accounts/{}/index.html", a.account.id),
-                File::Account(i),
+                Page::Manager(i).path(analysis),
+                File::Page(Page::Manager(i)),
+            ));
+        }
+        for i in 0..analysis.accounts.len() {
+            files.push((
+                Page::Account(i).path(analysis),
+                File::Page(Page::Account(i)),
             ));
         }
         for (i, (path, _)) in ASSETS.iter().enumerate() {
@@ -345,27 +255,23 @@ impl<'a> Site<'a> {
         if !options.incognito {
             files.push(("data/portfolio.json".into(), File::PortfolioJson));
             files.push(("data/accounts.csv".into(), File::AccountsCsv));
-        }
-        // `static/` is copied verbatim (contents are read and written, so a symlink inside
-        // cannot make kamsite write outside the output folder).
-        let statics = crate::load::files_under(root, "static")
-            .map_err(|d| BuildError::Template(format!("{}: {}", d.file, d.message)))?;
-        for (rel, path) in statics {
-            files.push((rel.clone(), File::Static(rel, path)));
+            if archive == Archive::Current {
+                files.push(("data/trends.json".into(), File::TrendsJson));
+            }
         }
         let index = files
             .iter()
             .enumerate()
             .map(|(i, (p, _))| (p.clone(), i))
             .collect();
-        Ok(Site {
+        Site {
             tera,
             shared,
             overview,
+            trends,
             files,
             index,
-            root: root.clone(),
-        })
+        }
     }
 
     /// Every file of the site, with its path relative to the site's root.
@@ -374,8 +280,16 @@ impl<'a> Site<'a> {
     }
 
     /// The file at `path` (relative to the site's root), if the site has one.
-    pub fn file(&self, path: &str) -> Option<&File> {
-        self.index.get(path).map(|&i| &self.files[i].1)
+    pub fn file(&self, path: &str) -> Option<File> {
+        self.index.get(path).map(|&i| self.files[i].1)
+    }
+
+    /// How many of the site's files are pages.
+    pub fn pages(&self) -> usize {
+        self.files
+            .iter()
+            .filter(|(_, f)| matches!(f, File::Page(_)))
+            .count()
     }
 
     /// Marks this site as the archived review `tag` (every page says so and links to the
@@ -385,133 +299,51 @@ impl<'a> Site<'a> {
         self
     }
 
-    /// A page outside the site's own list (the reviews index, the trends page), rendered with
-    /// this site's templates and shared data.
-    pub fn render_page(
-        &self,
-        template: &str,
-        root: &str,
-        nav: &str,
-        title: &str,
-        data: &impl serde::Serialize,
-    ) -> Result<Vec<u8>, BuildError> {
-        let context = page(&self.shared.common, root, nav, title, data);
-        render(&self.tera, template, &context).map(String::into_bytes)
-    }
-
-    /// Renders every file into `staging` under `prefix` (`""`, or `reviews/<slug>/`), in
-    /// parallel; returns the number of pages.
-    pub fn write_into(
-        &self,
-        staging: &Staging,
-        prefix: &str,
-        bar: Option<&indicatif::ProgressBar>,
-    ) -> Result<usize, BuildError> {
-        self.files().par_iter().try_for_each(|(path, file)| {
-            staging.write(&format!("{prefix}{path}"), &self.render(file)?)?;
-            if let (Some(b), File::Account(_)) = (bar, file) {
-                b.inc(1);
-            }
-            Ok::<(), BuildError>(())
-        })?;
-        Ok(self
-            .files()
-            .iter()
-            .filter(|(_, f)| matches!(f, File::Single(_) | File::Manager(_) | File::Account(_)))
-            .count())
-    }
-
-    fn root_display(&self, rel: &str) -> String {
-        self.root.display(rel)
-    }
-
     /// The bytes of one file.
-    pub fn render(&self, file: &File) -> Result<Vec<u8>, BuildError> {
+    pub fn render(&self, file: File) -> Result<Vec<u8>, BuildError> {
         let shared = &self.shared;
         let an = shared.analysis;
-        let c = &shared.common;
-        let html = match file {
-            File::Single(i) => {
-                let (_, template, root, nav, title) = SINGLES[*i];
-                // Each page has its own view type; `show` renders any of them.
-                let show = |data: &dyn erased::Page| {
-                    data.render(&self.tera, template, c, root, nav, title)
-                };
-                match nav {
-                    "dashboard" => show(&pages::dashboard(shared, self.overview.as_ref())),
-                    "accounts" => show(&lists::accounts(shared)),
-                    "managers" => show(&lists::managers(shared)),
-                    "findings" => show(&lists::findings(shared)),
-                    "actions" => show(&lists::actions(shared)),
-                    "changes" => show(&lists::changes(shared)),
-                    "effectiveness" => show(&super::effectiveness::effectiveness(shared)),
-                    _ => show(&lists::whitespace(shared)),
-                }?
-            }
-            File::Manager(i) => {
-                let m = &an.portfolio.managers[*i];
-                let data = lists::manager(shared, m);
-                render(
-                    &self.tera,
-                    "manager.html",
-                    &page(c, "../../", "managers", &m.name, data),
-                )?
-            }
-            File::Account(i) => account_page(&self.tera, shared, *i)?,
-            File::Asset(i) => return Ok(ASSETS[*i].1.as_bytes().to_vec()),
-            File::PortfolioJson => crate::export::json(an),
-            File::AccountsCsv => crate::export::csv(an),
-            File::Static(rel, path) => {
-                return crate::load::read_file(path).map_err(|e| {
-                    let file = self.root_display(&format!("static/{rel}"));
-                    BuildError::Template(format!("cannot read {file}: {e}"))
-                })
-            }
+        let fmt = shared.fmt;
+        let trends = self.trends.unwrap_or_default();
+        let page = match file {
+            File::Page(p) => p,
+            File::Asset(i) => return Ok(ASSETS[i].1.as_bytes().to_vec()),
+            File::PortfolioJson => return Ok(crate::export::json(an).into_bytes()),
+            File::AccountsCsv => return Ok(crate::export::csv(an).into_bytes()),
+            File::TrendsJson => return Ok(crate::export::trends::json(trends).into_bytes()),
         };
+        // Each page has its own view type; `show` renders any of them.
+        let show = |data: &dyn erased::Page| {
+            data.render(
+                self.tera,
+                page.template(),
+                &shared.common,
+                page.root(),
+                page.key(),
+                &page.title(an),
+            )
+        };
+        let html = match page {
+            Page::Dashboard => show(&pages::dashboard(shared, self.overview.as_ref())),
+            Page::Accounts => show(&lists::accounts(shared)),
+            Page::Managers => show(&lists::managers(shared)),
+            Page::Findings => show(&lists::findings(shared)),
+            Page::Actions => show(&lists::actions(shared)),
+            Page::Whitespace => show(&lists::whitespace(shared)),
+            Page::Effectiveness => show(&super::effectiveness::effectiveness(shared)),
+            Page::Changes => show(&lists::changes(shared)),
+            Page::Reviews => show(&super::trends::reviews_page(trends, fmt)),
+            Page::Trends => show(&super::trends::trends_page(trends, fmt)),
+            Page::Manager(i) => show(&lists::manager(shared, &an.portfolio.managers[i])),
+            Page::Account(i) => {
+                let a = &an.accounts[i];
+                let narrative: Narrative =
+                    markdown::render(&a.account.body, an.config.allow_raw_html, "plan-");
+                show(&super::account_page::account(shared, i, &narrative))
+            }
+        }?;
         Ok(html.into_bytes())
     }
-}
-
-pub fn build(
-    root: &Root,
-    portfolio: &Portfolio,
-    analysis: &Analysis<'_>,
-    out: &Path,
-    options: Options,
-) -> Result<Report, BuildError> {
-    let started = Instant::now();
-    let mut t = crate::timings::Timings::start();
-    let site = Site::new(root, portfolio.overview.as_deref(), analysis, options)?;
-    let staging = Staging::new(
-        out,
-        &root.dir,
-        &crate::load::Manifest::new(&portfolio.config),
-    )?;
-    t.mark("templates, summaries, staging");
-
-    // Every file is one job in one parallel pass: the big list pages (accounts, findings)
-    // render while account pages do, instead of before them.
-    let bar = options.progress.then(|| {
-        let bar = indicatif::ProgressBar::new(analysis.accounts.len() as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} account pages")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar
-    });
-    let pages_written = site.write_into(&staging, "", bar.as_ref())?;
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
-    t.mark("pages, assets, exports, static");
-    let crate::output::Committed { target, warning } = staging.commit()?;
-    t.mark("commit (swap + remove old)");
-    Ok(Report {
-        pages: pages_written,
-        seconds: started.elapsed().as_secs_f64(),
-        target,
-        warning,
-    })
 }
 
 /// Everything the page builders share, computed once per build.
@@ -537,8 +369,8 @@ pub fn shared<'a>(analysis: &'a Analysis<'a>, options: Options) -> Shared<'a> {
                 .period
                 .map_or_else(|| DASH.to_string(), |p| p.to_string())
         )),
-        reviews_href: options.archive.links().0,
-        trends_href: options.archive.links().1,
+        nav: Vec::new(),
+        nav_more: Vec::new(),
         review: None,
     };
 
@@ -563,7 +395,7 @@ pub fn shared<'a>(analysis: &'a Analysis<'a>, options: Options) -> Shared<'a> {
         .accounts
         .iter()
         .zip(&by_account)
-        .map(|(a, f)| view::summary(a, f, fmt))
+        .map(|(a, f)| super::view::summary(a, f, fmt))
         .collect();
     Shared {
         analysis,
@@ -573,32 +405,6 @@ pub fn shared<'a>(analysis: &'a Analysis<'a>, options: Options) -> Shared<'a> {
         by_account,
         portfolio_findings,
     }
-}
-
-/// Renders account `i`'s page (Markdown, charts, template): the unit of parallel work.
-pub fn account_page(
-    tera: &tera::Tera,
-    shared: &Shared<'_>,
-    i: usize,
-) -> Result<String, BuildError> {
-    let a = &shared.analysis.accounts[i];
-    let narrative: Narrative = markdown::render(
-        &a.account.body,
-        shared.analysis.config.allow_raw_html,
-        "plan-",
-    );
-    let data = super::account_page::account(shared, i, &narrative);
-    render(
-        tera,
-        "account.html",
-        &page(
-            &shared.common,
-            "../../",
-            "accounts",
-            &a.account.front.name,
-            data,
-        ),
-    )
 }
 
 /// Renders a page from any view type, so one table of portfolio pages can hold them all.

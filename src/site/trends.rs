@@ -1,139 +1,21 @@
-//! The archive's own pages (SPEC §14): `data/trends.json`, `reviews/index.html` and
-//! `trends/index.html`. Every number comes from the §11 export document of each review
-//! (`export::json_value`), so the trends are exactly what `kamsite export` gives on each
-//! revision; the pages are read back from the same entries, so they show what the file says.
+//! The archive's own pages (SPEC §14): `reviews/index.html` and `trends/index.html`, from the
+//! typed trend columns of the analysis (`analyse::trends`), so the pages show exactly what
+//! `data/trends.json` holds.
 
-use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use super::charts::{self, Chart, Table, BLUE, GREEN, ORANGE};
 use super::format::{self, Fmt, DASH};
+use crate::analyse::trends::{Account as Acc, Column};
 
-/// The schema id of `data/trends.json`.
-pub const SCHEMA: &str = "kamsite/trends/v1";
-
-/// A column of the trends: a tagged review, or the current state (`tag: None`).
-pub struct Column<'a> {
-    pub tag: Option<&'a crate::reviews::Tag>,
-    /// The review's §11 export document.
-    pub doc: Value,
+/// How the pages name a column: its tag, or `current`.
+fn label(c: &Column) -> String {
+    c.tag.clone().unwrap_or_else(|| "current".into())
 }
 
-/// `data/trends.json`: one entry per column, oldest first, the current state last.
-pub fn json(columns: &[Column<'_>]) -> String {
-    let reviews: Vec<Value> = columns.iter().map(entry).collect();
-    let doc = json!({ "schema": SCHEMA, "reviews": reviews });
-    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    out.push('\n');
-    out
-}
-
-/// One review of trends.json: the export's period, as_of and portfolio, and per account the
-/// export's designation, quadrant, scores and revenue_ttm, untouched.
-fn entry(c: &Column<'_>) -> Value {
-    let d = &c.doc;
-    let accounts: Vec<Value> = d["accounts"]
-        .as_array()
-        .map(|a| a.as_slice())
-        .unwrap_or_default()
-        .iter()
-        .map(|a| {
-            json!({
-                "id": a["id"],
-                "designation": a["designation"],
-                "quadrant": a["quadrant"],
-                "scores": a["scores"],
-                "revenue_ttm": a["metrics"]["revenue_ttm"],
-            })
-        })
-        .collect();
-    json!({
-        "tag": c.tag.map(|t| t.name.clone()),
-        "commit": c.tag.map(|t| t.commit.clone()),
-        "period": d["period"],
-        "as_of": d["as_of"],
-        "portfolio": d["portfolio"],
-        "accounts": accounts,
-    })
-}
-
-/// What the pages read of an export document.
-#[derive(Deserialize)]
-struct Doc {
-    period: Option<String>,
-    as_of: String,
-    portfolio: Kpis,
-    accounts: Vec<Acc>,
-}
-
-#[derive(Deserialize)]
-struct Kpis {
-    accounts: usize,
-    key_accounts: usize,
-    revenue: Option<f64>,
-    revenue_ttm: Option<f64>,
-    key_revenue_share_pct: Option<f64>,
-    health_mean: Option<f64>,
-}
-
-#[derive(Deserialize)]
-struct Acc {
-    id: String,
-    name: String,
-    designation: String,
-    quadrant: Option<String>,
-    scores: Scores,
-    metrics: Metrics,
-}
-
-#[derive(Deserialize)]
-struct Scores {
-    attractiveness: Option<f64>,
-    strength: Option<f64>,
-    health: Option<f64>,
-}
-
-#[derive(Deserialize)]
-struct Metrics {
-    revenue_ttm: Option<f64>,
-}
-
-/// A column as the pages need it.
-struct Read {
-    /// `review/2026-Q3`, or `current`.
-    label: String,
-    /// The review's site, relative to the output's root; `None` for the current state.
-    slug: Option<String>,
-    doc: Doc,
-}
-
-/// The columns as the pages read them; read once for both pages.
-pub struct Columns(Vec<Read>);
-
-pub fn read(columns: &[Column<'_>]) -> Columns {
-    Columns(
-        columns
-            .iter()
-            .map(|c| Read {
-                label: c.tag.map_or_else(|| "current".into(), |t| t.name.clone()),
-                slug: c.tag.map(|t| t.slug()),
-                // The document was made by `export::json_value`, so it always has these keys.
-                doc: Doc::deserialize(&c.doc).unwrap_or(Doc {
-                    period: None,
-                    as_of: String::new(),
-                    portfolio: Kpis {
-                        accounts: 0,
-                        key_accounts: 0,
-                        revenue: None,
-                        revenue_ttm: None,
-                        key_revenue_share_pct: None,
-                        health_mean: None,
-                    },
-                    accounts: Vec::new(),
-                }),
-            })
-            .collect(),
-    )
+/// The review's site, relative to the output's root; `None` for the current state.
+fn slug(c: &Column) -> Option<String> {
+    c.tag.as_deref().map(crate::slug::slug)
 }
 
 /// One row of the reviews index or of the KPI table.
@@ -152,16 +34,16 @@ pub struct ReviewRow {
     pub health_mean: String,
 }
 
-fn row(r: &Read, fmt: Fmt) -> ReviewRow {
-    let p = &r.doc.portfolio;
+fn row(r: &Column, fmt: Fmt) -> ReviewRow {
+    let p = &r.portfolio;
     ReviewRow {
-        label: r.label.clone(),
-        href: r.slug.as_ref().map_or_else(
+        label: label(r),
+        href: slug(r).map_or_else(
             || "index.html".into(),
             |s| format!("reviews/{s}/index.html"),
         ),
-        period: r.doc.period.clone().unwrap_or_else(|| DASH.into()),
-        as_of: r.doc.as_of.clone(),
+        period: r.period.clone().unwrap_or_else(|| DASH.into()),
+        as_of: r.as_of.clone(),
         accounts: p.accounts,
         key_accounts: p.key_accounts,
         revenue: fmt.money(p.revenue),
@@ -177,12 +59,11 @@ pub struct ReviewsPage {
     pub reviews: Vec<ReviewRow>,
 }
 
-pub fn reviews_page(all: &Columns, fmt: Fmt) -> ReviewsPage {
-    let all = &all.0;
+pub fn reviews_page(all: &[Column], fmt: Fmt) -> ReviewsPage {
     ReviewsPage {
         reviews: all
             .iter()
-            .filter(|r| r.slug.is_some())
+            .filter(|r| r.tag.is_some())
             .rev()
             .map(|r| row(r, fmt))
             .collect(),
@@ -237,32 +118,21 @@ pub struct DesignationChange {
     pub at: String,
 }
 
-pub fn trends_page(all: &Columns, fmt: Fmt) -> TrendsPage {
-    let all = &all.0;
+pub fn trends_page(all: &[Column], fmt: Fmt) -> TrendsPage {
     let rows: Vec<ReviewRow> = all.iter().map(|r| row(r, fmt)).collect();
-    let labels: Vec<String> = all.iter().map(|r| r.label.clone()).collect();
+    let labels: Vec<String> = all.iter().map(label).collect();
     let charts = kpi_charts(all, &rows, &labels, fmt);
 
     // Every account that was ever in the portfolio, by id; per column its row, if any.
     let mut ids: Vec<&str> = all
         .iter()
-        .flat_map(|r| r.doc.accounts.iter().map(|a| a.id.as_str()))
+        .flat_map(|r| r.accounts.iter().map(|a| a.id.as_str()))
         .collect();
     ids.sort_unstable();
     ids.dedup();
-    let find = |r: &'_ Read, id: &str| -> Option<usize> {
-        r.doc
-            .accounts
-            .binary_search_by(|a| a.id.as_str().cmp(id))
-            .ok()
-    };
     let at: Vec<Vec<Option<&Acc>>> = ids
         .iter()
-        .map(|id| {
-            all.iter()
-                .map(|r| find(r, id).map(|i| &r.doc.accounts[i]))
-                .collect()
-        })
+        .map(|id| all.iter().map(|r| r.account(id)).collect())
         .collect();
     let current = all.len().saturating_sub(1);
     let name = |row: &[Option<&Acc>]| {
@@ -284,13 +154,7 @@ pub fn trends_page(all: &Columns, fmt: Fmt) -> TrendsPage {
                 .map(|a| {
                     a.map_or_else(
                         || DASH.to_string(),
-                        |a| {
-                            format!(
-                                "{} · {}",
-                                a.designation,
-                                a.quadrant.as_deref().unwrap_or(DASH)
-                            )
-                        },
+                        |a| format!("{} · {}", a.designation, a.quadrant.unwrap_or(DASH)),
                     )
                 })
                 .collect(),
@@ -298,28 +162,16 @@ pub fn trends_page(all: &Columns, fmt: Fmt) -> TrendsPage {
                 spark(
                     "Attractiveness",
                     row,
-                    |a| a.scores.attractiveness,
+                    |a| a.attractiveness,
                     Some(100.0),
                     format::score,
                 ),
-                spark(
-                    "Strength",
-                    row,
-                    |a| a.scores.strength,
-                    Some(100.0),
-                    format::score,
-                ),
-                spark(
-                    "Health",
-                    row,
-                    |a| a.scores.health,
-                    Some(100.0),
-                    format::score,
-                ),
+                spark("Strength", row, |a| a.strength, Some(100.0), format::score),
+                spark("Health", row, |a| a.health, Some(100.0), format::score),
                 spark(
                     "Revenue, 12 months",
                     row,
-                    |a| a.metrics.revenue_ttm,
+                    |a| a.revenue_ttm,
                     None,
                     |v| fmt.money(v),
                 ),
@@ -330,17 +182,16 @@ pub fn trends_page(all: &Columns, fmt: Fmt) -> TrendsPage {
     let steps = all
         .windows(2)
         .map(|w| {
-            let names = |from: &Read, to: &Read| -> Vec<String> {
-                from.doc
-                    .accounts
+            let names = |from: &Column, to: &Column| -> Vec<String> {
+                from.accounts
                     .iter()
-                    .filter(|a| find(to, &a.id).is_none())
+                    .filter(|a| to.account(&a.id).is_none())
                     .map(|a| format!("{} ({})", a.name, a.id))
                     .collect()
             };
             Step {
-                from: w[0].label.clone(),
-                to: w[1].label.clone(),
+                from: label(&w[0]),
+                to: label(&w[1]),
                 appeared: names(&w[1], &w[0]),
                 left: names(&w[0], &w[1]),
             }
@@ -354,8 +205,8 @@ pub fn trends_page(all: &Columns, fmt: Fmt) -> TrendsPage {
                 if a.designation != b.designation {
                     designation_changes.push(DesignationChange {
                         account: format!("{} ({})", b.name, b.id),
-                        from: a.designation.clone(),
-                        to: b.designation.clone(),
+                        from: a.designation.to_string(),
+                        to: b.designation.to_string(),
                         at: labels[k + 1].clone(),
                     });
                 }
@@ -372,12 +223,12 @@ pub fn trends_page(all: &Columns, fmt: Fmt) -> TrendsPage {
 }
 
 /// Revenue (12 months) and the health mean across the columns, each with its table.
-fn kpi_charts(all: &[Read], rows: &[ReviewRow], labels: &[String], fmt: Fmt) -> Vec<Chart> {
-    let revenue: Vec<Option<f64>> = all.iter().map(|r| r.doc.portfolio.revenue_ttm).collect();
-    let health: Vec<Option<f64>> = all.iter().map(|r| r.doc.portfolio.health_mean).collect();
+fn kpi_charts(all: &[Column], rows: &[ReviewRow], labels: &[String], fmt: Fmt) -> Vec<Chart> {
+    let revenue: Vec<Option<f64>> = all.iter().map(|r| r.portfolio.revenue_ttm).collect();
+    let health: Vec<Option<f64>> = all.iter().map(|r| r.portfolio.health_mean).collect();
     let key_share: Vec<Option<f64>> = all
         .iter()
-        .map(|r| r.doc.portfolio.key_revenue_share_pct)
+        .map(|r| r.portfolio.key_revenue_share_pct)
         .collect();
     let table = |cols: &[&str], cells: &dyn Fn(&ReviewRow) -> Vec<String>| Table {
         headers: cols.iter().map(|s| s.to_string()).collect(),
@@ -486,14 +337,13 @@ mod tests {
         Acc {
             id: "x".into(),
             name: "X".into(),
-            designation: "key".into(),
+            designation: "key",
             quadrant: None,
-            scores: Scores {
-                attractiveness: a,
-                strength: None,
-                health: None,
-            },
-            metrics: Metrics { revenue_ttm: None },
+            attractiveness: a,
+            strength: None,
+            health: None,
+            health_coverage_pct: 0.0,
+            revenue_ttm: None,
         }
     }
 
@@ -501,13 +351,7 @@ mod tests {
     fn a_sparkline_breaks_at_gaps_and_scales_scores_to_100() {
         let (a, b, c) = (acc(Some(0.0)), acc(Some(100.0)), acc(Some(50.0)));
         let row = [Some(&a), Some(&b), None, Some(&c)];
-        let s = spark(
-            "A",
-            &row,
-            |a| a.scores.attractiveness,
-            Some(100.0),
-            format::score,
-        );
+        let s = spark("A", &row, |a| a.attractiveness, Some(100.0), format::score);
         assert!(
             s.svg.contains("aria-label=\"A: 0 → 100 → — → 50\""),
             "{}",

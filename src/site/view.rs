@@ -20,10 +20,10 @@ pub struct Common {
     pub baseline: Option<String>,
     /// Printed pages' running header, as a CSS string (see `format::css_string`).
     pub print_header: String,
-    /// The reviews index and trends page relative to the site's root, in a build with
-    /// `--reviews` (SPEC §14); the navigation links to them.
-    pub reviews_href: Option<String>,
-    pub trends_href: Option<String>,
+    /// The navigation: the pages always there, then those this build has (Changes with a
+    /// baseline, Reviews and Trends with `--reviews`).
+    pub nav: Vec<super::page::NavLink>,
+    pub nav_more: Vec<super::page::NavLink>,
     /// In a review's site under `reviews/`, the review's tag: the page says it is an archive.
     pub review: Option<String>,
 }
@@ -70,16 +70,7 @@ pub struct SortKeys {
     pub growth: String,
 }
 
-/// A manager's page address, from their name (the one slug function; names whose slugs
-/// collide are a validation error, `validate::safety`).
-pub fn manager_slug(name: &str) -> String {
-    let s = crate::slug::slug(name);
-    if s.is_empty() {
-        "manager".into()
-    } else {
-        s
-    }
-}
+pub use crate::slug::manager_slug;
 
 pub fn summary(a: &AccountAnalysis<'_>, findings: &[&Finding], fmt: Fmt) -> Summary {
     let f = &a.account.front;

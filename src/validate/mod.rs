@@ -9,11 +9,10 @@ pub mod safety;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use crate::analyse::rules::{self, RULES};
 use crate::diagnostics::{suggestion, Diagnostic};
 use crate::load::positions::{locate, Target, YamlPath};
 use crate::load::{self, Loaded, Root, CONFIG_FILE};
-use crate::model::{Account, Config, Designation, Severity};
+use crate::model::{Account, Config, Designation, RuleName, Severity};
 
 /// A problem found by a check, before it is given a position.
 #[derive(Debug)]
@@ -160,73 +159,13 @@ impl<'a> Checker<'a> {
     }
 }
 
-const MONEY: &str = "an amount";
-pub(crate) const PCT: &str = "a percentage";
-
-/// A number that must lie in `lo..=hi` (and be finite). Every number has an upper bound
-/// (docs/format.md, "Value ranges"), so sums, ratios and weighted means in the analysis stay
-/// finite and exact enough to show. `Err((the value as shown, what was expected))`; shared by
-/// account files and CSV sources, so a value is accepted or refused the same wherever it stands.
-pub(crate) fn check_range(v: f64, lo: f64, hi: f64, what: &str) -> Result<(), (String, String)> {
-    if v.is_finite() && v >= lo && v <= hi {
-        return Ok(());
-    }
-    let shown = if v.abs() >= 1e15 {
-        format!("{v:e}")
-    } else {
-        v.to_string()
-    };
-    Err((
-        shown,
-        format!("expected {what} from {} to {}", show(lo), show(hi)),
-    ))
-}
-
-/// An amount of money: within ±`MAX_MONEY` (≥ 0 unless `signed`), and 0 or at least a
-/// hundredth. A smaller amount (`5e-324`) is no real amount, and as a denominator it would
-/// turn growth and shares into infinities.
-pub(crate) fn check_money(v: f64, signed: bool) -> Result<(), (String, String)> {
-    if v != 0.0 && v.abs() < MIN_MONEY {
-        return Err((
-            format!("{v:e}"),
-            format!("expected 0 or an amount of at least {MIN_MONEY}"),
-        ));
-    }
-    let lo = if signed { -MAX_MONEY } else { 0.0 };
-    check_range(v, lo, MAX_MONEY, MONEY)
-}
-
-/// The largest amount of money kamsite accepts (±10¹⁵ in the portfolio currency): far above
-/// any account's quarter in any currency, and small enough that totals and ratios stay finite
-/// and print as the amounts they are.
-pub const MAX_MONEY: f64 = 1e15;
-/// The smallest non-zero amount (a cent, or a hundredth of any currency unit).
-pub const MIN_MONEY: f64 = 0.01;
-/// The largest scoring weight: enough for any ratio between criteria, and weighted sums stay
-/// far from overflow.
-pub const MAX_WEIGHT: f64 = 1e6;
-/// The largest count kamsite accepts for capacities and key-account guidelines.
-pub const MAX_COUNT: i64 = 1_000_000;
-/// The largest finding threshold (thresholds may be amounts of money).
-pub const MAX_THRESHOLD: f64 = MAX_MONEY;
-
-/// A limit as people write it: `1000000000000000` as 10^15, 100 as 100.
-fn show(v: f64) -> String {
-    if v.abs() >= 1e6 {
-        format!(
-            "{}10^{}",
-            if v < 0.0 { "-" } else { "" },
-            v.abs().log10().round()
-        )
-    } else {
-        v.to_string()
-    }
-}
+use crate::model::limits::{check_money, check_range, MAX_COUNT, MAX_THRESHOLD, MAX_WEIGHT, PCT};
 
 /// Loads the portfolio and runs every check: the loader's and the checks' diagnostics
 /// together, sorted. What every command (and a git baseline) starts from.
-pub fn load_and_validate(root: &Root) -> (Loaded, Vec<Diagnostic>) {
-    load_and_validate_with(root, None)
+/// `rules` is the catalogue of finding rules that `findings:` in kamsite.yaml may name.
+pub fn load_and_validate(root: &Root, rules: &[RuleName]) -> (Loaded, Vec<Diagnostic>) {
+    load_and_validate_with(root, None, rules)
 }
 
 /// [`load_and_validate`], reusing the parsed account files `cache` holds when their bytes are
@@ -234,12 +173,13 @@ pub fn load_and_validate(root: &Root) -> (Loaded, Vec<Diagnostic>) {
 pub fn load_and_validate_with(
     root: &Root,
     cache: Option<&load::ParseCache>,
+    rules: &[RuleName],
 ) -> (Loaded, Vec<Diagnostic>) {
     let mut t = crate::timings::Timings::start();
     let loaded = load::load_with(root, cache);
     t.mark("load");
     let mut all = loaded.diagnostics.clone();
-    all.extend(validate(root, &loaded));
+    all.extend(validate(root, &loaded, rules));
     t.mark("validate");
     crate::diagnostics::sort(&mut all);
     (loaded, all)
@@ -257,14 +197,14 @@ pub fn plausibility(
 }
 
 /// Runs every check and returns positioned diagnostics, sorted.
-pub fn validate(root: &Root, loaded: &Loaded) -> Vec<Diagnostic> {
+pub fn validate(root: &Root, loaded: &Loaded, rules: &[RuleName]) -> Vec<Diagnostic> {
     let config = &loaded.portfolio.config;
     let mut problems = Vec::new();
     if loaded.config_ok {
-        problems.extend(check_config(config));
+        problems.extend(check_config(config, rules));
     } else if let Some(partial) = &loaded.rejected_config {
         // The rest of a rejected kamsite.yaml: its range and consistency problems too.
-        problems.extend(check_config(partial));
+        problems.extend(check_config(partial, rules));
     }
     // A rejected account file is checked as far as it could be read, so all of its problems
     // show in one run; it stays out of the portfolio.
@@ -284,7 +224,7 @@ pub fn validate(root: &Root, loaded: &Loaded) -> Vec<Diagnostic> {
     out
 }
 
-fn check_config(config: &Config) -> Vec<Problem> {
+fn check_config(config: &Config, rules: &[RuleName]) -> Vec<Problem> {
     let mut c = Checker::new(CONFIG_FILE);
     let root = YamlPath::root();
     let cur = &config.currency;
@@ -445,11 +385,11 @@ fn check_config(config: &Config) -> Vec<Problem> {
     }
     for (id, over) in &config.findings {
         let at = root.key("findings").key(id);
-        let Some(rule) = rules::rule(id) else {
+        let Some(rule) = rules.iter().find(|r| r.id == id) else {
             c.known_name(
                 at,
                 id,
-                RULES.iter().map(|r| r.id),
+                rules.iter().map(|r| r.id),
                 "finding rule",
                 "see docs/scoring.md for the rule ids",
             );

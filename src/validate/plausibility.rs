@@ -21,7 +21,7 @@ use crate::numfmt::{short, thousands};
 /// `v` when it is an amount in range: a value out of range is reported as such, and a
 /// plausibility problem on top of it would only repeat it in other words.
 fn money(v: Option<f64>, signed: bool) -> Option<f64> {
-    v.filter(|v| super::check_money(*v, signed).is_ok())
+    v.filter(|v| crate::model::limits::check_money(*v, signed).is_ok())
 }
 
 /// A quarter's revenue this many times the previous one (or this fraction of it) is most

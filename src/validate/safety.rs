@@ -72,7 +72,7 @@ fn manager_pages(root: &Root, loaded: &Loaded) -> Vec<Diagnostic> {
     let mut first: BTreeMap<String, String> = BTreeMap::new();
     for m in &loaded.portfolio.config.managers {
         first
-            .entry(crate::site::view::manager_slug(&m.name))
+            .entry(crate::slug::manager_slug(&m.name))
             .or_insert_with(|| m.name.clone());
     }
     let mut out = Vec::new();
@@ -80,7 +80,7 @@ fn manager_pages(root: &Root, loaded: &Loaded) -> Vec<Diagnostic> {
         let Some(owner) = a.front.owner.as_deref() else {
             continue;
         };
-        let slug = crate::site::view::manager_slug(owner);
+        let slug = crate::slug::manager_slug(owner);
         let other = first
             .entry(slug.clone())
             .or_insert_with(|| owner.to_string());

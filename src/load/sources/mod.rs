@@ -3,7 +3,7 @@
 //!
 //! Every cell is read and checked here, with its position in the CSV file, and only rows
 //! without problems are merged; `validate` then checks the front matter's own entries. Range
-//! rules are `validate`'s (`check_money`, `check_range`), so a number is accepted or refused
+//! rules are the model's (`limits::check_money`, `check_range`), so a number is accepted or refused
 //! the same wherever it is written.
 
 pub mod cells;
@@ -15,8 +15,8 @@ use std::collections::HashMap;
 use crate::diagnostics::{clip, more_like_this, suggestion, Diagnostic, MAX_PER_KIND};
 use crate::load::positions::{locate, Target, YamlPath};
 use crate::load::{read_text, split, Root, CONFIG_FILE};
+use crate::model::limits::{check_money, check_range, PCT};
 use crate::model::{Account, Config, OpportunityStage, Source, UnknownAccounts};
-use crate::validate::{check_money, check_range, PCT};
 pub use table::may_echo;
 use table::{Cell, Table};
 

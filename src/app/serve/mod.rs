@@ -1,7 +1,8 @@
-//! `kamsite serve`: a live preview. The site is built in memory and served on loopback; a
-//! debounced watcher rebuilds when a file that matters changes, and open pages reload through
-//! Server-Sent Events. A failed rebuild keeps the last good site and shows its problems over the
-//! page. Nothing is written to disk, so there is nothing to clean up after Ctrl-C or SIGTERM.
+//! The live preview behind `kamsite serve`: the one build ([`super::Built`]) held in memory
+//! and served on loopback, with every option of `kamsite build`; a debounced watcher rebuilds
+//! when a file the build reads changes, and open pages reload through Server-Sent Events. A
+//! failed rebuild keeps the last good site and shows its problems over the page. Nothing is
+//! written to disk, so there is nothing to clean up after Ctrl-C or SIGTERM.
 
 mod http;
 mod state;
@@ -9,62 +10,66 @@ mod watch;
 
 use std::net::{IpAddr, TcpListener};
 use std::path::Path;
-use std::process::ExitCode;
 use std::sync::Arc;
 
-use super::{ServeArgs, EXIT_INVALID};
+use super::BuildPlan;
 use state::Preview;
 
-pub fn run(args: &ServeArgs) -> ExitCode {
-    match serve(args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            anstream::eprintln!("error: {e}");
-            ExitCode::from(EXIT_INVALID)
-        }
-    }
+/// What the preview tells the person who started it; the command line prints these.
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// Listening on an address other than loopback: the review is on the network.
+    Exposed(IpAddr),
+    /// Serving at this URL.
+    Serving(&'a str),
+    /// A rebuild succeeded after this many milliseconds.
+    Rebuilt(u128),
+    /// A rebuild failed; the last good site is still served. The problems, as text.
+    Failed(&'a str),
 }
 
-fn serve(args: &ServeArgs) -> Result<(), String> {
-    if !args.portfolio.is_dir() {
+/// Serves the site `plan` describes on `bind`:`port` until the process is stopped: builds it in
+/// memory, rebuilds when a file the build reads changes, and tells `events` what happens.
+/// `started` is called with the URL once the first build is done (to open a browser).
+pub fn run(
+    plan: BuildPlan,
+    bind: &str,
+    port: u16,
+    started: impl FnOnce(&str),
+    events: impl Fn(Event<'_>) + Send + Sync + 'static,
+) -> Result<(), String> {
+    if !plan.portfolio.is_dir() {
         return Err(format!(
             "portfolio folder not found: {}",
-            args.portfolio.display()
+            plan.portfolio.display()
         ));
     }
-    let listener = bind(&args.bind, args.port)?;
+    let listener = bind_to(bind, port)?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     if !addr.ip().is_loopback() {
-        anstream::eprintln!(
-            "warning: serving on {} exposes the review — every revenue figure of the portfolio — to the network; use --bind 127.0.0.1 to keep it on this machine",
-            addr.ip()
-        );
+        events(Event::Exposed(addr.ip()));
     }
     // The watcher reports absolute paths; with a relative portfolio (`kamsite serve`, `.`)
     // they would never match it, and no edit would ever count. Watch the canonical path.
-    let portfolio = std::fs::canonicalize(&args.portfolio).map_err(|e| {
+    let portfolio = std::fs::canonicalize(&plan.portfolio).map_err(|e| {
         format!(
             "cannot open the portfolio folder {}: {e}",
-            args.portfolio.display()
+            plan.portfolio.display()
         )
     })?;
     // Messages keep naming files as the user typed the folder.
-    let preview = Arc::new(Preview::new(args.portfolio.clone()));
+    let preview = Arc::new(Preview::new(plan, Box::new(events)));
     preview.rebuild();
     let _watcher = watch::start(&portfolio, Arc::clone(&preview))?;
     let url = format!("http://{}/", host_for_url(addr));
-    anstream::eprintln!("serving {url} (Ctrl-C to stop)");
-    if args.open {
-        if let Err(e) = opener::open_browser(&url) {
-            anstream::eprintln!("warning: cannot open a browser ({e}); open {url} yourself");
-        }
-    }
+    preview.tell(Event::Serving(&url));
+    started(&url);
     http::serve(listener, &preview, allowed_hosts(addr));
     Ok(())
 }
 
 /// Binds, turning "address in use" into advice.
-fn bind(host: &str, port: u16) -> Result<TcpListener, String> {
+fn bind_to(host: &str, port: u16) -> Result<TcpListener, String> {
     TcpListener::bind((host, port)).map_err(|e| match e.kind() {
         std::io::ErrorKind::AddrInUse => format!(
             "port {port} on {host} is already in use (another `kamsite serve`?); stop it or pick another port with --port"

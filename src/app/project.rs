@@ -6,8 +6,8 @@
 
 use std::path::Path;
 
+use crate::analyse::Baseline;
 use crate::analyse::{self, Analysis};
-use crate::baseline::Baseline;
 use crate::diagnostics::Diagnostic;
 use crate::load::Root;
 use crate::model::{Date, Portfolio, Quarter};
@@ -155,7 +155,8 @@ impl Project {
         when: When,
         cache: Option<&crate::load::ParseCache>,
     ) -> Result<Project, Error> {
-        let (loaded, mut diagnostics) = crate::validate::load_and_validate_with(&root, cache);
+        let (loaded, mut diagnostics) =
+            crate::validate::load_and_validate_with(&root, cache, &analyse::rules::catalogue());
         // The configuration as far as it could be read: a kamsite.yaml with a problem still
         // gives its `as_of`, so the checks that need it run in the same pass.
         let read = match (&loaded.rejected_config, loaded.config_ok) {

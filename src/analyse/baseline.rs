@@ -1,0 +1,65 @@
+//! What a comparison needs of an earlier state of the portfolio (SPEC §10 `--baseline`, §14
+//! reviews): each account's designation, quadrant, scores and revenue, and which findings
+//! fired. Built from an analysis (a git revision, a previous review) or read from an export
+//! document (`export::Document::baseline`); the comparison itself is [`super::changes`].
+
+use std::collections::BTreeMap;
+
+use super::Analysis;
+
+/// An earlier state of the portfolio, reduced to what the changes page and the matrix arrows
+/// compare.
+#[derive(Clone, Debug, Default)]
+pub struct Baseline {
+    /// How to name it on the site: the revision, or the file name.
+    pub label: String,
+    pub period: Option<String>,
+    pub accounts: BTreeMap<String, Before>,
+    /// (account id or "" for the portfolio, rule id) of every finding.
+    pub findings: Vec<(String, String)>,
+}
+
+/// One account as it was.
+#[derive(Clone, Debug, Default)]
+pub struct Before {
+    pub name: String,
+    pub designation: String,
+    pub quadrant: Option<String>,
+    pub attractiveness: Option<f64>,
+    pub strength: Option<f64>,
+    pub health: Option<f64>,
+    pub revenue: Option<f64>,
+    pub revenue_ttm: Option<f64>,
+}
+
+impl Baseline {
+    /// What a comparison needs of an analysis.
+    pub fn from_analysis(analysis: &Analysis<'_>, label: &str) -> Baseline {
+        Baseline {
+            label: label.to_string(),
+            period: analysis.period.map(|p| p.to_string()),
+            accounts: analysis
+                .accounts
+                .iter()
+                .map(|a| {
+                    let before = Before {
+                        name: a.account.front.name.clone(),
+                        designation: a.account.front.designation.as_str().to_string(),
+                        quadrant: a.quadrant.map(|q| q.as_str().to_string()),
+                        attractiveness: a.attractiveness.value,
+                        strength: a.strength.value,
+                        health: a.health.value,
+                        revenue: a.metrics.revenue,
+                        revenue_ttm: a.metrics.revenue_ttm,
+                    };
+                    (a.account.id.clone(), before)
+                })
+                .collect(),
+            findings: analysis
+                .findings
+                .iter()
+                .map(|f| (f.account.clone().unwrap_or_default(), f.rule.to_string()))
+                .collect(),
+        }
+    }
+}

@@ -1,0 +1,412 @@
+//! The one build behind `kamsite build`, `kamsite serve` and `kamsite pack`, as Zola's
+//! `Site::load` + `build` and mdBook's `MDBook::load` + `build`: a [`BuildPlan`] (what the
+//! command line asked for) becomes a [`Built`] — the current portfolio, its baseline, every
+//! tagged review, their analyses and their sites, held in memory. `build` writes every file
+//! of it into one staging folder and swaps it in; `serve` renders the file a browser asks for;
+//! both through [`Built::render`], so the preview equals a build with the same options.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use super::project::{Error, Project, When};
+use super::reviews::{self, Review};
+use crate::analyse::trends::Column;
+use crate::analyse::{Analysis, Baseline};
+use crate::diagnostics::Diagnostic;
+use crate::load::{Manifest, ParseCache, Root};
+use crate::output::Staging;
+use crate::site::{Archive, File, Options, Site};
+
+/// What a build is asked to do: every option of `kamsite build`, and of `serve` and `pack`,
+/// which take the same (SPEC §10 v1.2).
+#[derive(Clone, Debug, Default)]
+pub struct BuildPlan {
+    pub portfolio: PathBuf,
+    pub when: When,
+    /// A git revision or a previous portfolio.json (`--baseline`).
+    pub baseline: Option<String>,
+    /// A tag glob (`--reviews 'review/*'`).
+    pub reviews: Option<String>,
+    pub incognito: bool,
+}
+
+/// Everything a build reads: the portfolio (loaded, valid, settled), the reviews, the baseline
+/// it compares with, the templates and `static/`.
+pub struct Inputs {
+    pub project: Project,
+    pub reviews: Vec<Review>,
+    /// `--baseline`, resolved; `None` with reviews means "the newest review".
+    baseline: Option<Baseline>,
+    tera: tera::Tera,
+    statics: Vec<(String, Vec<u8>)>,
+    options: Options,
+}
+
+/// The analyses of the inputs.
+pub struct Analyses<'a> {
+    pub current: Analysis<'a>,
+    pub reviews: Vec<Analysis<'a>>,
+    /// The trend columns (the reviews oldest first, then now); empty without reviews.
+    pub trends: Vec<Column>,
+}
+
+/// The sites of the analyses, ready to render.
+pub struct Sites<'a> {
+    current: Site<'a>,
+    /// Each review's site with its folder (`reviews/review-2026-q3/`).
+    reviews: Vec<(String, Site<'a>)>,
+}
+
+self_cell::self_cell!(
+    /// The inputs and their analyses (which borrow them).
+    pub struct Analysed {
+        owner: Inputs,
+        #[covariant]
+        dependent: Analyses,
+    }
+);
+
+self_cell::self_cell!(
+    /// A build in memory: the analysed inputs and the sites made from them.
+    pub struct Built {
+        owner: Analysed,
+        #[covariant]
+        dependent: Sites,
+    }
+);
+
+/// One file of the output: a file of a site (the current one, or review `n`'s), or a static
+/// file of the portfolio.
+#[derive(Clone, Copy, Debug)]
+enum Source {
+    Current(File),
+    Review(usize, File),
+    Static(usize),
+}
+
+/// What a build wrote, for the summary line.
+#[derive(Debug)]
+pub struct Report {
+    pub pages: usize,
+    pub seconds: f64,
+    pub target: PathBuf,
+    /// Something to tell the user although the build succeeded (see `output::Committed`).
+    pub warning: Option<String>,
+}
+
+/// The portfolio's template overrides (`templates/`), name and text. A template that cannot
+/// be read is a problem of the portfolio, like any other file.
+pub fn read_templates(root: &Root) -> Result<Vec<(String, String)>, String> {
+    let files = crate::load::files_under(root, "templates")
+        .map_err(|d| format!("{}: {}", d.file, d.message))?;
+    files
+        .into_iter()
+        .map(|(name, path)| {
+            crate::load::read_file(&path)
+                .and_then(|b| String::from_utf8(b).map_err(std::io::Error::other))
+                .map(|text| (name.clone(), text))
+                .map_err(|e| {
+                    format!(
+                        "cannot read {}: {e}",
+                        root.display(&format!("templates/{name}"))
+                    )
+                })
+        })
+        .collect()
+}
+
+/// What `build` reads beyond the plans, checked as `build` reads it: the portfolio's template
+/// overrides (parsed, so that a broken one fails `check` and not only `build`) and `static/`
+/// (links out of the portfolio, files that are not regular files). `check` passing means
+/// `build` will not fail on input.
+pub fn site_inputs(root: &Root) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let parsed =
+        read_templates(root).and_then(|t| crate::site::templates(t).map_err(|e| e.to_string()));
+    if let Err(m) = parsed {
+        // Tera names the template it could not parse (`--> account.html:1:7`); name the file.
+        let names = crate::load::files_under(root, "templates").unwrap_or_default();
+        let file = names
+            .iter()
+            .find(|(n, _)| m.contains(&format!("--> {n}:")))
+            .map_or_else(
+                || "templates".to_string(),
+                |(n, _)| format!("templates/{n}"),
+            );
+        let detail = m.trim_start_matches("error: ").trim_end().to_string();
+        out.push(
+            Diagnostic::error(
+                root.display(&file),
+                "the template does not parse; `build` would fail",
+            )
+            .with_help(Some(detail)),
+        );
+    }
+    if let Err(d) = crate::load::files_under(root, "static") {
+        out.push(d);
+    }
+    out
+}
+
+/// The files of `static/`, copied into the site as they are (read, never linked, so a link
+/// inside cannot make kamsite write outside the output folder).
+fn read_statics(root: &Root) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let files = crate::load::files_under(root, "static")
+        .map_err(|d| format!("{}: {}", d.file, d.message))?;
+    files
+        .into_iter()
+        .map(|(rel, path)| {
+            crate::load::read_file(&path)
+                .map(|bytes| (rel.clone(), bytes))
+                .map_err(|e| {
+                    format!(
+                        "cannot read {}: {e}",
+                        root.display(&format!("static/{rel}"))
+                    )
+                })
+        })
+        .collect()
+}
+
+impl Inputs {
+    /// Opens everything `plan` asks for. `cache` holds parsed account files across calls (the
+    /// preview keeps one); the reviews share it with the current portfolio, since most account
+    /// files are the same bytes at every tag.
+    pub fn open(plan: &BuildPlan, cache: &ParseCache) -> Result<Inputs, Error> {
+        let project = Project::open_with(&plan.portfolio, plan.when, Some(cache))?;
+        let mut t = crate::timings::Timings::start();
+        let reviews = match &plan.reviews {
+            Some(pattern) => reviews::open_all(&plan.portfolio, pattern, cache)?,
+            None => Vec::new(),
+        };
+        if plan.reviews.is_some() {
+            t.mark("reviews: read, open");
+        }
+        let baseline = match &plan.baseline {
+            Some(arg) => Some(super::baseline::resolve(arg, &plan.portfolio)?),
+            None => None,
+        };
+        let tera = read_templates(&project.root)
+            .and_then(|t| crate::site::templates(t).map_err(|e| e.to_string()))
+            .map_err(Error::Output)?;
+        let statics = read_statics(&project.root).map_err(Error::Output)?;
+        let archive = if reviews.is_empty() {
+            Archive::None
+        } else {
+            Archive::Current
+        };
+        Ok(Inputs {
+            project,
+            reviews,
+            baseline,
+            tera,
+            statics,
+            options: Options {
+                incognito: plan.incognito,
+                archive,
+            },
+        })
+    }
+}
+
+impl<'a> Analyses<'a> {
+    fn of(inputs: &'a Inputs) -> Analyses<'a> {
+        let mut t = crate::timings::Timings::start();
+        let reviews = reviews::analyse_all(&inputs.reviews);
+        // With reviews and no --baseline, the current site compares with the newest review.
+        let newest = match &inputs.baseline {
+            None => reviews::newest_baseline(&inputs.reviews, &reviews),
+            Some(_) => None,
+        };
+        let current = inputs
+            .project
+            .analyse(inputs.baseline.as_ref().or(newest.as_ref()));
+        t.mark("analyse");
+        let trends = if inputs.reviews.is_empty() {
+            Vec::new()
+        } else {
+            inputs
+                .reviews
+                .par_iter()
+                .zip(&reviews)
+                .map(|(r, a)| Column::of(a, Some((&r.tag.name, &r.tag.commit))))
+                .chain(rayon::iter::once(Column::of(&current, None)))
+                .collect()
+        };
+        Analyses {
+            current,
+            reviews,
+            trends,
+        }
+    }
+}
+
+impl Built {
+    /// Opens, analyses and prepares everything `plan` asks for.
+    pub fn open(plan: &BuildPlan, cache: &ParseCache) -> Result<Built, Error> {
+        let inputs = Inputs::open(plan, cache)?;
+        let analysed = Analysed::new(inputs, |i| Analyses::of(i));
+        let mut t = crate::timings::Timings::start();
+        let built = Built::new(analysed, |a| {
+            let inputs = a.borrow_owner();
+            let analyses = a.borrow_dependent();
+            let project = &inputs.project;
+            let trends = (!analyses.trends.is_empty()).then_some(analyses.trends.as_slice());
+            let current = Site::new(
+                &inputs.tera,
+                project.portfolio.overview.as_deref(),
+                &analyses.current,
+                inputs.options,
+                trends,
+            );
+            let review_options = Options {
+                archive: Archive::Review,
+                ..inputs.options
+            };
+            let reviews = inputs
+                .reviews
+                .par_iter()
+                .zip(&analyses.reviews)
+                .map(|(r, analysis)| {
+                    let site = Site::new(&inputs.tera, None, analysis, review_options, None)
+                        .archived_as(&r.tag.name);
+                    (format!("reviews/{}/", r.tag.slug()), site)
+                })
+                .collect();
+            Sites { current, reviews }
+        });
+        t.mark("sites: views, summaries");
+        Ok(built)
+    }
+
+    /// The current portfolio.
+    pub fn project(&self) -> &Project {
+        &self.borrow_owner().borrow_owner().project
+    }
+
+    /// The current portfolio's analysis.
+    pub fn analysis(&self) -> &Analysis<'_> {
+        &self.borrow_owner().borrow_dependent().current
+    }
+
+    /// How many reviews the build holds.
+    pub fn reviews(&self) -> usize {
+        self.borrow_owner().borrow_owner().reviews.len()
+    }
+
+    /// Every file of the output, by its path relative to the output's root.
+    fn sources(&self) -> Vec<(String, Source)> {
+        let sites = self.borrow_dependent();
+        let statics = &self.borrow_owner().borrow_owner().statics;
+        let mut out: Vec<(String, Source)> = sites
+            .current
+            .files()
+            .iter()
+            .map(|(p, f)| (p.clone(), Source::Current(*f)))
+            .collect();
+        for (n, (prefix, site)) in sites.reviews.iter().enumerate() {
+            out.extend(
+                site.files()
+                    .iter()
+                    .map(|(p, f)| (format!("{prefix}{p}"), Source::Review(n, *f))),
+            );
+        }
+        out.extend(
+            statics
+                .iter()
+                .enumerate()
+                .map(|(i, (p, _))| (p.clone(), Source::Static(i))),
+        );
+        out
+    }
+
+    fn bytes(&self, source: Source) -> Result<Vec<u8>, Error> {
+        let sites = self.borrow_dependent();
+        let rendered = match source {
+            Source::Current(f) => sites.current.render(f),
+            Source::Review(n, f) => sites.reviews[n].1.render(f),
+            Source::Static(i) => {
+                return Ok(self.borrow_owner().borrow_owner().statics[i].1.clone())
+            }
+        };
+        rendered.map_err(|e| Error::Output(e.to_string()))
+    }
+
+    /// The file at `path` (relative to the output's root; a folder means its `index.html`),
+    /// rendered now; `None` when the output has no such file.
+    pub fn render(&self, path: &str) -> Option<Result<Vec<u8>, Error>> {
+        let find = |path: &str| -> Option<Source> {
+            let sites = self.borrow_dependent();
+            if let Some(f) = sites.current.file(path) {
+                return Some(Source::Current(f));
+            }
+            for (n, (prefix, site)) in sites.reviews.iter().enumerate() {
+                if let Some(f) = path
+                    .strip_prefix(prefix.as_str())
+                    .and_then(|p| site.file(p))
+                {
+                    return Some(Source::Review(n, f));
+                }
+            }
+            let statics = &self.borrow_owner().borrow_owner().statics;
+            statics
+                .iter()
+                .position(|(p, _)| p == path)
+                .map(Source::Static)
+        };
+        let source = find(path).or_else(|| {
+            let folder = if path.is_empty() || path.ends_with('/') {
+                path.to_string()
+            } else {
+                format!("{path}/")
+            };
+            find(&format!("{folder}index.html"))
+        })?;
+        Some(self.bytes(source))
+    }
+
+    /// Writes every file into a staging folder beside `out`, in parallel, and swaps it in:
+    /// nothing is written unless everything succeeded. `on_account_page` is called after each
+    /// account page of the current site (for a progress bar).
+    pub fn write(&self, out: &Path, on_account_page: &(dyn Fn() + Sync)) -> Result<Report, Error> {
+        let started = Instant::now();
+        let mut t = crate::timings::Timings::start();
+        let project = self.project();
+        let manifest = Manifest::new(&project.portfolio.config);
+        let staging = Staging::new(out, &project.root.dir, &manifest)
+            .map_err(|e| Error::Output(e.to_string()))?;
+        let sources = self.sources();
+        // Every file is one job in one parallel pass: the big list pages render while account
+        // pages do, instead of before them.
+        sources.par_iter().try_for_each(|(path, source)| {
+            let bytes = self.bytes(*source)?;
+            staging
+                .write(path, &bytes)
+                .map_err(|e| Error::Output(e.to_string()))?;
+            if let Source::Current(File::Page(crate::site::Page::Account(_))) = source {
+                on_account_page();
+            }
+            Ok::<(), Error>(())
+        })?;
+        let pages = sources
+            .iter()
+            .filter(|(_, s)| {
+                matches!(
+                    s,
+                    Source::Current(File::Page(_)) | Source::Review(_, File::Page(_))
+                )
+            })
+            .count();
+        t.mark("pages, assets, exports, static");
+        let committed = staging.commit().map_err(|e| Error::Output(e.to_string()))?;
+        t.mark("commit (swap + remove old)");
+        Ok(Report {
+            pages,
+            seconds: started.elapsed().as_secs_f64(),
+            target: committed.target,
+            warning: committed.warning,
+        })
+    }
+}

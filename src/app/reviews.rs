@@ -1,0 +1,164 @@
+//! Quarterly reviews (SPEC §14): every git tag matching a pattern, opened as it was — its own
+//! files, its own kamsite.yaml, its own `as_of` — through the same façade as the current
+//! portfolio. Tags are listed with their commits and dates by one `git for-each-ref`, each
+//! revision's files by one `git ls-tree` (in parallel), and the files of all revisions are read
+//! into memory by one `git cat-file --batch`, each object once: between two reviews most files
+//! are the same object. A tag whose portfolio does not load stops the whole build, by name.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use super::project::{Error, Project};
+use crate::analyse::{Analysis, Baseline};
+use crate::load::git::{cat_files, Repository, Tag, Tree};
+use crate::load::ParseCache;
+
+/// A review opened and ready to analyse.
+#[derive(Debug)]
+pub struct Review {
+    pub tag: Tag,
+    pub project: Project,
+}
+
+fn failed(tag: &str, message: String) -> Error {
+    Error::Review {
+        tag: tag.to_string(),
+        message,
+        diagnostics: Vec::new(),
+    }
+}
+
+/// Every tag matching `pattern`, oldest first, opened in parallel, sharing `cache`. Slugs must
+/// differ: two tags in one folder would overwrite each other.
+pub fn open_all(portfolio: &Path, pattern: &str, cache: &ParseCache) -> Result<Vec<Review>, Error> {
+    let repo = Repository::of(portfolio).map_err(|e| {
+        failed(
+            pattern,
+            format!("--reviews needs the portfolio to be in a git repository ({e})"),
+        )
+    })?;
+    let tags = repo.tags(pattern).map_err(|m| failed(pattern, m))?;
+    let mut seen = BTreeMap::new();
+    for t in &tags {
+        let slug = t.slug();
+        if slug.is_empty() {
+            return Err(failed(
+                &t.name,
+                format!(
+                    "the tag `{}` has no letters or digits to name its folder under reviews/",
+                    t.name
+                ),
+            ));
+        }
+        if let Some(other) = seen.insert(slug.clone(), &t.name) {
+            return Err(failed(
+                &t.name,
+                format!(
+                    "the tags `{other}` and `{}` would both be published as reviews/{slug}/; rename one",
+                    t.name
+                ),
+            ));
+        }
+    }
+    // Which files each revision holds (one `git ls-tree` each, in parallel), their
+    // configurations (one `git cat-file` for all, to learn the sources each names), then
+    // every distinct object once, from one more `git cat-file`.
+    let trees = tags
+        .par_iter()
+        .map(|t| Tree::list(&repo, &t.commit).map_err(|m| failed(&t.name, m)))
+        // Collected in order first, so the error reported is the oldest failing tag's.
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect::<Result<Vec<_>, Error>>()?;
+    let config_oids: Vec<&str> = trees.iter().filter_map(Tree::config_oid).collect();
+    let mut configs = cat_files(&repo.top, config_oids.iter().copied())
+        .map_err(|m| failed(pattern, m))?
+        .into_iter();
+    let listed = tags
+        .iter()
+        .zip(&trees)
+        .map(|(t, tree)| {
+            let config = tree.config_oid().and_then(|_| configs.next());
+            tree.wanted(config.as_deref())
+                .map_err(|m| failed(&t.name, m))
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    let oids: BTreeSet<&str> = listed
+        .iter()
+        .flatten()
+        .map(|(oid, _)| oid.as_str())
+        .collect();
+    let contents = cat_files(&repo.top, oids.iter().copied()).map_err(|m| failed(pattern, m))?;
+    let blobs: BTreeMap<&str, Vec<u8>> = oids.into_iter().zip(contents).collect();
+    let label = |t: &Tag| {
+        let l = format!("{}:{}", t.name, repo.prefix.trim_end_matches('/'));
+        l.trim_end_matches(':').to_string()
+    };
+    let opened: Vec<Result<Review, Error>> =
+        tags.par_iter()
+            .zip(&listed)
+            .map(|(t, files)| {
+                let files = files
+                    .iter()
+                    .map(|(oid, rel)| {
+                        (
+                            rel.clone(),
+                            blobs.get(oid.as_str()).cloned().unwrap_or_default(),
+                        )
+                    })
+                    .collect();
+                let project = super::revision::open(&label(t), files, t.date, Some(cache))
+                    .map_err(|e| match e {
+                        Error::Invalid { diagnostics, .. } => {
+                            let n = diagnostics.iter().filter(|d| d.is_error()).count();
+                            Error::Review {
+                                tag: t.name.clone(),
+                                message: format!(
+                                    "the portfolio at tag `{}` does not load: {n} problem{}",
+                                    t.name,
+                                    if n == 1 { "" } else { "s" }
+                                ),
+                                diagnostics,
+                            }
+                        }
+                        other => failed(&t.name, format!("tag `{}`: {other}", t.name)),
+                    })?;
+                Ok(Review {
+                    tag: t.clone(),
+                    project,
+                })
+            })
+            .collect();
+    // The first failing tag in review order, so the message does not depend on thread timing.
+    opened.into_iter().collect()
+}
+
+/// Each review analysed with the previous one as its baseline (the first has none), as
+/// `build --baseline <previous tag>` would have made it.
+pub fn analyse_all(reviews: &[Review]) -> Vec<Analysis<'_>> {
+    let plain: Vec<_> = reviews
+        .par_iter()
+        .map(|r| r.project.analyse(None))
+        .collect();
+    let baselines: Vec<Baseline> = plain
+        .iter()
+        .zip(reviews)
+        .map(|(a, r)| Baseline::from_analysis(a, &r.tag.label()))
+        .collect();
+    plain
+        .into_iter()
+        .enumerate()
+        .map(|(i, a)| match i.checked_sub(1) {
+            Some(prev) => a.with_baseline(&baselines[prev]),
+            None => a,
+        })
+        .collect()
+}
+
+/// The baseline the current site compares against by default: the newest review.
+pub fn newest_baseline(reviews: &[Review], analyses: &[Analysis<'_>]) -> Option<Baseline> {
+    let (r, a) = reviews.iter().zip(analyses).next_back()?;
+    Some(Baseline::from_analysis(a, &r.tag.label()))
+}

@@ -1,0 +1,173 @@
+//! The pages of the site, one variant each: its path, template, title, place in the
+//! navigation and relative root live here, so adding a page touches its view, its template and
+//! one variant — not a positional table, a string match and hand-written navigation.
+
+use serde::Serialize;
+
+use crate::analyse::Analysis;
+
+/// A page of the site.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Page {
+    Dashboard,
+    Accounts,
+    Managers,
+    Findings,
+    Actions,
+    Whitespace,
+    Effectiveness,
+    /// Only with a baseline.
+    Changes,
+    /// Only in a build with `--reviews`, in the current site.
+    Reviews,
+    /// Only in a build with `--reviews`, in the current site.
+    Trends,
+    /// A manager's page: index into the analysis' managers.
+    Manager(usize),
+    /// An account's page: index into the analysis' accounts.
+    Account(usize),
+}
+
+/// Whether a page is in the navigation, and where.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Nav {
+    /// Always there.
+    Main,
+    /// There when the page exists (Changes, Reviews, Trends).
+    More,
+    /// Under another page's entry (a manager under Managers).
+    Under(Page),
+}
+
+impl Page {
+    /// The portfolio-wide pages, in navigation order.
+    pub const PORTFOLIO: [Page; 10] = [
+        Page::Dashboard,
+        Page::Accounts,
+        Page::Managers,
+        Page::Findings,
+        Page::Actions,
+        Page::Whitespace,
+        Page::Effectiveness,
+        Page::Changes,
+        Page::Reviews,
+        Page::Trends,
+    ];
+
+    /// The page's file, relative to the site's root.
+    pub fn path(self, analysis: &Analysis<'_>) -> String {
+        match self {
+            Page::Dashboard => "index.html".into(),
+            Page::Manager(i) => format!(
+                "managers/{}/index.html",
+                crate::slug::manager_slug(&analysis.portfolio.managers[i].name)
+            ),
+            Page::Account(i) => format!("accounts/{}/index.html", analysis.accounts[i].account.id),
+            other => format!("{}/index.html", other.key()),
+        }
+    }
+
+    /// The name of the page in the navigation, and of its folder.
+    pub fn key(self) -> &'static str {
+        match self {
+            Page::Dashboard => "dashboard",
+            Page::Accounts | Page::Account(_) => "accounts",
+            Page::Managers | Page::Manager(_) => "managers",
+            Page::Findings => "findings",
+            Page::Actions => "actions",
+            Page::Whitespace => "whitespace",
+            Page::Effectiveness => "effectiveness",
+            Page::Changes => "changes",
+            Page::Reviews => "reviews",
+            Page::Trends => "trends",
+        }
+    }
+
+    /// The template that renders the page.
+    pub fn template(self) -> &'static str {
+        match self {
+            Page::Manager(_) => "manager.html",
+            Page::Account(_) => "account.html",
+            Page::Dashboard => "dashboard.html",
+            other => match other.key() {
+                "accounts" => "accounts.html",
+                "managers" => "managers.html",
+                "findings" => "findings.html",
+                "actions" => "actions.html",
+                "whitespace" => "whitespace.html",
+                "effectiveness" => "effectiveness.html",
+                "changes" => "changes.html",
+                "reviews" => "reviews.html",
+                _ => "trends.html",
+            },
+        }
+    }
+
+    /// The page's title: its name, or the manager's or account's.
+    pub fn title(self, analysis: &Analysis<'_>) -> String {
+        match self {
+            Page::Manager(i) => analysis.portfolio.managers[i].name.clone(),
+            Page::Account(i) => analysis.accounts[i].account.front.name.clone(),
+            other => {
+                let key = other.key();
+                let mut title = key[..1].to_uppercase();
+                title.push_str(&key[1..]);
+                title
+            }
+        }
+    }
+
+    /// The way back to the site's root from the page's folder.
+    pub fn root(self) -> &'static str {
+        match self {
+            Page::Dashboard => "",
+            Page::Manager(_) | Page::Account(_) => "../../",
+            _ => "../",
+        }
+    }
+
+    fn nav(self) -> Nav {
+        match self {
+            Page::Changes | Page::Reviews | Page::Trends => Nav::More,
+            Page::Manager(_) => Nav::Under(Page::Managers),
+            Page::Account(_) => Nav::Under(Page::Accounts),
+            _ => Nav::Main,
+        }
+    }
+}
+
+/// One entry of the navigation.
+#[derive(Clone, Debug, Serialize)]
+pub struct NavLink {
+    /// What the page's `nav` is when this entry is the current one.
+    pub key: &'static str,
+    pub title: String,
+    /// Relative to the site's root.
+    pub href: String,
+}
+
+/// The navigation of a site: the pages always there, then those that exist in this build
+/// (`more`). `href` of each page relative to the site's root, given by `href_of` (a review's
+/// site links its Reviews and Trends entries two folders up).
+pub fn navigation(
+    analysis: &Analysis<'_>,
+    exists: impl Fn(Page) -> bool,
+    href_of: impl Fn(Page) -> Option<String>,
+) -> (Vec<NavLink>, Vec<NavLink>) {
+    let link = |p: Page| NavLink {
+        key: p.key(),
+        title: p.title(analysis),
+        href: href_of(p).unwrap_or_else(|| p.path(analysis)),
+    };
+    let main = Page::PORTFOLIO
+        .iter()
+        .filter(|p| p.nav() == Nav::Main)
+        .map(|p| link(*p))
+        .collect();
+    let more = Page::PORTFOLIO
+        .iter()
+        .filter(|p| p.nav() == Nav::More && exists(**p))
+        .map(|p| link(*p))
+        .collect();
+    (main, more)
+}
