@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::rules::{Check, Context, RuleSettings};
+use super::rules::{Check, Context, RuleSettings, MONEY_END, MONEY_START};
 use super::AccountAnalysis;
 use crate::model::Severity;
 
@@ -22,10 +22,6 @@ pub struct Finding {
     #[serde(skip)]
     pub masked: Option<String>,
 }
-
-/// Around an amount of money in a rule's message (private-use characters no text holds).
-pub const MONEY_START: char = '\u{E000}';
-pub const MONEY_END: char = '\u{E001}';
 
 /// The message without the markers, and with each marked amount masked when it has any.
 fn unmark(found: &str) -> (String, Option<String>) {

@@ -116,6 +116,10 @@ pub fn analyse(portfolio: &Portfolio, period: Option<Quarter>, as_of: Date) -> A
     let scoring = &config.scoring;
     let rules = RuleSettings::resolve(&config.findings);
     let single_threaded = rules::settings(&rules, "single-threaded").unwrap_or(&rules[0]);
+    let (min_contacts, min_our_contacts) = (
+        single_threaded.threshold("min_contacts"),
+        single_threaded.threshold("min_our_contacts"),
+    );
     let quarters = series::quarters(period);
     let mut accounts: Vec<AccountAnalysis<'_>> = portfolio
         .accounts
@@ -137,7 +141,11 @@ pub fn analyse(portfolio: &Portfolio, period: Option<Quarter>, as_of: Date) -> A
                     .iter()
                     .map(|x| metrics::is_overdue(x, as_of))
                     .collect(),
-                relationship: shape::relationship(&account.front.contacts, single_threaded),
+                relationship: shape::relationship(
+                    &account.front.contacts,
+                    min_contacts,
+                    min_our_contacts,
+                ),
                 metrics,
                 attractiveness,
                 strength,

@@ -129,15 +129,14 @@ pub fn settings<'s>(all: &'s [RuleSettings], id: &str) -> Option<&'s RuleSetting
     all.iter().find(|s| s.rule.id == id)
 }
 
-/// An amount of money in a message, marked so that a masked (`--incognito`) copy of the
-/// message can hide it; see `findings::Finding::masked`.
+/// Around an amount of money in a rule's message (private-use characters no text holds), so
+/// that a masked (`--incognito`) copy of the message can hide it; see `Finding::masked`.
+pub const MONEY_START: char = '\u{E000}';
+pub const MONEY_END: char = '\u{E001}';
+
+/// An amount of money in a message, marked.
 fn money(v: f64) -> String {
-    format!(
-        "{}{}{}",
-        super::findings::MONEY_START,
-        thousands(v),
-        super::findings::MONEY_END
-    )
+    format!("{MONEY_START}{}{MONEY_END}", thousands(v))
 }
 
 fn key(a: &AccountAnalysis<'_>) -> bool {

@@ -7,7 +7,6 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use super::rules::RuleSettings;
 use crate::model::Contact;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -39,16 +38,19 @@ pub struct Relationship {
     pub min_our_contacts: f64,
 }
 
-/// The shape of `contacts` under the `single-threaded` rule's thresholds.
-pub fn relationship(contacts: &[Contact], single_threaded: &RuleSettings) -> Relationship {
+/// The shape of `contacts` under the `single-threaded` rule's thresholds: fewer than
+/// `min_contacts` contacts, or fewer than `min_our_contacts` people on our side, is a bow tie.
+pub fn relationship(
+    contacts: &[Contact],
+    min_contacts: f64,
+    min_our_contacts: f64,
+) -> Relationship {
     let ours: BTreeSet<&str> = contacts
         .iter()
         .filter_map(|c| c.our_contact.as_deref())
         .map(str::trim)
         .filter(|n| !n.is_empty())
         .collect();
-    let min_contacts = single_threaded.threshold("min_contacts");
-    let min_our_contacts = single_threaded.threshold("min_our_contacts");
     let thin = (contacts.len() as f64) < min_contacts || (ours.len() as f64) < min_our_contacts;
     Relationship {
         contacts: contacts.len(),

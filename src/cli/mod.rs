@@ -261,37 +261,29 @@ pub fn run() -> ExitCode {
 }
 
 /// Every error a command returns, printed and mapped to its exit status: the one place that
-/// decides what an exit code means (SPEC §10).
+/// decides what an exit code means (SPEC §10), and where every message is made safe for a
+/// terminal (a file name or a revision may hold escape sequences).
 fn report(e: &Error) -> ExitCode {
-    match e {
+    let (diagnostics, after, code) = match e {
         Error::Invalid { diagnostics, .. } => {
-            let _ = check::print_diagnostics(diagnostics, Format::Human);
-            anstream::eprintln!("error: {e}; nothing was written");
-            ExitCode::from(EXIT_INVALID)
+            (Some(diagnostics), "; nothing was written", EXIT_INVALID)
         }
-        Error::Environment(m) | Error::Usage(m) => {
-            anstream::eprintln!("error: {}", terminal_text(m));
-            ExitCode::from(EXIT_USAGE)
-        }
-        Error::Baseline(m) => {
-            anstream::eprintln!("error: {m}\nnothing was written");
-            ExitCode::from(EXIT_INVALID)
-        }
+        Error::Environment(_) | Error::Usage(_) => (None, "", EXIT_USAGE),
+        Error::Baseline(_) => (None, "\nnothing was written", EXIT_INVALID),
         Error::Review { diagnostics, .. } => {
-            let _ = check::print_diagnostics(diagnostics, Format::Human);
-            anstream::eprintln!(
-                "error: {}\nnothing was written",
-                terminal_text(&e.to_string())
-            );
-            ExitCode::from(EXIT_INVALID)
+            (Some(diagnostics), "\nnothing was written", EXIT_INVALID)
         }
-        Error::Output(m) => {
-            anstream::eprintln!(
-                "error: {m}\nnothing was written; the previous output, if any, is unchanged"
-            );
-            ExitCode::from(EXIT_INVALID)
-        }
+        Error::Output(_) => (
+            None,
+            "\nnothing was written; the previous output, if any, is unchanged",
+            EXIT_INVALID,
+        ),
+    };
+    if let Some(d) = diagnostics {
+        let _ = check::print_diagnostics(d, Format::Human);
     }
+    anstream::eprintln!("error: {}{after}", terminal_text(&e.to_string()));
+    ExitCode::from(code)
 }
 
 /// Prints the warnings of a portfolio that loaded (they do not stop a command).

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anstyle::{AnsiColor, Style};
 
-use super::{ScoreArgs, EXIT_USAGE};
+use super::ScoreArgs;
 use crate::analyse::{AccountAnalysis, Band};
 use crate::diagnostics::suggestion;
 use crate::numfmt::thousands;
@@ -76,11 +76,10 @@ pub fn run(args: &ScoreArgs) -> Result<ExitCode, crate::app::Error> {
         let hint = suggestion(sort, COLUMNS)
             .map(|h| format!(" ({h})"))
             .unwrap_or_default();
-        anstream::eprintln!(
-            "error: cannot sort by `{sort}`{hint}; columns: {}",
+        return Err(crate::app::Error::Usage(format!(
+            "cannot sort by `{sort}`{hint}; columns: {}",
             COLUMNS.join(", ")
-        );
-        return Ok(ExitCode::from(EXIT_USAGE));
+        )));
     };
     let project = super::open(&args.portfolio, &args.when)?;
     let analysis = project.analyse(None);

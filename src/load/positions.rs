@@ -4,9 +4,117 @@
 //! its path (`financials[2].revenue`) and this module replays the parser's events to find it.
 //! It runs only for files that have a problem, so valid files are parsed once.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
-use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
+use crate::diagnostics::Diagnostic;
+use crate::model::{Config, Severity};
+
+use super::{Root, CONFIG_FILE};
+
+use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, Span};
+
+/// A problem found by a check, before it is given a position.
+#[derive(Debug)]
+pub struct Problem {
+    /// Relative path of the file (kamsite.yaml, an account file or a CSV source).
+    pub file: String,
+    pub severity: Severity,
+    pub locus: Locus,
+    pub message: String,
+    pub label: Option<String>,
+    pub help: Option<String>,
+    /// The GitHub annotation's title (see `Diagnostic::kind`).
+    pub kind: &'static str,
+}
+
+/// Where in its file a problem is: a value of a YAML file, named by its path (its line and
+/// column are looked up only for files with problems), or a cell of a CSV source.
+#[derive(Debug)]
+pub enum Locus {
+    Yaml(YamlPath, Target),
+    Cell {
+        line: usize,
+        column: usize,
+        width: usize,
+    },
+    /// A place in a text file that is the user's own writing (a narrative), always shown.
+    Line {
+        line: usize,
+        column: usize,
+        width: usize,
+    },
+}
+
+/// Gives each problem a position, reading each affected file once. `config` names the CSV
+/// sources, whose delimiter decides whether a row may be shown.
+pub fn position(root: &Root, config: &Config, problems: Vec<Problem>) -> Vec<Diagnostic> {
+    let mut by_file: BTreeMap<String, Vec<Problem>> = BTreeMap::new();
+    for p in problems {
+        by_file.entry(p.file.clone()).or_default().push(p);
+    }
+    let mut out = Vec::new();
+    for (rel, problems) in by_file {
+        let text = super::read_text(root, &rel)
+            .and_then(Result::ok)
+            .unwrap_or_default();
+        let (yaml, first_line) = if rel == CONFIG_FILE {
+            (text.as_str(), 1)
+        } else {
+            (super::split(&text).map_or("", |s| s.yaml), 2)
+        };
+        let delimiter = super::sources::delimiter_of(config, &rel);
+        for p in problems {
+            let d = Diagnostic::error(root.display(&rel), p.message).with_help(p.help);
+            let d = Diagnostic {
+                severity: p.severity,
+                ..d
+            }
+            .with_kind(p.kind);
+            let d = match p.locus {
+                Locus::Yaml(path, _) if path.0.is_empty() => d.at(&text, 1, 1, 3),
+                Locus::Yaml(path, target) => {
+                    let pos = locate(yaml, &path, target);
+                    d.at(&text, pos.line + first_line - 1, pos.column, pos.width)
+                }
+                Locus::Line {
+                    line,
+                    column,
+                    width,
+                } => d.at(&text, line, column, width),
+                Locus::Cell {
+                    line,
+                    column,
+                    width,
+                } => {
+                    let shown = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
+                    // 0: as wide as the cell (a check made after merging knows only where the
+                    // cell starts).
+                    let width = if width == 0 {
+                        shown
+                            .chars()
+                            .skip(column.saturating_sub(1))
+                            .take_while(|c| *c != char::from(delimiter) && *c != '\r')
+                            .count()
+                            .clamp(1, crate::diagnostics::MAX_ECHO)
+                    } else {
+                        width
+                    };
+                    if super::sources::may_echo(shown, delimiter) {
+                        d.at(&text, line, column, width)
+                    } else {
+                        d.at_position(line, column, width)
+                    }
+                }
+            };
+            out.push(match p.label {
+                Some(l) => d.with_label(l),
+                None => d,
+            });
+        }
+    }
+    out
+}
 
 /// One step of a path into the YAML document.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -65,6 +173,27 @@ pub struct Position {
     pub width: usize,
 }
 
+/// The span as a 1-based position. For a quoted scalar on one line, the quotes are left out,
+/// so the caret marks the name itself (`"desgnation"` marks `desgnation`).
+pub(crate) fn span_position(span: &Span, quoted: bool) -> Position {
+    let (start, end) = (span.start, span.end);
+    let len = end.index().saturating_sub(start.index());
+    let one_line = start.line() == end.line();
+    if quoted && one_line && len >= 2 {
+        Position {
+            line: start.line(),
+            column: start.col() + 2,
+            width: (len - 2).max(1),
+        }
+    } else {
+        Position {
+            line: start.line(),
+            column: start.col() + 1,
+            width: if one_line { len.max(1) } else { 1 },
+        }
+    }
+}
+
 enum Frame {
     Map {
         awaiting_key: bool,
@@ -93,7 +222,7 @@ pub fn locate(yaml: &str, path: &YamlPath, target: Target) -> Position {
             event,
             Event::Scalar(_, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted, ..)
         );
-        let pos = super::tree::position(&span, quoted);
+        let pos = span_position(&span, quoted);
         let is_node = matches!(
             event,
             Event::Scalar(..)

@@ -4,9 +4,9 @@
 //! this tree (one more pass of the parser, only for broken files) and walks it against the schema
 //! (`schema.rs`, `walk.rs`), collecting every problem with its own position.
 
-use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, Span};
+use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
 
-use super::positions::Position;
+use super::positions::{span_position as position, Position};
 
 /// Deeper than this, the file is not a plausible account file; serde-saphyr's own budget
 /// (nesting 64) already rejected it, and we fall back to its message.
@@ -146,27 +146,6 @@ pub fn parse(yaml: &str) -> Option<Node> {
             width: 1,
         },
     }))
-}
-
-/// The span as a 1-based position. For a quoted scalar on one line, the quotes are left out,
-/// so the caret marks the name itself (`"desgnation"` marks `desgnation`).
-pub(crate) fn position(span: &Span, quoted: bool) -> Position {
-    let (start, end) = (span.start, span.end);
-    let len = end.index().saturating_sub(start.index());
-    let one_line = start.line() == end.line();
-    if quoted && one_line && len >= 2 {
-        Position {
-            line: start.line(),
-            column: start.col() + 2,
-            width: (len - 2).max(1),
-        }
-    } else {
-        Position {
-            line: start.line(),
-            column: start.col() + 1,
-            width: if one_line { len.max(1) } else { 1 },
-        }
-    }
 }
 
 #[cfg(test)]

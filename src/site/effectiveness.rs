@@ -26,7 +26,7 @@ struct MeasureRow {
     key_covers: String,
     others: String,
     others_covers: String,
-    benchmark: &'static str,
+    benchmark: String,
 }
 
 fn signed(v: Option<f64>, unit: &str) -> String {
@@ -37,6 +37,16 @@ fn plain(v: Option<f64>, unit: &str) -> String {
     v.map_or_else(|| DASH.into(), |v| format!("{v:.1}{unit}"))
 }
 
+/// A benchmark range of the analysis as the page shows it: `[5, 10]` → `+5 to +10 %`,
+/// `[-20, -10]` → `−20 to −10 %`.
+fn range(r: [f64; 2], unit: &str) -> String {
+    let one = |v: f64| {
+        let sign = if v < 0.0 { "−" } else { "+" };
+        format!("{sign}{}", crate::numfmt::short(v.abs()))
+    };
+    format!("{} to {} {unit}", one(r[0]), one(r[1]))
+}
+
 fn covers(n: usize, of: usize) -> String {
     format!("{n} of {of}")
 }
@@ -44,6 +54,7 @@ fn covers(n: usize, of: usize) -> String {
 pub fn effectiveness(s: &Shared<'_>) -> Effectiveness {
     let e = &s.analysis.effectiveness;
     let (k, o) = (&e.key, &e.others);
+    let b = &e.benchmark;
     type Pick = fn(&Measures) -> (Option<f64>, usize);
     let row = |label, pick: Pick, show: &dyn Fn(Option<f64>) -> String, benchmark| {
         let (kv, kn) = pick(k);
@@ -63,13 +74,13 @@ pub fn effectiveness(s: &Shared<'_>) -> Effectiveness {
             "Revenue growth",
             |m| (m.revenue_growth_pct, m.coverage.revenue_growth_pct),
             &|v| signed(v, "%"),
-            "+5 to +10 %",
+            range(b.revenue_growth_pct, "%"),
         ),
         row(
             "Gross margin change",
             |m| (m.margin_change_pts, m.coverage.margin_change_pts),
             &|v| signed(v, "pt"),
-            "+3 to +5 pt",
+            range(b.margin_change_pts, "pt"),
         ),
         row(
             "Cost to serve change (share of revenue)",
@@ -80,7 +91,7 @@ pub fn effectiveness(s: &Shared<'_>) -> Effectiveness {
                 )
             },
             &|v| signed(v, "%"),
-            "−20 to −10 %",
+            range(b.cost_to_serve_change_pct, "%"),
         ),
         row(
             "Share of wallet change",
@@ -91,31 +102,31 @@ pub fn effectiveness(s: &Shared<'_>) -> Effectiveness {
                 )
             },
             &|v| signed(v, "pt"),
-            "",
+            String::new(),
         ),
         row(
             "Satisfaction (CSAT 0–10), mean",
             |m| (m.satisfaction_mean, m.coverage.satisfaction_mean),
             &|v| plain(v, ""),
-            "",
+            String::new(),
         ),
         row(
             "NPS, mean",
             |m| (m.nps_mean, m.coverage.nps_mean),
             &|v| plain(v, ""),
-            "",
+            String::new(),
         ),
         row(
             "Relationship stage (0–100), mean",
             |m| (m.relationship_mean, m.coverage.relationship_mean),
             &|v| plain(v, ""),
-            "",
+            String::new(),
         ),
         row(
             "Referenceable",
             |m| (m.referenceable_pct, m.coverage.referenceable_pct),
             &|v| plain(v, " %"),
-            "",
+            String::new(),
         ),
         MeasureRow {
             label: "High retention risk",
@@ -123,7 +134,7 @@ pub fn effectiveness(s: &Shared<'_>) -> Effectiveness {
             key_covers: covers(k.accounts, k.accounts),
             others: o.high_retention_risk.to_string(),
             others_covers: covers(o.accounts, o.accounts),
-            benchmark: "",
+            benchmark: String::new(),
         },
         MeasureRow {
             label: "Joint investment (active or completed initiatives)",
@@ -131,10 +142,9 @@ pub fn effectiveness(s: &Shared<'_>) -> Effectiveness {
             key_covers: covers(k.accounts, k.accounts),
             others: money(o.joint_investment),
             others_covers: covers(o.accounts, o.accounts),
-            benchmark: "",
+            benchmark: String::new(),
         },
     ];
-    let b = &e.benchmark;
     let chart_rows = vec![
         Row {
             label: "Revenue growth, %".into(),

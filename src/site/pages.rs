@@ -363,7 +363,12 @@ fn pareto_chart(s: &Shared<'_>) -> Chart {
             .to_vec(),
         rows: cap(rows, 4),
     };
-    charts::pareto("pareto", &shares, table)
+    charts::pareto(
+        "pareto",
+        &shares,
+        s.analysis.portfolio.top20_share_pct,
+        table,
+    )
 }
 
 fn revenue_chart(s: &Shared<'_>) -> Chart {

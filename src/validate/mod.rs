@@ -7,44 +7,12 @@
 mod plausibility;
 pub mod safety;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use crate::diagnostics::{suggestion, Diagnostic};
-use crate::load::positions::{locate, Target, YamlPath};
+use crate::load::positions::{position, Locus, Problem, Target, YamlPath};
 use crate::load::{self, Loaded, Root, CONFIG_FILE};
 use crate::model::{Account, Config, Designation, RuleName, Severity};
-
-/// A problem found by a check, before it is given a position.
-#[derive(Debug)]
-struct Problem {
-    /// Relative path of the file (kamsite.yaml, an account file or a CSV source).
-    file: String,
-    severity: Severity,
-    locus: Locus,
-    message: String,
-    label: Option<String>,
-    help: Option<String>,
-    /// The GitHub annotation's title (see `Diagnostic::kind`).
-    kind: &'static str,
-}
-
-/// Where in its file a problem is: a value of a YAML file, named by its path (its line and
-/// column are looked up only for files with problems), or a cell of a CSV source.
-#[derive(Debug)]
-enum Locus {
-    Yaml(YamlPath, Target),
-    Cell {
-        line: usize,
-        column: usize,
-        width: usize,
-    },
-    /// A place in a text file that is the user's own writing (a narrative), always shown.
-    Line {
-        line: usize,
-        column: usize,
-        width: usize,
-    },
-}
 
 /// Collects problems of one file.
 struct Checker<'a> {
@@ -744,74 +712,4 @@ fn check_duplicate_keys(accounts: &[&Account]) -> Vec<Problem> {
         }
     }
     problems
-}
-
-/// Gives each problem a position, reading each affected file once. `config` names the CSV
-/// sources, whose delimiter decides whether a row may be shown.
-fn position(root: &Root, config: &Config, problems: Vec<Problem>) -> Vec<Diagnostic> {
-    let mut by_file: BTreeMap<String, Vec<Problem>> = BTreeMap::new();
-    for p in problems {
-        by_file.entry(p.file.clone()).or_default().push(p);
-    }
-    let mut out = Vec::new();
-    for (rel, problems) in by_file {
-        let text = load::read_text(root, &rel)
-            .and_then(Result::ok)
-            .unwrap_or_default();
-        let (yaml, first_line) = if rel == CONFIG_FILE {
-            (text.as_str(), 1)
-        } else {
-            (load::split(&text).map_or("", |s| s.yaml), 2)
-        };
-        let delimiter = load::sources::delimiter_of(config, &rel);
-        for p in problems {
-            let d = Diagnostic::error(root.display(&rel), p.message).with_help(p.help);
-            let d = Diagnostic {
-                severity: p.severity,
-                ..d
-            }
-            .with_kind(p.kind);
-            let d = match p.locus {
-                Locus::Yaml(path, _) if path.0.is_empty() => d.at(&text, 1, 1, 3),
-                Locus::Yaml(path, target) => {
-                    let pos = locate(yaml, &path, target);
-                    d.at(&text, pos.line + first_line - 1, pos.column, pos.width)
-                }
-                Locus::Line {
-                    line,
-                    column,
-                    width,
-                } => d.at(&text, line, column, width),
-                Locus::Cell {
-                    line,
-                    column,
-                    width,
-                } => {
-                    let shown = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
-                    // 0: as wide as the cell (a check made after merging knows only where the
-                    // cell starts).
-                    let width = if width == 0 {
-                        shown
-                            .chars()
-                            .skip(column.saturating_sub(1))
-                            .take_while(|c| *c != char::from(delimiter) && *c != '\r')
-                            .count()
-                            .clamp(1, crate::diagnostics::MAX_ECHO)
-                    } else {
-                        width
-                    };
-                    if load::sources::may_echo(shown, delimiter) {
-                        d.at(&text, line, column, width)
-                    } else {
-                        d.at_position(line, column, width)
-                    }
-                }
-            };
-            out.push(match p.label {
-                Some(l) => d.with_label(l),
-                None => d,
-            });
-        }
-    }
-    out
 }

@@ -5,17 +5,18 @@
 use std::collections::BTreeMap;
 
 use crate::diagnostics::Diagnostic;
-use crate::load::positions::{locate, Target, YamlPath};
-use crate::load::{self, Loaded, Root, CONFIG_FILE};
+use crate::load::positions::{position, Locus, Problem, Target, YamlPath};
+use crate::load::{Loaded, Root, CONFIG_FILE};
+use crate::model::Severity;
 
 /// Every problem of this kind, positioned.
 pub fn check(root: &Root, loaded: &Loaded) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+    let mut problems = Vec::new();
     if loaded.config_ok {
-        out.extend(urls(root, &loaded.portfolio.config));
+        problems.extend(urls(&loaded.portfolio.config));
     }
-    out.extend(manager_pages(root, loaded));
-    out
+    problems.extend(manager_pages(loaded));
+    position(root, &loaded.portfolio.config, problems)
 }
 
 /// An absolute web address: `http://` or `https://`, a host, and no spaces or control
@@ -31,7 +32,7 @@ pub fn is_web_url(url: &str) -> bool {
     }) && !url.contains(char::is_control)
 }
 
-fn urls(root: &Root, config: &crate::model::Config) -> Vec<Diagnostic> {
+fn urls(config: &crate::model::Config) -> Vec<Problem> {
     let mut bad = Vec::new();
     if let Some(repo) = &config.repo_url {
         if !is_web_url(repo) {
@@ -49,18 +50,15 @@ fn urls(root: &Root, config: &crate::model::Config) -> Vec<Diagnostic> {
             "expected \"\" or an absolute http:// or https:// URL",
         ));
     }
-    if bad.is_empty() {
-        return Vec::new();
-    }
-    let text = load::read_text(root, CONFIG_FILE)
-        .and_then(Result::ok)
-        .unwrap_or_default();
     bad.into_iter()
-        .map(|(key, message, label)| {
-            let at = locate(&text, &YamlPath::root().key(key), Target::Value);
-            Diagnostic::error(root.display(CONFIG_FILE), message)
-                .at(&text, at.line, at.column, at.width)
-                .with_label(label)
+        .map(|(key, message, label)| Problem {
+            file: CONFIG_FILE.into(),
+            severity: Severity::Error,
+            locus: Locus::Yaml(YamlPath::root().key(key), Target::Value),
+            message,
+            label: Some(label.into()),
+            help: None,
+            kind: "invalid value",
         })
         .collect()
 }
@@ -68,7 +66,7 @@ fn urls(root: &Root, config: &crate::model::Config) -> Vec<Diagnostic> {
 /// Owners (and managers in kamsite.yaml) whose names differ but whose pages would be the same
 /// `managers/<slug>/`: one page would overwrite the other. Reported at the owner of each
 /// account after the first name.
-fn manager_pages(root: &Root, loaded: &Loaded) -> Vec<Diagnostic> {
+fn manager_pages(loaded: &Loaded) -> Vec<Problem> {
     let mut first: BTreeMap<String, String> = BTreeMap::new();
     for m in &loaded.portfolio.config.managers {
         first
@@ -87,24 +85,19 @@ fn manager_pages(root: &Root, loaded: &Loaded) -> Vec<Diagnostic> {
         if other == owner {
             continue;
         }
-        let text = load::read_text(root, &a.source)
-            .and_then(Result::ok)
-            .unwrap_or_default();
-        let yaml = load::split(&text).map_or("", |s| s.yaml);
-        let at = locate(yaml, &YamlPath::root().key("owner"), Target::Value);
-        out.push(
-            Diagnostic::error(
-                root.display(&a.source),
-                format!(
-                    "owner `{owner}` and `{other}` would share one manager page, managers/{slug}/"
-                ),
-            )
-            .at(&text, at.line + 1, at.column, at.width)
-            .with_label("spelled differently from another owner")
-            .with_help(Some(format!(
+        out.push(Problem {
+            file: a.source.clone(),
+            severity: Severity::Error,
+            locus: Locus::Yaml(YamlPath::root().key("owner"), Target::Value),
+            message: format!(
+                "owner `{owner}` and `{other}` would share one manager page, managers/{slug}/"
+            ),
+            label: Some("spelled differently from another owner".into()),
+            help: Some(format!(
                 "if they are one person, write the name the same way everywhere (`{other}`)"
-            ))),
-        );
+            )),
+            kind: "duplicate",
+        });
     }
     out
 }

@@ -13,7 +13,7 @@ mod table;
 use std::collections::HashMap;
 
 use crate::diagnostics::{clip, more_like_this, suggestion, Diagnostic, MAX_PER_KIND};
-use crate::load::positions::{locate, Target, YamlPath};
+use crate::load::positions::{locate, position, Locus, Problem, Target, YamlPath};
 use crate::load::{read_text, split, Root, CONFIG_FILE};
 use crate::model::limits::{check_money, check_range, PCT};
 use crate::model::{Account, Config, OpportunityStage, Source, UnknownAccounts};
@@ -231,14 +231,18 @@ fn hidden_target(root: &Root, rel: &str) -> Option<String> {
 
 /// A diagnostic at `path` in kamsite.yaml.
 fn config_problem(root: &Root, path: YamlPath, message: String, label: &str) -> Diagnostic {
-    let text = read_text(root, CONFIG_FILE)
-        .and_then(Result::ok)
-        .unwrap_or_default();
-    let at = locate(&text, &path, Target::Value);
-    Diagnostic::error(root.display(CONFIG_FILE), message)
-        .at(&text, at.line, at.column, at.width)
-        .with_label(label)
-        .with_kind("missing file")
+    let problem = Problem {
+        file: CONFIG_FILE.into(),
+        severity: crate::model::Severity::Error,
+        locus: Locus::Yaml(path, Target::Value),
+        message,
+        label: Some(label.into()),
+        help: None,
+        kind: "missing file",
+    };
+    position(root, &Config::default(), vec![problem])
+        .pop()
+        .unwrap_or_else(|| Diagnostic::error(root.display(CONFIG_FILE), "a source cannot be read"))
 }
 
 /// Key in the source's system → account.
