@@ -136,38 +136,54 @@ pub const MAX_PER_KIND: usize = 50;
 /// The kind of the "… and N more like this" line that stands for the problems left out.
 pub const MORE: &str = "more like this";
 
-/// The line that stands for `n` problems of one kind left out of `file`.
-pub fn more_like_this(file: &str, severity: Severity, n: usize) -> Diagnostic {
-    Diagnostic {
+/// The line that stands for `n` problems of `kind` left out of `file`, placed at the first of
+/// them (`at`: line and column).
+pub fn more_like_this(
+    file: &str,
+    severity: Severity,
+    kind: Option<&str>,
+    n: usize,
+    at: Option<(usize, usize)>,
+) -> Diagnostic {
+    let message = match kind {
+        Some(k) => format!("… and {n} more like this ({k})"),
+        None => format!("… and {n} more like this"),
+    };
+    let d = Diagnostic {
         severity,
-        ..Diagnostic::error(file, format!("… and {n} more like this"))
+        ..Diagnostic::error(file, message)
     }
-    .with_kind(MORE)
+    .with_kind(MORE);
+    match at {
+        Some((line, column)) if line > 0 => d.at_position(line, column, 1),
+        _ => d,
+    }
 }
 
 /// Keeps at most [`MAX_PER_KIND`] problems of each (file, kind, severity) and adds one line
 /// for each group's rest. Problems without a kind count as one kind. Order is kept; the added
 /// lines are sorted by [`sort`] to the end of their file.
 pub fn bound(diagnostics: &mut Vec<Diagnostic>) {
-    let mut seen: std::collections::HashMap<(String, Option<&'static str>, Severity), usize> =
-        std::collections::HashMap::new();
-    let mut left_out: std::collections::BTreeMap<(String, Severity), usize> = Default::default();
+    type Group = (String, Option<&'static str>, Severity);
+    let mut seen: std::collections::HashMap<Group, usize> = std::collections::HashMap::new();
+    // Per group: how many were left out, and where the first of them was.
+    let mut left_out: std::collections::BTreeMap<Group, (usize, (usize, usize))> =
+        Default::default();
     diagnostics.retain(|d| {
         if d.kind == Some(MORE) {
             return true;
         }
-        let n = seen
-            .entry((d.file.clone(), d.kind, d.severity))
-            .or_default();
+        let group = (d.file.clone(), d.kind, d.severity);
+        let n = seen.entry(group.clone()).or_default();
         *n += 1;
         if *n > MAX_PER_KIND {
-            *left_out.entry((d.file.clone(), d.severity)).or_default() += 1;
+            left_out.entry(group).or_insert((0, (d.line, d.column))).0 += 1;
             return false;
         }
         true
     });
-    for ((file, severity), n) in left_out {
-        diagnostics.push(more_like_this(&file, severity, n));
+    for ((file, kind, severity), (n, at)) in left_out {
+        diagnostics.push(more_like_this(&file, severity, kind, n, Some(at)));
     }
 }
 
@@ -321,7 +337,8 @@ mod tests {
         bound(&mut all);
         sort(&mut all);
         assert_eq!(all.len(), 54);
-        assert_eq!(all[50].message, "… and 10 more like this");
+        assert_eq!(all[50].message, "… and 10 more like this (invalid value)");
+        assert_eq!((all[50].line, all[50].column), (51, 1));
         assert_eq!(all[50].file, "a.csv");
         assert_eq!(all[53].file, "b.md");
         assert_eq!(clip(&"x".repeat(100)).chars().count(), 81);

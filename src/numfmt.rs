@@ -17,6 +17,30 @@ pub fn thousands(x: f64) -> String {
     out
 }
 
+/// As written, to a millionth, thousands separated: `1000.004` → `1,000.004`, `0.02` →
+/// `0.02`, `60.00000000000001` → `60`. For messages that compare two values, which must never
+/// read the same when they differ.
+pub fn exact(x: f64) -> String {
+    let fixed = format!("{:.6}", x.abs());
+    let (int, frac) = fixed.split_once('.').unwrap_or((&fixed, ""));
+    let frac = frac.trim_end_matches('0');
+    let mut out = String::with_capacity(fixed.len() + int.len() / 3 + 1);
+    if x < 0.0 && (int != "0" || !frac.is_empty()) {
+        out.push('-');
+    }
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if !frac.is_empty() {
+        out.push('.');
+        out.push_str(frac);
+    }
+    out
+}
+
 /// At most one decimal, no trailing `.0`: `7.46` → `7.5`, `12.0` → `12`.
 pub fn short(x: f64) -> String {
     let r = (x * 10.0).round() / 10.0;
@@ -39,5 +63,9 @@ mod tests {
         assert_eq!(short(7.46), "7.5");
         assert_eq!(short(12.0), "12");
         assert_eq!(short(-17.94), "-17.9");
+        assert_eq!(exact(1000.004), "1,000.004");
+        assert_eq!(exact(0.02), "0.02");
+        assert_eq!(exact(0.6 * 100.0), "60");
+        assert_eq!(exact(-1_234_567.5), "-1,234,567.5");
     }
 }

@@ -14,18 +14,42 @@ use crate::load::Manifest;
 /// The marker kamsite leaves in every site folder it creates.
 pub const MARKER: &str = ".kamsite-output";
 
+/// Why a path must not be written.
+enum Protected {
+    /// The portfolio, a folder holding it, or something a build reads (or `data/`).
+    Input,
+    /// A hidden file or folder, named: `.git`, `.github`, `.env`.
+    Hidden(String),
+}
+
 /// Whether writing `t` (normalised, links resolved) could replace something of the portfolio
 /// at `root` (the same): the portfolio itself or a folder holding it, anything the manifest
-/// protects (what a build reads, `data/`, hidden files and folders), or anything under a
-/// `.git` folder anywhere.
-fn protected(t: &Path, root: &Path, manifest: &Manifest) -> bool {
-    if root.starts_with(t) || t.components().any(|c| c.as_os_str() == ".git") {
-        return true;
+/// protects (what a build reads, `data/`, hidden files and folders), wherever a link puts it,
+/// or anything under a `.git` folder anywhere.
+fn protected(t: &Path, root: &Path, manifest: &Manifest) -> Option<Protected> {
+    if let Some(git) = t.components().find(|c| c.as_os_str() == ".git") {
+        return Some(Protected::Hidden(
+            git.as_os_str().to_string_lossy().into_owned(),
+        ));
     }
-    match t.strip_prefix(root) {
-        Ok(rel) => manifest.protects(&crate::load::slash_path(rel)),
-        Err(_) => false,
+    if root.starts_with(t) {
+        return Some(Protected::Input);
     }
+    if let Ok(rel) = t.strip_prefix(root) {
+        let rel = crate::load::slash_path(rel);
+        if let Some(part) = crate::load::manifest::hidden_part(&rel) {
+            return Some(Protected::Hidden(part.to_string()));
+        }
+        if manifest.protects(&rel) {
+            return Some(Protected::Input);
+        }
+    }
+    // An input reached through a link is protected where it really is.
+    manifest
+        .linked_inputs(root)
+        .iter()
+        .any(|real| t == real || t.starts_with(real) || real.starts_with(t))
+        .then_some(Protected::Input)
 }
 
 /// Prefixes of the folders a build leaves beside its target while it runs: `.{name}` + these,
@@ -58,12 +82,13 @@ fn deregister(path: &Path) {
     live().retain(|p| p != path);
 }
 
-/// Installs the handler that removes whatever a build is writing when SIGINT or SIGTERM stops
+/// Installs the handler that removes whatever a build is writing when SIGINT, SIGTERM or SIGHUP
+/// (the terminal closed) stops
 /// the process, then exits with 128 + the signal's number (the shell's convention). Called
 /// once, by the command line, before any command runs.
 pub fn clean_up_on_signals() {
-    use signal_hook::consts::{SIGINT, SIGTERM};
-    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
         return; // without the handler the default remains: stop, and the next build tidies up
     };
     std::thread::spawn(move || {
@@ -132,8 +157,10 @@ pub fn export_target(
 ) -> Result<PathBuf, OutputError> {
     let t = resolve(path);
     let root = resolve(portfolio);
-    if protected(&t, &root, manifest) {
-        return Err(OutputError::SourceFile(path.to_path_buf()));
+    match protected(&t, &root, manifest) {
+        Some(Protected::Input) => return Err(OutputError::SourceFile(path.to_path_buf())),
+        Some(Protected::Hidden(part)) => return Err(OutputError::Hidden(path.to_path_buf(), part)),
+        None => {}
     }
     match std::fs::metadata(&t) {
         Ok(m) if !m.is_file() => Err(OutputError::NotAFile(
@@ -157,6 +184,8 @@ pub enum OutputError {
     NotAFolder(PathBuf, &'static str),
     /// An export's target is one of the portfolio's sources.
     SourceFile(PathBuf),
+    /// The target is a hidden file or folder, or inside one: its name.
+    Hidden(PathBuf, String),
     /// An export's target exists and is not a regular file; what it is.
     NotAFile(PathBuf, &'static str),
     /// Two pages of one build map to the same file.
@@ -169,7 +198,7 @@ impl std::fmt::Display for OutputError {
         match self {
             OutputError::ContainsSources(p) => write!(
                 f,
-                "refusing to write the site to {}: it is, or contains, the portfolio's sources or a hidden folder (choose another -o folder, e.g. public/)",
+                "refusing to write the site to {}: it is, or contains, the portfolio's sources (choose another -o folder, e.g. public/)",
                 p.display()
             ),
             OutputError::Foreign(p) => write!(
@@ -184,7 +213,12 @@ impl std::fmt::Display for OutputError {
             ),
             OutputError::SourceFile(p) => write!(
                 f,
-                "refusing to write the export to {}: it is a file kamsite reads (kamsite.yaml, overview.md, accounts/, templates/, static/, data/, the configured sources) or a hidden file (.git/, .github/, .env)",
+                "refusing to write the export to {}: it is a file kamsite reads (kamsite.yaml, overview.md, accounts/, templates/, static/, data/, the configured sources)",
+                p.display()
+            ),
+            OutputError::Hidden(p, part) => write!(
+                f,
+                "refusing to write to {}: it is `{part}` or inside it, a hidden file or folder kamsite never writes",
                 p.display()
             ),
             OutputError::NotAFile(p, what) => write!(
@@ -287,8 +321,8 @@ fn own_name(n: &str, prefix: &str) -> bool {
 }
 
 /// Leftovers of interrupted builds of `target`, in `parent`: kamsite's own staging and
-/// moved-aside folders (named `.{name}.kamsite-new-XXXXXX` / `-old-XXXXXX`, or carrying the
-/// marker, or empty), not in use by a running build. A kill -9 can come before the marker is
+/// moved-aside folders (named `.{name}.kamsite-new-XXXXXX` / `-old-XXXXXX` exactly, or carrying
+/// the marker), not in use by a running build. A kill -9 can come before the marker is
 /// written, so the exact naming pattern alone makes a folder ours. First a half-done swap is
 /// undone (the previous site is moved back if the target is missing), then the rest removed.
 fn clean_leftovers(parent: &Path, target: &Path) -> Result<(), OutputError> {
@@ -309,16 +343,14 @@ fn clean_leftovers(parent: &Path, target: &Path) -> Result<(), OutputError> {
             let is_old = n.starts_with(&old);
             (is_old || n.starts_with(&new)).then(|| (is_old, e.path()))
         })
-        // Ours: our exact naming pattern, the marker, or empty.
+        // Ours: our exact naming pattern, or the marker.
         .filter(|(is_old, p)| {
             let n = p
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
             std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir())
-                && (own_name(&n, if *is_old { &old } else { &new })
-                    || p.join(MARKER).is_file()
-                    || std::fs::read_dir(p).is_ok_and(|mut d| d.next().is_none()))
+                && (own_name(&n, if *is_old { &old } else { &new }) || p.join(MARKER).is_file())
         })
         .collect();
     found.sort();
@@ -351,8 +383,14 @@ impl Staging {
         manifest: &Manifest,
     ) -> Result<Staging, OutputError> {
         let (t, root) = (resolve(target), resolve(portfolio));
-        if protected(&t, &root, manifest) {
-            return Err(OutputError::ContainsSources(target.to_path_buf()));
+        match protected(&t, &root, manifest) {
+            Some(Protected::Input) => {
+                return Err(OutputError::ContainsSources(target.to_path_buf()))
+            }
+            Some(Protected::Hidden(part)) => {
+                return Err(OutputError::Hidden(target.to_path_buf(), part))
+            }
+            None => {}
         }
         match std::fs::metadata(&t) {
             Ok(m) if !m.is_dir() => {

@@ -123,6 +123,15 @@ pub fn read_templates(root: &Root) -> Result<Vec<(String, String)>, String> {
 /// `build` will not fail on input.
 pub fn site_inputs(root: &Root) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    // A link in templates/ that leads out of the portfolio or into a hidden file is reported
+    // as such (before anyone reads it).
+    if let Err(d) = crate::load::files_under(root, "templates") {
+        out.push(d);
+        if let Err(d) = crate::load::files_under(root, "static") {
+            out.push(d);
+        }
+        return out;
+    }
     let parsed =
         read_templates(root).and_then(|t| crate::site::templates(t).map_err(|e| e.to_string()));
     if let Err(m) = parsed {

@@ -92,6 +92,8 @@ pub enum Error {
         diagnostics: Vec<Diagnostic>,
         accounts: usize,
         files: usize,
+        /// The review period and date the portfolio was checked against, as `check` says it.
+        settled: String,
     },
     /// A setting from the environment is malformed (`SOURCE_DATE_EPOCH`).
     Environment(String),
@@ -181,22 +183,23 @@ impl Project {
         crate::diagnostics::sort(&mut diagnostics);
         crate::diagnostics::bound(&mut diagnostics);
         crate::diagnostics::sort(&mut diagnostics);
+        let (period, period_from) = match (when.period, read.period) {
+            (Some(p), _) => (Some(p), PeriodFrom::Flag),
+            (None, Some(p)) => (Some(p), PeriodFrom::Config),
+            (None, None) => match analyse::latest_period(&loaded.portfolio, current) {
+                Some(p) => (Some(p), PeriodFrom::LatestReported),
+                None => (None, PeriodFrom::Nothing),
+            },
+        };
         if diagnostics.iter().any(Diagnostic::is_error) {
             return Err(Error::Invalid {
                 diagnostics,
                 accounts: loaded.portfolio.accounts.len(),
                 files: loaded.files,
+                settled: settled(period, period_from, as_of, as_of_from),
             });
         }
         let portfolio = loaded.portfolio;
-        let (period, period_from) = match (when.period, portfolio.config.period) {
-            (Some(p), _) => (Some(p), PeriodFrom::Flag),
-            (None, Some(p)) => (Some(p), PeriodFrom::Config),
-            (None, None) => match analyse::latest_period(&portfolio, current) {
-                Some(p) => (Some(p), PeriodFrom::LatestReported),
-                None => (None, PeriodFrom::Nothing),
-            },
-        };
         Ok(Project {
             root,
             portfolio,
@@ -212,13 +215,7 @@ impl Project {
     /// `review period 2026-Q3 (latest reported) · as of 2026-10-05 (kamsite.yaml)`: what a
     /// command works with and why, so a review moved by a typo or a clock is seen at once.
     pub fn settled(&self) -> String {
-        let period = self
-            .period
-            .map_or_else(|| "none".to_string(), |p| p.to_string());
-        format!(
-            "review period {period} ({}) · as of {} ({})",
-            self.period_from, self.as_of, self.as_of_from
-        )
+        settled(self.period, self.period_from, self.as_of, self.as_of_from)
     }
 
     /// Analyses the portfolio; with a baseline, the analysis also holds what changed.
@@ -231,10 +228,20 @@ impl Project {
     }
 }
 
+/// `review period 2026-Q3 (latest reported) · as of 2026-10-05 (kamsite.yaml)`.
+fn settled(period: Option<Quarter>, from: PeriodFrom, as_of: Date, as_of_from: DateFrom) -> String {
+    let period = period.map_or_else(|| "none".to_string(), |p| p.to_string());
+    format!("review period {period} ({from}) · as of {as_of} ({as_of_from})")
+}
+
 /// `SOURCE_DATE_EPOCH` (reproducible builds), else today in UTC: the date when neither the
 /// command line nor kamsite.yaml sets one.
 pub fn default_as_of() -> Result<(Date, DateFrom), String> {
-    if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
+    // Set but empty is unset: CI templates often pass an empty variable along.
+    if let Some(epoch) = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .filter(|e| !e.trim().is_empty())
+    {
         return epoch
             .trim()
             .parse::<i64>()

@@ -52,9 +52,10 @@ pub fn run(args: &BuildArgs) -> Result<ExitCode, Error> {
     if !args.quiet {
         anstream::eprintln!("{}", built.project().settled());
         let count = |s: Severity| analysis.portfolio.findings(s);
+        let n = |n: usize, word: &str| super::count(n, word);
         anstream::eprintln!(
-            "built {} accounts{}, {} pages in {:.2} s → {}; findings: {} errors, {} warnings, {} info",
-            analysis.accounts.len(),
+            "built {}{}, {} pages in {:.2} s → {}; findings: {}, {}, {} info",
+            n(analysis.accounts.len(), "account"),
             match built.reviews() {
                 0 => String::new(),
                 n => format!(" and {n} review{}", if n == 1 { "" } else { "s" }),
@@ -62,8 +63,8 @@ pub fn run(args: &BuildArgs) -> Result<ExitCode, Error> {
             report.pages,
             report.seconds,
             terminal_text(&out.to_string_lossy()),
-            count(Severity::Error),
-            count(Severity::Warning),
+            n(count(Severity::Error), "error"),
+            n(count(Severity::Warning), "warning"),
             count(Severity::Info),
         );
     }

@@ -42,9 +42,11 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
             diagnostics,
             accounts,
             files,
+            settled,
         }) => {
             let all = with_site(diagnostics);
             let printed = print_diagnostics(&all, args.format);
+            anstream::eprintln!("{settled}");
             anstream::eprintln!("{}", summary(accounts, files, &all));
             let _ = super::stdout_result(printed);
             return Ok(ExitCode::from(EXIT_INVALID));
@@ -55,6 +57,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
     let printed = print_diagnostics(&all, args.format);
     let summary = summary(project.portfolio.accounts.len(), project.files, &all);
     if all.iter().any(Diagnostic::is_error) {
+        anstream::eprintln!("{}", project.settled());
         anstream::eprintln!("{summary}");
         let _ = super::stdout_result(printed);
         return Ok(ExitCode::from(EXIT_INVALID));

@@ -286,6 +286,15 @@ fn report(e: &Error) -> ExitCode {
     ExitCode::from(code)
 }
 
+/// `1 error`, `2 errors`: a count and its noun, in the number it needs.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// Prints the warnings of a portfolio that loaded (they do not stop a command).
 fn show_warnings(warnings: &[crate::diagnostics::Diagnostic]) {
     let _ = check::print_diagnostics(warnings, Format::Human);

@@ -78,6 +78,38 @@ impl Manifest {
         }
     }
 
+    /// Where the inputs of the portfolio at `dir` (resolved) really are when a link leads
+    /// elsewhere inside it — a source `data/e.csv -> ../exports/erp.csv`, a linked account
+    /// file — so the output guard protects them where they are. Only links are resolved.
+    pub fn linked_inputs(&self, dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+        let mut out = Vec::new();
+        let fixed = [super::CONFIG_FILE, super::OVERVIEW_FILE];
+        for rel in fixed
+            .iter()
+            .copied()
+            .chain(self.sources.iter().map(String::as_str))
+        {
+            let path = dir.join(rel);
+            if let Ok(real) = path.canonicalize() {
+                if real != path {
+                    out.push(real);
+                }
+            }
+        }
+        for sub in ["accounts", "templates", "static"] {
+            for entry in walkdir::WalkDir::new(dir.join(sub))
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.path_is_symlink())
+            {
+                if let Ok(real) = entry.path().canonicalize() {
+                    out.push(real);
+                }
+            }
+        }
+        out
+    }
+
     /// Whether `rel` (relative to the portfolio, `/`-separated) must never be written or
     /// replaced: anything a build reads or could read (every account, drafts included, and
     /// `data/`, where exports for sources are kept), and anything hidden (`.git/`, `.github/`,
@@ -103,8 +135,13 @@ impl Manifest {
 
 /// Whether any part of `rel` is hidden (starts with `.`, not `.` itself).
 pub fn hidden(rel: &str) -> bool {
+    hidden_part(rel).is_some()
+}
+
+/// The first hidden part of `rel`: `.git` of `.git/config`.
+pub fn hidden_part(rel: &str) -> Option<&str> {
     rel.split('/')
-        .any(|c| c.starts_with('.') && c != "." && c != "..")
+        .find(|c| c.starts_with('.') && *c != "." && *c != "..")
 }
 
 #[cfg(test)]

@@ -275,9 +275,11 @@ fn account_paths(root: &Root) -> (Vec<String>, Vec<Diagnostic>) {
         return (Vec::new(), problems);
     }
     let mut paths = Vec::new();
-    // (device, inode) → the first path of each file: a link to another account file (or a hard
-    // link) would count the account twice (SPEC §15).
-    let mut seen: std::collections::HashMap<(u64, u64), String> = std::collections::HashMap::new();
+    // (device, inode) → the first path of each file, whether it is a link, and its index in
+    // `paths`: a link to another account file (or a hard link) would count the account twice
+    // (SPEC §15). The link is the one reported, never the file it points at.
+    let mut seen: std::collections::HashMap<(u64, u64), (String, bool, usize)> =
+        std::collections::HashMap::new();
     let mut walker = walkdir::WalkDir::new(&dir)
         .follow_links(true)
         .sort_by_file_name()
@@ -320,14 +322,24 @@ fn account_paths(root: &Root) -> (Vec<String>, Vec<Diagnostic>) {
         if entry.path().extension().is_some_and(|x| x == "md") {
             use std::os::unix::fs::MetadataExt;
             if let Ok(meta) = entry.metadata() {
-                if let Some(first) = seen.insert((meta.dev(), meta.ino()), rel.clone()) {
-                    seen.insert((meta.dev(), meta.ino()), first.clone());
+                let link = entry.path_is_symlink();
+                let key = (meta.dev(), meta.ino());
+                if let Some((first, first_link, at)) = seen.get(&key).cloned() {
+                    // Blame the link: when the first path seen was the link, the real file
+                    // takes its place.
+                    let (blamed, real) = if first_link && !link {
+                        paths[at] = rel.clone();
+                        seen.insert(key, (rel.clone(), false, at));
+                        (first, rel)
+                    } else {
+                        (rel, first)
+                    };
                     problems.push(
                         Diagnostic::error(
-                            root.display(&rel),
+                            root.display(&blamed),
                             format!(
                                 "this is the same file as {} (a link to it): the account would count twice",
-                                root.display(&first)
+                                root.display(&real)
                             ),
                         )
                         .with_help(Some(
@@ -337,6 +349,7 @@ fn account_paths(root: &Root) -> (Vec<String>, Vec<Diagnostic>) {
                     );
                     continue;
                 }
+                seen.insert(key, (rel.clone(), link, paths.len()));
             }
             paths.push(rel);
         } else {
@@ -415,17 +428,31 @@ fn inside(root: &Root, top: &Path, rel: &str) -> Result<(), Diagnostic> {
         }
         Err(_) => return Ok(()), // unreadable: reading it reports why
     };
-    if target.starts_with(top) {
-        Ok(())
-    } else {
-        Err(Diagnostic::error(
+    let Ok(inner) = target.strip_prefix(top) else {
+        return Err(Diagnostic::error(
             root.display(rel),
             "this is a symbolic link to a file or folder outside the portfolio; kamsite reads only files inside the portfolio folder",
         )
         .with_help(Some(
             "copy the file into the portfolio instead of linking to it".into(),
-        )))
+        )));
+    };
+    // A link that leads into a hidden file or folder (`static/x -> ../.git/config`) would
+    // publish or print what `.git/` and `.env` hold; a hidden path written as such
+    // (`static/.nojekyll`) is the user's own choice.
+    let inner = slash_path(inner);
+    if target != top.join(rel) && manifest::hidden(&inner) {
+        return Err(Diagnostic::error(
+            root.display(rel),
+            format!(
+                "this is a symbolic link to `{inner}`, a hidden file or folder kamsite never reads"
+            ),
+        )
+        .with_help(Some(
+            "remove the link: hidden files (`.git/`, `.env`) are never part of a site".into(),
+        )));
     }
+    Ok(())
 }
 
 /// Reads a file kamsite was asked to read, refusing what would hang or exhaust memory: only a

@@ -110,21 +110,22 @@ impl Origin {
     }
 }
 
-/// The 1-based column where each field of a source row starts, in the order of the source's
-/// fields (financials: period, revenue, gross_margin, cost_to_serve, category_spend,
-/// discount_pct; opportunities: name, offering, value, stage, probability, close); 0 for a
-/// field not read.
+/// Where each field of a source row starts — (line, 1-based column); a quoted cell may hold a
+/// line break, so a row's cells need not be on one line — in the order of the source's fields
+/// (financials: period, revenue, gross_margin, cost_to_serve, category_spend, discount_pct;
+/// opportunities: name, offering, value, stage, probability, close); (0, 0) for a field not
+/// read.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Cells(pub [u32; 6]);
+pub struct Cells(pub [(u32, u32); 6]);
 
 impl Cells {
-    /// The column of field `i`, if it was read.
-    pub fn column(&self, i: usize) -> Option<usize> {
+    /// The line and column of field `i`, if it was read.
+    pub fn place(&self, i: usize) -> Option<(usize, usize)> {
         self.0
             .get(i)
             .copied()
-            .filter(|c| *c > 0)
-            .map(|c| c as usize)
+            .filter(|(_, c)| *c > 0)
+            .map(|(l, c)| (l as usize, c as usize))
     }
 }
 

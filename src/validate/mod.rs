@@ -576,8 +576,10 @@ fn check_account(config: &Config, config_ok: bool, a: &Account) -> Vec<Problem> 
 pub const MAX_HTML_DEPTH: usize = 512;
 
 /// Where the raw HTML of `body` first nests deeper than [`MAX_HTML_DEPTH`]: (line offset in the
-/// body, 1-based column). A linear scan of tags (`<name` opens unless it is a void element or
-/// ends with `/>`, `</name` closes), an upper bound of the real depth.
+/// body, 1-based column). A linear scan of tags, an upper bound of the real depth: `<name`
+/// opens unless it is a void element (`<br>`, `<img>`), `</name` closes. `<div/>` opens too —
+/// HTML ignores the slash on other elements — except inside `<svg>` and `<math>`, where it
+/// does close the element.
 fn too_deep(body: &str) -> Option<(usize, usize)> {
     const VOID: [&str; 14] = [
         "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
@@ -588,23 +590,34 @@ fn too_deep(body: &str) -> Option<(usize, usize)> {
     }
     let bytes = body.as_bytes();
     let mut depth = 0usize;
+    // How many `<svg>`/`<math>` elements are open: foreign content, where `/>` closes.
+    let mut foreign = 0usize;
+    let name_at = |from: &[u8]| -> String {
+        from.iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .map(|b| b.to_ascii_lowercase() as char)
+            .collect()
+    };
     for (i, _) in body.match_indices('<') {
         let rest = &bytes[i + 1..];
         if rest.first() == Some(&b'/') {
+            if matches!(name_at(&rest[1..]).as_str(), "svg" | "math") {
+                foreign = foreign.saturating_sub(1);
+            }
             depth = depth.saturating_sub(1);
             continue;
         }
-        let name: String = rest
-            .iter()
-            .take_while(|b| b.is_ascii_alphanumeric())
-            .map(|b| b.to_ascii_lowercase() as char)
-            .collect();
+        let name = name_at(rest);
         if name.is_empty() || !name.as_bytes()[0].is_ascii_alphabetic() {
             continue;
         }
         let end = rest.iter().position(|b| *b == b'>').unwrap_or(rest.len());
-        if VOID.contains(&name.as_str()) || rest[..end].ends_with(b"/") {
+        let self_closed = rest[..end].ends_with(b"/");
+        if VOID.contains(&name.as_str()) || self_closed && foreign > 0 {
             continue;
+        }
+        if matches!(name.as_str(), "svg" | "math") && !self_closed {
+            foreign += 1;
         }
         depth += 1;
         if depth > MAX_HTML_DEPTH {

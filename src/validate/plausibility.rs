@@ -16,7 +16,7 @@ use crate::model::{
     financial_field as ff, opportunity_field as of, Account, Config, Date, Origin, Quarter,
     Severity,
 };
-use crate::numfmt::{short, thousands};
+use crate::numfmt::{exact, short};
 
 /// `v` when it is an amount in range: a value out of range is reported as such, and a
 /// plausibility problem on top of it would only repeat it in other words.
@@ -97,14 +97,17 @@ impl Checks<'_> {
         key: &str,
     ) -> (String, Locus) {
         match origin {
-            Some(Origin::Csv { file, line, cells }) => (
-                file.clone(),
-                Locus::Cell {
-                    line: *line,
-                    column: cells.column(field).unwrap_or(1),
-                    width: 0,
-                },
-            ),
+            Some(Origin::Csv { file, line, cells }) => {
+                let (line, column) = cells.place(field).unwrap_or((*line, 1));
+                (
+                    file.clone(),
+                    Locus::Cell {
+                        line,
+                        column,
+                        width: 0,
+                    },
+                )
+            }
             // Entries of the front matter come first, so `i` is their index in the YAML.
             _ => (
                 self.account.source.clone(),
@@ -159,8 +162,8 @@ impl Checks<'_> {
                         "implausible value",
                         format!(
                             "gross margin {} is greater than revenue {} in {}",
-                            thousands(gm),
-                            thousands(rev),
+                            exact(gm),
+                            exact(rev),
                             f.period
                         ),
                         "a margin above 100 % cannot be true",
@@ -179,8 +182,8 @@ impl Checks<'_> {
                         "implausible value",
                         format!(
                             "revenue {} is greater than the category spend {} in {}",
-                            thousands(rev),
-                            thousands(spend),
+                            exact(rev),
+                            exact(spend),
                             f.period
                         ),
                         "a share of wallet above 100 %",
@@ -225,8 +228,8 @@ impl Checks<'_> {
                 "implausible value",
                 format!(
                     "revenue of {q1} is {how} {q0} ({} against {})",
-                    thousands(r1),
-                    thousands(r0)
+                    exact(r1),
+                    exact(r0)
                 ),
                 "a unit slip or a dropped thousands group?",
                 "check the figure against the export: thousands and millions are easy to mix up",
@@ -254,7 +257,7 @@ impl Checks<'_> {
                 "implausible value",
                 format!("probability {p} is a percentage: {p} means {p} %"),
                 "probabilities are percentages from 0 to 100",
-                &format!("write {} for {} %", short(p * 100.0), short(p * 100.0)),
+                &format!("write {} for {} %", exact(p * 100.0), exact(p * 100.0)),
             );
         }
     }

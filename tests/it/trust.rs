@@ -531,8 +531,215 @@ fn at_most_50_problems_of_one_kind_per_file_then_a_count() {
     assert!(d[..50]
         .iter()
         .all(|d| d["message"] == "`rev` is not a number"));
-    assert_eq!(d[50]["message"], "… and 70 more like this");
+    // Named by its kind, and placed at the first problem left out.
+    assert_eq!(d[50]["message"], "… and 70 more like this (invalid value)");
+    assert_eq!(
+        (d[50]["line"].as_u64(), d[50]["column"].as_u64()),
+        (Some(52), Some(11))
+    );
     let (code, err) = stderr(&f, &["check", "."]);
     assert_eq!(code, Some(1));
-    assert!(err.contains("… and 70 more like this"), "{err}");
+    assert!(
+        err.contains("… and 70 more like this (invalid value)"),
+        "{err}"
+    );
+}
+
+// Found by a hostile tester after the first round of fixes ----------------------------------
+
+/// A link under `static/`, `templates/` or `accounts/` that resolves into a hidden file or
+/// folder of the portfolio (`.git/config`, `.env`) is refused like a link out of it: its
+/// contents are never published or printed.
+#[test]
+fn links_into_hidden_files_are_refused_everywhere() {
+    let secret = "AUTHORIZATION: basic c2VjcmV0LXRva2Vu";
+    for (link, target) in [
+        ("static/config.txt", "../.git/config"),
+        ("static/g", "../.git"),
+        ("accounts/leak.md", "../.git/config"),
+        ("templates/base.html", "../.env"),
+    ] {
+        let f = Fixture::new()
+            .file("kamsite.yaml", NO_COUNT)
+            .account("a.md", "---\nname: A\ndesignation: other\n---\n")
+            .file(".git/config", format!("[http]\n\textraheader = {secret}\n"))
+            .file(".env", format!("TOKEN={secret}\n"));
+        let at = f.path().join(link);
+        std::fs::create_dir_all(at.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(target, &at).unwrap();
+        for args in [
+            &["check", ".", "--format", "github"][..],
+            &["build", ".", "-o", "out"],
+        ] {
+            let out = run_in(&f, args).output().unwrap();
+            assert_eq!(out.status.code(), Some(1), "{link} {args:?}");
+            let all = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(!all.contains("c2VjcmV0"), "{link} leaked: {all}");
+            assert!(all.contains("hidden"), "{link}: {all}");
+        }
+        assert!(!f.path().join("out").exists(), "{link}");
+    }
+}
+
+/// The output guard follows links: a source reached through a link is protected where it
+/// really is, and an output path that is a link to a source is refused too.
+#[test]
+fn export_never_writes_through_a_link_onto_a_source() {
+    let config =
+        "  financials:\n    file: data2/e.csv\n    account: acc\n    columns: { period: q, revenue: rev }\n";
+    let f = csv_portfolio(config, &[("exports/erp.csv", "acc,q,rev\na,2026-Q3,100\n")]);
+    std::fs::create_dir(f.path().join("data2")).unwrap();
+    std::os::unix::fs::symlink("../exports/erp.csv", f.path().join("data2/e.csv")).unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let link = outside.path().join("l.csv");
+    std::os::unix::fs::symlink(f.path().join("exports/erp.csv"), &link).unwrap();
+    for target in ["exports/erp.csv", link.to_str().unwrap()] {
+        run_in(&f, &["export", ".", "--format", "json", "-o", target])
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("refusing"));
+        assert_eq!(
+            std::fs::read_to_string(f.path().join("exports/erp.csv")).unwrap(),
+            "acc,q,rev\na,2026-Q3,100\n",
+            "{target}"
+        );
+    }
+    run_in(&f, &["build", ".", "-o", "exports", "-q"])
+        .assert()
+        .code(1);
+}
+
+/// `<div/>` opens a div in HTML (only void elements close themselves), so it nests like
+/// `<div>`; inside SVG, `<path/>` really is closed.
+#[test]
+fn self_closed_tags_nest_like_open_ones_outside_svg() {
+    let f = Fixture::new().file("kamsite.yaml", NO_COUNT).account(
+        "a.md",
+        format!(
+            "---\nname: A\ndesignation: other\n---\n{}\n",
+            "<div/>".repeat(600)
+        ),
+    );
+    assert_eq!(
+        located(&f.diagnostics()),
+        ["accounts/a.md:5:3073 the narrative nests HTML tags more than 512 levels deep"]
+    );
+    let svg = format!("<svg>{}</svg>\n", "<path d=\"M0 0\"/>".repeat(600));
+    let f = f.account(
+        "a.md",
+        format!("---\nname: A\ndesignation: other\n---\n{svg}"),
+    );
+    run_in(&f, &["build", ".", "-q"]).assert().success();
+}
+
+/// Of two paths to one account file, the link is the one reported, never the real file.
+#[test]
+fn the_link_is_blamed_not_the_real_file() {
+    let f = Fixture::new()
+        .file("kamsite.yaml", NO_COUNT)
+        .account("a.md", "---\nname: A\ndesignation: other\n---\n");
+    std::os::unix::fs::symlink("a.md", f.path().join("accounts/0.md")).unwrap();
+    let d = located(&f.diagnostics());
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(
+        d[0].starts_with("accounts/0.md:0:0 this is the same file as accounts/a.md"),
+        "{d:?}"
+    );
+}
+
+/// A quoted cell holding a line break: the cells after it are on the next line.
+#[test]
+fn cells_after_a_line_break_in_a_quoted_cell_are_placed_right() {
+    let config = "  opportunities:\n    file: data/o.csv\n    account: Cust\n    columns: { name: Name, value: Val, stage: Stage, probability: P }\n";
+    let f = csv_portfolio(
+        config,
+        &[(
+            "data/o.csv",
+            "Cust,Name,Val,Stage,P\na,\"line1\nline2\",10,proposal,0.5\n",
+        )],
+    );
+    assert_eq!(
+        located(&f.diagnostics()),
+        ["data/o.csv:3:20 probability 0.5 is a percentage: 0.5 means 0.5 %"]
+    );
+}
+
+/// Amounts in messages are shown as written, so two different numbers never read the same.
+#[test]
+fn amounts_in_plausibility_messages_keep_their_decimals() {
+    let f = Fixture::new()
+        .file("kamsite.yaml", format!("{NO_COUNT}as_of: 2026-10-05\n"))
+        .account(
+            "a.md",
+            "---\nname: A\ndesignation: other\nopportunities:\n  - { name: D, value: 10, stage: proposal, probability: 0.0001 }\nfinancials:\n  - { period: 2026-Q2, revenue: 1000, gross_margin: 1000.004 }\n---\n",
+        );
+    let d = f.diagnostics();
+    let m: Vec<&str> = d.iter().map(|d| d["message"].as_str().unwrap()).collect();
+    assert_eq!(
+        m,
+        [
+            "probability 0.0001 is a percentage: 0.0001 means 0.0001 %",
+            "gross margin 1,000.004 is greater than revenue 1,000 in 2026-Q2",
+        ]
+    );
+    assert_eq!(d[0]["help"], "write 0.01 for 0.01 %");
+}
+
+/// An empty folder whose name only looks like a staging folder is not kamsite's.
+#[test]
+fn only_exact_staging_names_or_marked_folders_are_removed() {
+    let f = Fixture::new()
+        .file("kamsite.yaml", NO_COUNT)
+        .account("a.md", "---\nname: A\ndesignation: other\n---\n");
+    for name in [
+        ".public.kamsite-new-X",
+        ".public.kamsite-new-BBBBBBB",
+        ".public.kamsite-old-bbbbbb.bak",
+    ] {
+        std::fs::create_dir(f.path().join(name)).unwrap();
+    }
+    run_in(&f, &["build", ".", "-q"]).assert().success();
+    let mut left = staging_folders(f.path());
+    left.sort();
+    assert_eq!(
+        left,
+        [
+            ".public.kamsite-new-BBBBBBB",
+            ".public.kamsite-new-X",
+            ".public.kamsite-old-bbbbbb.bak"
+        ]
+    );
+}
+
+/// `file: .` names the portfolio folder, not a file: an error at its line in kamsite.yaml.
+#[test]
+fn a_source_that_is_a_folder_is_an_error_at_its_line() {
+    let f = csv_portfolio(
+        "  financials:\n    file: .\n    account: acc\n    columns: { period: q }\n",
+        &[],
+    );
+    let d = located(&f.diagnostics());
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(d[0].starts_with("kamsite.yaml:6:11 "), "{d:?}");
+}
+
+/// Even with problems, `check` says which review period and date it checked against.
+#[test]
+fn check_names_the_review_period_also_when_the_portfolio_has_errors() {
+    let f = Fixture::new()
+        .file("kamsite.yaml", format!("{NO_COUNT}as_of: 2026-10-05\n"))
+        .account(
+            "a.md",
+            "---\nname: A\ndesignation: other\nfinancials:\n  - { period: 2026-Q3, revenue: 10, gross_margin: 20 }\n---\n",
+        );
+    let (code, err) = stderr(&f, &["check", "."]);
+    assert_eq!(code, Some(1));
+    assert!(
+        err.contains("review period 2026-Q3 (latest reported) · as of 2026-10-05 (kamsite.yaml)"),
+        "{err}"
+    );
 }

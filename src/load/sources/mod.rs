@@ -26,7 +26,7 @@ pub fn setting_problems<C>(s: &Source<C>) -> Vec<(&'static str, String, String)>
     let mut out = Vec::new();
     // Only files inside the portfolio: a clone of the repository holds them, and an export
     // must never read (and print cells of) /etc/passwd or a sibling project.
-    let inside = !s.file.trim().is_empty()
+    let inside = !normal(&s.file).is_empty()
         && !s.file.starts_with('/')
         && s.file.split('/').all(|c| c != ".." && !c.contains('\\'));
     if !inside {
@@ -39,7 +39,7 @@ pub fn setting_problems<C>(s: &Source<C>) -> Vec<(&'static str, String, String)>
             "expected a path relative to the portfolio folder, like `data/erp-financials.csv`"
                 .into(),
         ));
-    } else if let Some(hidden) = hidden_part(&s.file) {
+    } else if let Some(hidden) = crate::load::manifest::hidden_part(&s.file) {
         // `.git/config` holds the token actions/checkout stores, `.env` the secrets of a
         // developer machine: a source there would print them into CI logs (SPEC §13 v1.2).
         out.push((
@@ -93,11 +93,6 @@ pub fn delimiter_of(config: &Config, rel: &str) -> u8 {
     delimiter
         .and_then(|d| d.as_bytes().first().copied())
         .unwrap_or(b',')
-}
-
-/// The first part of `rel` whose name starts with `.` (not `.` itself): `.git`, `.env`.
-pub fn hidden_part(rel: &str) -> Option<&str> {
-    rel.split('/').find(|c| c.starts_with('.') && *c != ".")
 }
 
 /// The source files a kamsite.yaml text names; none when it does not decode (loading reports
@@ -200,7 +195,15 @@ fn open<'r, C>(
             },
         )),
         Some(Err(d)) => {
-            diagnostics.push(d);
+            // Where it is configured is where it is fixed.
+            let mut problem = config_problem(
+                root,
+                YamlPath::root().key("sources").key(kind).key("file"),
+                format!("the {kind} source `{}` cannot be read", clip(&src.file)),
+                "expected a CSV file, relative to the portfolio folder",
+            );
+            problem.help = Some(d.message);
+            diagnostics.push(problem);
             None
         }
         None => {
@@ -226,7 +229,9 @@ fn hidden_target(root: &Root, rel: &str) -> Option<String> {
     let real = root.dir.join(rel).canonicalize().ok()?;
     let inside = real.strip_prefix(&top).ok()?;
     let inside = crate::load::slash_path(inside);
-    hidden_part(&inside).is_some().then_some(inside)
+    crate::load::manifest::hidden_part(&inside)
+        .is_some()
+        .then_some(inside)
 }
 
 /// A diagnostic at `path` in kamsite.yaml.
@@ -278,8 +283,9 @@ struct Reader<'r> {
     /// Byte offset of each line's start, built on the first problem: a file with a problem in
     /// every one of 80,000 rows must not scan the text from the top for each.
     line_starts: std::cell::OnceCell<Vec<usize>>,
-    /// Problems of each kind so far: past [`MAX_PER_KIND`] they are only counted.
-    counts: HashMap<&'static str, usize>,
+    /// Problems of each kind so far, and where the first one past [`MAX_PER_KIND`] was: past
+    /// it they are only counted.
+    counts: HashMap<&'static str, (usize, Option<Place>)>,
     /// Whether the current row may be shown in a diagnostic (no cell over `MAX_ECHO`).
     echo: bool,
     /// Keys that match no account, in the order first seen, each once (SPEC §13 v1.2).
@@ -290,6 +296,9 @@ struct Reader<'r> {
     matches: String,
 }
 
+/// A line and a column.
+type Place = (usize, usize);
+
 /// An account key that matches no account: where it was first seen, and in how many rows.
 struct Unknown {
     key: String,
@@ -299,10 +308,14 @@ struct Unknown {
 }
 
 impl Reader<'_> {
-    /// Whether another problem of `kind` is still shown; counts it either way.
-    fn room(&mut self, kind: &'static str) -> bool {
-        let n = self.counts.entry(kind).or_default();
+    /// Whether another problem of `kind`, at `line`:`column`, is still shown; counts it
+    /// either way.
+    fn room(&mut self, kind: &'static str, line: usize, column: usize) -> bool {
+        let (n, first_left_out) = self.counts.entry(kind).or_default();
         *n += 1;
+        if *n == MAX_PER_KIND + 1 {
+            *first_left_out = Some((line, column));
+        }
         *n <= MAX_PER_KIND
     }
 
@@ -339,15 +352,21 @@ impl Reader<'_> {
             self.unknown_key(text, &u);
         }
         let mut out = self.diagnostics;
-        let mut kinds: Vec<(&'static str, usize)> = self.counts.into_iter().collect();
+        let mut kinds: Vec<_> = self.counts.into_iter().collect();
         kinds.sort_unstable();
-        for (kind, n) in kinds {
+        for (kind, (n, at)) in kinds {
             if n > MAX_PER_KIND {
                 let severity = out
                     .iter()
                     .find(|d| d.kind == Some(kind))
                     .map_or(crate::model::Severity::Error, |d| d.severity);
-                out.push(more_like_this(&self.file, severity, n - MAX_PER_KIND));
+                out.push(more_like_this(
+                    &self.file,
+                    severity,
+                    Some(kind),
+                    n - MAX_PER_KIND,
+                    at,
+                ));
             }
         }
         out
@@ -360,7 +379,7 @@ impl Reader<'_> {
             UnknownAccounts::Warn => crate::model::Severity::Warning,
             UnknownAccounts::Error => crate::model::Severity::Error,
         };
-        if !self.room("unknown account") {
+        if !self.room("unknown account", u.line, u.column) {
             return;
         }
         let what = match self.matches.strip_prefix("ids.") {
@@ -434,7 +453,7 @@ impl Reader<'_> {
         message: String,
         label: String,
     ) -> Option<&mut Diagnostic> {
-        if !self.room(kind) {
+        if !self.room(kind, cell.line, cell.column) {
             return None;
         }
         let width = cell
@@ -457,7 +476,8 @@ impl Reader<'_> {
         if row.len() == header {
             return true;
         }
-        if !self.room("row shape") {
+        let line = row.first().map_or(1, |c| c.line);
+        if !self.room("row shape", line, 1) {
             return false;
         }
         let help = if row.len() > header && self.delimiter == b',' {
@@ -472,7 +492,6 @@ impl Reader<'_> {
         .with_label(format!("expected {header} cells"))
         .with_help(Some(help))
         .with_kind("row shape");
-        let line = row.first().map_or(1, |c| c.line);
         let width = self.line(text, line).trim_end().chars().count().max(1);
         let d = self.place(d, text, line, 1, width);
         self.diagnostics.push(d);

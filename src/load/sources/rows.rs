@@ -14,11 +14,12 @@ use crate::model::{
 /// Where each field's cell starts in `row`, given each field's column (SPEC §15 checks point
 /// at these after merging).
 fn cells_of(row: &[Cell], columns: &[Option<usize>]) -> Cells {
-    let mut out = [0u32; 6];
+    let number = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    let mut out = [(0u32, 0u32); 6];
     for (slot, col) in out.iter_mut().zip(columns) {
         *slot = col
             .and_then(|c| row.get(c))
-            .map_or(0, |c| u32::try_from(c.column).unwrap_or(u32::MAX));
+            .map_or((0, 0), |c| (number(c.line), number(c.column)));
     }
     Cells(out)
 }

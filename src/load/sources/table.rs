@@ -93,41 +93,49 @@ impl<'t> Table<'t> {
             }
             byte += 1;
         }
-        let columns = columns(text, byte, self.delimiter as char, self.record.len());
+        let places = places(text, byte, self.delimiter as char, self.record.len());
         self.record
             .iter()
-            .zip(columns)
-            .map(|(v, column)| Cell {
+            .zip(places)
+            .map(|(v, (lines, column))| Cell {
                 value: v.to_string(),
-                line,
+                line: line + lines,
                 column,
             })
             .collect()
     }
 }
 
-/// The 1-based character column where each of a record's `n` cells starts, the record starting
-/// at byte `start` of `text` (always at the start of a line).
-fn columns(text: &str, start: usize, delimiter: char, n: usize) -> Vec<usize> {
+/// Where each of a record's `n` cells starts: (lines after the record's first line, 1-based
+/// character column on that line), the record starting at byte `start` of `text` (always at
+/// the start of a line). A quoted cell may hold line breaks; the cells after it are on a later
+/// line.
+fn places(text: &str, start: usize, delimiter: char, n: usize) -> Vec<(usize, usize)> {
     let mut out = Vec::with_capacity(n);
-    out.push(1);
+    out.push((0, 1));
     let mut quoted = false;
+    let (mut line, mut col) = (0, 0);
     let rest = text.get(start..).unwrap_or("");
-    for (col, ch) in (1..).zip(rest.chars()) {
+    for ch in rest.chars() {
         if out.len() >= n {
             break;
         }
+        col += 1;
         match ch {
             '"' => quoted = !quoted,
+            '\n' if quoted => {
+                line += 1;
+                col = 0;
+            }
             '\n' | '\r' if !quoted => break,
-            c if c == delimiter && !quoted => out.push(col + 1),
+            c if c == delimiter && !quoted => out.push((line, col + 1)),
             _ => {}
         }
     }
     // A record the walk could not follow (it never happens with text the reader accepted)
-    // still gets a column for every cell.
+    // still gets a place for every cell.
     while out.len() < n {
-        out.push(1);
+        out.push((line, 1));
     }
     out
 }
@@ -179,6 +187,15 @@ mod tests {
             .map(|c| (&c.value[..], c.line, c.column))
             .collect();
         assert_eq!(r, [("q\"uote", 3, 1), ("", 3, 11), ("ü", 3, 12)]);
+    }
+
+    #[test]
+    fn cells_after_a_line_break_in_quotes_are_on_the_next_line() {
+        let text = "a,b,c\nx,\"one\ntwo\",z\n";
+        let mut t = Table::read(text, b',', "f.csv").unwrap();
+        let rows = rows(&mut t);
+        let r: Vec<_> = rows[0].iter().map(|c| (c.line, c.column)).collect();
+        assert_eq!(r, [(2, 1), (2, 3), (3, 6)]);
     }
 
     #[test]
