@@ -5,7 +5,7 @@
 //! tests: `walk::tests` decode every example file both ways, and `tests/export_schema.rs`
 //! compares it with docs/account.schema.json (keys, required keys and enum values).
 //! Ranges and consistency (ratings 1–5, names defined by kamsite.yaml) are not here: they live
-//! in `validate.rs`, which runs on what the walk could decode, so there is one copy of each rule.
+//! in `validate/mod.rs`, which runs on what the walk could decode, so there is one copy of each rule.
 
 use crate::model::{
     ActionStatus, Coverage, Designation, InitiativeStatus, OpportunityStage, RetentionRisk, Role,

@@ -2,7 +2,7 @@
 //!
 //! Runs only for a file serde rejected, so valid files pay nothing. Besides the problems, the
 //! walk returns what it could read as JSON, with the broken values left out (and a harmless
-//! stand-in for a broken required value), so that `validate.rs` can still check ranges and
+//! stand-in for a broken required value), so that `validate/mod.rs` can still check ranges and
 //! names against kamsite.yaml for the rest of the file: all of a file's problems in one run.
 
 use std::collections::HashSet;

@@ -4,7 +4,20 @@
 
 use serde::Serialize;
 
+use super::markdown::{self, Narrative};
+use super::pages::Shared;
+use super::render::{page_html, BuildError};
+use super::{account_page, effectiveness, lists, pages, trends};
+use crate::analyse::trends::Column;
 use crate::analyse::Analysis;
+
+/// What rendering a page needs besides the page itself.
+pub(super) struct Context<'s, 'a> {
+    pub tera: &'a tera::Tera,
+    pub shared: &'s Shared<'a>,
+    pub overview: Option<&'s Narrative>,
+    pub trends: &'a [Column],
+}
 
 /// A page of the site.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -126,6 +139,31 @@ impl Page {
         }
     }
 
+    /// The page's HTML: the one place that says which view each page shows.
+    pub(super) fn render(self, cx: &Context<'_, '_>) -> Result<String, BuildError> {
+        let (s, an) = (cx.shared, cx.shared.analysis);
+        let show = |data: &dyn ErasedView| data.html(cx, self);
+        match self {
+            Page::Dashboard => show(&pages::dashboard(s, cx.overview)),
+            Page::Accounts => show(&lists::accounts(s)),
+            Page::Managers => show(&lists::managers(s)),
+            Page::Findings => show(&lists::findings(s)),
+            Page::Actions => show(&lists::actions(s)),
+            Page::Whitespace => show(&lists::whitespace(s)),
+            Page::Effectiveness => show(&effectiveness::effectiveness(s)),
+            Page::Changes => show(&lists::changes(s)),
+            Page::Reviews => show(&trends::reviews_page(cx.trends, s.fmt)),
+            Page::Trends => show(&trends::trends_page(cx.trends, s.fmt)),
+            Page::Manager(i) => show(&lists::manager(s, &an.portfolio.managers[i])),
+            Page::Account(i) => {
+                let a = &an.accounts[i];
+                let narrative =
+                    markdown::render(&a.account.body, an.config.allow_raw_html, "plan-");
+                show(&account_page::account(s, i, &narrative))
+            }
+        }
+    }
+
     fn nav(self) -> Nav {
         match self {
             Page::Changes | Page::Reviews | Page::Trends => Nav::More,
@@ -133,6 +171,17 @@ impl Page {
             Page::Account(_) => Nav::Under(Page::Accounts),
             _ => Nav::Main,
         }
+    }
+}
+
+/// Any page's view, rendered with the page's template (each page has its own view type).
+trait ErasedView {
+    fn html(&self, cx: &Context<'_, '_>, page: Page) -> Result<String, BuildError>;
+}
+
+impl<T: Serialize> ErasedView for T {
+    fn html(&self, cx: &Context<'_, '_>, page: Page) -> Result<String, BuildError> {
+        page_html(cx.tera, page, &cx.shared.common, cx.shared.analysis, self)
     }
 }
 

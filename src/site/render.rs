@@ -4,56 +4,16 @@
 //! (`kamsite build`) or serves (`kamsite serve`) what [`Site::render`] gives.
 
 use super::format::{self, Fmt, DASH};
-use super::lists;
 use super::markdown::{self, Narrative};
 use super::page::{self, Page};
-use super::pages::{self, Shared};
+use super::pages::Shared;
 use super::view::Common;
 use crate::analyse::trends::Column;
 use crate::analyse::{Analysis, Finding};
 
-/// Built-in templates, compiled into the binary so it works anywhere.
-pub const TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../../templates/base.html")),
-    (
-        "dashboard.html",
-        include_str!("../../templates/dashboard.html"),
-    ),
-    (
-        "accounts.html",
-        include_str!("../../templates/accounts.html"),
-    ),
-    ("account.html", include_str!("../../templates/account.html")),
-    (
-        "managers.html",
-        include_str!("../../templates/managers.html"),
-    ),
-    ("manager.html", include_str!("../../templates/manager.html")),
-    (
-        "findings.html",
-        include_str!("../../templates/findings.html"),
-    ),
-    ("actions.html", include_str!("../../templates/actions.html")),
-    (
-        "whitespace.html",
-        include_str!("../../templates/whitespace.html"),
-    ),
-    (
-        "partials/chart.html",
-        include_str!("../../templates/partials/chart.html"),
-    ),
-    (
-        "partials/findings.html",
-        include_str!("../../templates/partials/findings.html"),
-    ),
-    ("changes.html", include_str!("../../templates/changes.html")),
-    (
-        "effectiveness.html",
-        include_str!("../../templates/effectiveness.html"),
-    ),
-    ("reviews.html", include_str!("../../templates/reviews.html")),
-    ("trends.html", include_str!("../../templates/trends.html")),
-];
+/// Built-in templates, compiled into the binary so it works anywhere: every file under
+/// `templates/`, listed by `build.rs` (a new page's template needs no line here).
+pub const TEMPLATES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/templates.rs"));
 
 const ASSETS: &[(&str, &str)] = &[
     ("assets/style.css", include_str!("../../assets/style.css")),
@@ -153,8 +113,24 @@ fn nul_to_replacement(html: String) -> String {
     }
 }
 
+/// The HTML of `page` showing `data`, with its template, root, navigation and title.
+pub(super) fn page_html<T: serde::Serialize>(
+    tera: &tera::Tera,
+    page: Page,
+    common: &Common,
+    analysis: &Analysis<'_>,
+    data: &T,
+) -> Result<String, BuildError> {
+    let title = page.title(analysis);
+    render(
+        tera,
+        page.template(),
+        &context(common, page.root(), page.key(), &title, data),
+    )
+}
+
 /// Context of one page: shared `site`, the relative `root`, navigation and the page's own data.
-fn page<'a, T: serde::Serialize>(
+fn context<'a, T: serde::Serialize>(
     common: &'a Common,
     root: &'a str,
     nav: &'a str,
@@ -303,7 +279,6 @@ impl<'a> Site<'a> {
     pub fn render(&self, file: File) -> Result<Vec<u8>, BuildError> {
         let shared = &self.shared;
         let an = shared.analysis;
-        let fmt = shared.fmt;
         let trends = self.trends.unwrap_or_default();
         let page = match file {
             File::Page(p) => p,
@@ -312,36 +287,13 @@ impl<'a> Site<'a> {
             File::AccountsCsv => return Ok(crate::export::csv(an).into_bytes()),
             File::TrendsJson => return Ok(crate::export::trends::json(trends).into_bytes()),
         };
-        // Each page has its own view type; `show` renders any of them.
-        let show = |data: &dyn erased::Page| {
-            data.render(
-                self.tera,
-                page.template(),
-                &shared.common,
-                page.root(),
-                page.key(),
-                &page.title(an),
-            )
+        let context = page::Context {
+            tera: self.tera,
+            shared,
+            overview: self.overview.as_ref(),
+            trends,
         };
-        let html = match page {
-            Page::Dashboard => show(&pages::dashboard(shared, self.overview.as_ref())),
-            Page::Accounts => show(&lists::accounts(shared)),
-            Page::Managers => show(&lists::managers(shared)),
-            Page::Findings => show(&lists::findings(shared)),
-            Page::Actions => show(&lists::actions(shared)),
-            Page::Whitespace => show(&lists::whitespace(shared)),
-            Page::Effectiveness => show(&super::effectiveness::effectiveness(shared)),
-            Page::Changes => show(&lists::changes(shared)),
-            Page::Reviews => show(&super::trends::reviews_page(trends, fmt)),
-            Page::Trends => show(&super::trends::trends_page(trends, fmt)),
-            Page::Manager(i) => show(&lists::manager(shared, &an.portfolio.managers[i])),
-            Page::Account(i) => {
-                let a = &an.accounts[i];
-                let narrative: Narrative =
-                    markdown::render(&a.account.body, an.config.allow_raw_html, "plan-");
-                show(&super::account_page::account(shared, i, &narrative))
-            }
-        }?;
+        let html = page.render(&context)?;
         Ok(html.into_bytes())
     }
 }
@@ -404,36 +356,5 @@ pub fn shared<'a>(analysis: &'a Analysis<'a>, options: Options) -> Shared<'a> {
         summaries,
         by_account,
         portfolio_findings,
-    }
-}
-
-/// Renders a page from any view type, so one table of portfolio pages can hold them all.
-mod erased {
-    use super::{page, render, BuildError, Common};
-
-    pub trait Page {
-        fn render(
-            &self,
-            tera: &tera::Tera,
-            template: &str,
-            common: &Common,
-            root: &str,
-            nav: &str,
-            title: &str,
-        ) -> Result<String, BuildError>;
-    }
-
-    impl<T: serde::Serialize> Page for T {
-        fn render(
-            &self,
-            tera: &tera::Tera,
-            template: &str,
-            common: &Common,
-            root: &str,
-            nav: &str,
-            title: &str,
-        ) -> Result<String, BuildError> {
-            render(tera, template, &page(common, root, nav, title, self))
-        }
     }
 }

@@ -1,6 +1,6 @@
 //! Checks whose failure would make the site unsafe or lose a page, not merely wrong: URLs from
 //! kamsite.yaml that become links on every page, and names that would share one output file.
-//! Kept apart from `validate.rs` (value ranges and names) and called from it in one place.
+//! Kept apart from `validate/mod.rs` (value ranges and names) and called from it in one place.
 
 use std::collections::BTreeMap;
 

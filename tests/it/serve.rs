@@ -35,10 +35,21 @@ fn start_in(
     portfolio: &std::path::Path,
     env: &[(&str, &std::path::Path)],
 ) -> (Serve, String) {
+    start_full(f, portfolio, env, &[])
+}
+
+/// Starts `kamsite serve PORTFOLIO ARGS…` from the fixture's folder.
+fn start_full(
+    f: &Fixture,
+    portfolio: &std::path::Path,
+    env: &[(&str, &std::path::Path)],
+    args: &[&str],
+) -> (Serve, String) {
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("kamsite"))
         .current_dir(f.path())
         .args(["serve", "--port", "0"])
         .arg(portfolio)
+        .args(args)
         .env("NO_COLOR", "1")
         .envs(env.iter().copied())
         .stderr(Stdio::piped())
@@ -271,14 +282,30 @@ fn served_site_equals_a_fresh_build_after_edits() {
         &mut events,
     );
 
+    let compared = equals_a_build(&addr, f.path(), &[]);
+    assert!(compared >= 10, "only {compared} files compared");
+    // And nothing more: the removed account is gone from the preview too.
+    assert_eq!(get(&addr, "/accounts/c/").0, "HTTP/1.1 404 Not Found");
+    let dashboard = get(&addr, "/").1;
+    assert!(
+        dashboard.contains("Edited Review") && !dashboard.contains("Gamma"),
+        "{dashboard}"
+    );
+}
+
+/// Builds `portfolio` with `args` and checks that the preview at `addr` serves every file of
+/// it, byte for byte; returns how many files were compared.
+fn equals_a_build(addr: &str, portfolio: &std::path::Path, args: &[&str]) -> usize {
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");
-    Command::new(assert_cmd::cargo::cargo_bin("kamsite"))
+    let built = Command::new(assert_cmd::cargo::cargo_bin("kamsite"))
         .args(["build", "-q", "-o"])
         .arg(&site)
-        .arg(f.path())
+        .arg(portfolio)
+        .args(args)
         .status()
         .unwrap();
+    assert!(built.success(), "build {args:?}");
     let mut compared = 0;
     for entry in walkdir::WalkDir::new(&site)
         .into_iter()
@@ -294,24 +321,73 @@ fn served_site_equals_a_fresh_build_after_edits() {
             .to_string_lossy()
             .replace('\\', "/");
         let (status, body) = raw(
-            &addr,
+            addr,
             &format!("GET /{rel} HTTP/1.1\r\nHost: {addr}\r\n\r\n"),
         );
-        assert_eq!(status, "HTTP/1.1 200 OK", "{rel}");
+        assert_eq!(status, "HTTP/1.1 200 OK", "{rel} {args:?}");
         assert!(
             without_client(&body) == std::fs::read(entry.path()).unwrap(),
-            "{rel} differs from the build"
+            "{rel} differs from the build with {args:?}"
         );
         compared += 1;
     }
-    assert!(compared >= 10, "only {compared} files compared");
-    // And nothing more: the removed account is gone from the preview too.
-    assert_eq!(get(&addr, "/accounts/c/").0, "HTTP/1.1 404 Not Found");
-    let dashboard = get(&addr, "/").1;
-    assert!(
-        dashboard.contains("Edited Review") && !dashboard.contains("Gamma"),
-        "{dashboard}"
-    );
+    compared
+}
+
+fn git(dir: &std::path::Path, args: &[&str], date: &str) {
+    let ok = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@t")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@t")
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .output()
+        .unwrap()
+        .status
+        .success();
+    assert!(ok, "git {args:?}");
+}
+
+/// `serve` takes every option of `build` (SPEC §10 v1.2) and serves exactly what `build`
+/// writes with the same options: masked amounts, another period and date, a git baseline,
+/// and tagged reviews with their trends.
+#[test]
+fn the_preview_equals_a_build_with_the_same_options() {
+    let f = Fixture::new()
+        .file("kamsite.yaml", NO_COUNT)
+        .account("a.md", "---\nname: Alpha\ndesignation: key\nowner: Dana\nattractiveness: { size: 4 }\nstrength: { price: 3 }\nfinancials:\n  - { period: 2026-Q2, revenue: 100 }\n  - { period: 2026-Q3, revenue: 120 }\n---\nBody\n")
+        .account("b.md", account("Beta", 300));
+    git(f.path(), &["init", "-q"], "2026-07-01T10:00:00");
+    git(f.path(), &["add", "-A"], "2026-07-01T10:00:00");
+    git(f.path(), &["commit", "-qm", "q2"], "2026-07-01T10:00:00");
+    git(f.path(), &["tag", "review/2026-Q2"], "2026-07-01T10:00:00");
+    std::fs::write(f.path().join("accounts/b.md"), account("Beta", 900)).unwrap();
+    git(f.path(), &["commit", "-qam", "q3"], "2026-10-02T10:00:00");
+    git(f.path(), &["tag", "review/2026-Q3"], "2026-10-02T10:00:00");
+    std::fs::write(f.path().join("accounts/b.md"), account("Beta", 950)).unwrap();
+    for args in [
+        &["--incognito"][..],
+        &["--period", "2026-Q2", "--as-of", "2026-10-05"],
+        &["--baseline", "review/2026-Q2", "--as-of", "2026-10-05"],
+        &["--reviews", "review/*", "--as-of", "2026-10-05"],
+    ] {
+        let (_serve, addr) = start_full(&f, f.path(), &[], args);
+        let compared = equals_a_build(&addr, f.path(), args);
+        assert!(
+            compared >= 10,
+            "only {compared} files compared with {args:?}"
+        );
+        if args[0] == "--reviews" {
+            assert_eq!(get(&addr, "/reviews/review-2026-q2/").0, "HTTP/1.1 200 OK");
+            assert_eq!(get(&addr, "/trends/").0, "HTTP/1.1 200 OK");
+        }
+        if args[0] == "--baseline" {
+            assert_eq!(get(&addr, "/changes/").0, "HTTP/1.1 200 OK");
+        }
+    }
 }
 
 /// DNS rebinding: a page on another site that points its own name at 127.0.0.1 sends its own
