@@ -181,13 +181,20 @@ fn read_statics(root: &Root) -> Result<Vec<(String, Vec<u8>)>, String> {
 
 impl Inputs {
     /// Opens everything `plan` asks for. `cache` holds parsed account files across calls (the
-    /// preview keeps one); the reviews share it with the current portfolio, since most account
-    /// files are the same bytes at every tag.
-    pub fn open(plan: &BuildPlan, cache: &ParseCache) -> Result<Inputs, Error> {
-        let project = Project::open_with(&plan.portfolio, plan.when, Some(cache))?;
+    /// preview keeps one); with reviews, a build shares one between the current portfolio and
+    /// the reviews, since most account files are the same bytes at every tag. Without either,
+    /// no cache: it would hold a second copy of every file for nothing.
+    pub fn open(plan: &BuildPlan, cache: Option<&ParseCache>) -> Result<Inputs, Error> {
+        let own = ParseCache::default();
+        let cache = match (cache, &plan.reviews) {
+            (Some(c), _) => Some(c),
+            (None, Some(_)) => Some(&own),
+            (None, None) => None,
+        };
+        let project = Project::open_with(&plan.portfolio, plan.when, cache)?;
         let mut t = crate::timings::Timings::start();
         let reviews = match &plan.reviews {
-            Some(pattern) => reviews::open_all(&plan.portfolio, pattern, cache)?,
+            Some(pattern) => reviews::open_all(&plan.portfolio, pattern, cache.unwrap_or(&own))?,
             None => Vec::new(),
         };
         if plan.reviews.is_some() {
@@ -253,8 +260,8 @@ impl<'a> Analyses<'a> {
 }
 
 impl Built {
-    /// Opens, analyses and prepares everything `plan` asks for.
-    pub fn open(plan: &BuildPlan, cache: &ParseCache) -> Result<Built, Error> {
+    /// Opens, analyses and prepares everything `plan` asks for (`cache`: see [`Inputs::open`]).
+    pub fn open(plan: &BuildPlan, cache: Option<&ParseCache>) -> Result<Built, Error> {
         let inputs = Inputs::open(plan, cache)?;
         let analysed = Analysed::new(inputs, |i| Analyses::of(i));
         let mut t = crate::timings::Timings::start();

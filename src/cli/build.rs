@@ -12,8 +12,7 @@ const PROGRESS_FROM: usize = 500;
 
 pub fn run(args: &BuildArgs) -> Result<ExitCode, Error> {
     let plan = args.build.plan(&args.portfolio);
-    let cache = crate::load::ParseCache::default();
-    let built = Built::open(&plan, &cache)?;
+    let built = Built::open(&plan, None)?;
     super::show_warnings(&built.project().warnings);
     if let (Some(pattern), 0) = (&plan.reviews, built.reviews()) {
         anstream::eprintln!(

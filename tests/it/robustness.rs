@@ -156,7 +156,7 @@ fn build_site(dir: &std::path::Path, out: &std::path::Path) {
         },
         ..Default::default()
     };
-    let built = kamsite::app::Built::open(&plan, &kamsite::load::ParseCache::default()).unwrap();
+    let built = kamsite::app::Built::open(&plan, None).unwrap();
     built.write(out, &|| {}).unwrap();
 }
 

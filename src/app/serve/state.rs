@@ -22,7 +22,7 @@ pub struct Snapshot {
 impl Snapshot {
     /// Opens, analyses and prepares what `plan` asks for; problems as the text to show.
     pub fn build(plan: &BuildPlan, cache: &ParseCache) -> Result<Snapshot, String> {
-        let built = Built::open(plan, cache).map_err(|e| match e {
+        let built = Built::open(plan, Some(cache)).map_err(|e| match e {
             Error::Invalid { diagnostics, .. } | Error::Review { diagnostics, .. }
                 if !diagnostics.is_empty() =>
             {
