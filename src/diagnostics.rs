@@ -20,6 +20,9 @@ pub struct Diagnostic {
     pub line: usize,
     /// 1-based, in characters.
     pub column: usize,
+    /// In a workbook, the sheet and cell (`Financials!C14`) instead of a line and column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
     pub message: String,
     /// Shown under the caret: what was expected there.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -49,6 +52,7 @@ impl Diagnostic {
             file: file.into(),
             line: 0,
             column: 0,
+            cell: None,
             message: message.into(),
             label: None,
             rule: None,
@@ -73,6 +77,17 @@ impl Diagnostic {
         self.column = column.max(1);
         self.width = width.max(1);
         self.source_line = None;
+        self
+    }
+
+    /// Places the diagnostic at a workbook's cell: `sheet`, 1-based `row` and `column`. The row
+    /// and column also order it among its file's problems.
+    pub fn at_cell(mut self, sheet: &str, row: usize, column: usize) -> Diagnostic {
+        self.line = row.max(1);
+        self.column = column.max(1);
+        self.width = 1;
+        self.source_line = None;
+        self.cell = Some(cell_name(sheet, row, column));
         self
     }
 
@@ -105,6 +120,24 @@ impl Diagnostic {
 
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+}
+
+/// `Financials!C14`: a workbook cell as spreadsheets name it (a sheet name with spaces or
+/// punctuation is quoted: `'Q3 report'!A1`).
+pub fn cell_name(sheet: &str, row: usize, column: usize) -> String {
+    let mut letters = String::new();
+    let mut n = column.max(1);
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.insert(0, char::from(b'A' + rem as u8));
+        n = (n - 1) / 26;
+    }
+    let plain = sheet.chars().all(|c| c.is_alphanumeric() || c == '_');
+    if plain {
+        format!("{sheet}!{letters}{row}")
+    } else {
+        format!("'{}'!{letters}{row}", sheet.replace('\'', "''"))
     }
 }
 
@@ -221,6 +254,15 @@ pub enum Format {
 pub fn render(d: &Diagnostic, format: Format, styled: bool) -> String {
     match format {
         Format::Human => render_human(d, styled),
+        Format::Json if d.cell.is_some() => {
+            // A workbook has no lines: the cell says where.
+            let d = Diagnostic {
+                line: 0,
+                column: 0,
+                ..d.clone()
+            };
+            serde_json::to_string(&d).unwrap_or_default() + "\n"
+        }
         Format::Json => serde_json::to_string(d).unwrap_or_default() + "\n",
         Format::Github => render_github(d),
     }
@@ -233,7 +275,11 @@ fn render_human(d: &Diagnostic, styled: bool) -> String {
         Severity::Info => Level::INFO,
     };
     let title = level.primary_title(d.message.as_str());
+    let at_cell = d.cell.as_ref().map(|c| format!("{} at {c}", d.file));
     let group = match &d.source_line {
+        _ if at_cell.is_some() => title.element(annotate_snippets::Origin::path(
+            at_cell.as_deref().unwrap_or(""),
+        )),
         Some(line) if d.line > 0 => {
             let start = byte_offset(line, d.column - 1);
             let end = byte_offset(line, d.column - 1 + d.width).max(start);
@@ -291,8 +337,11 @@ fn render_github(d: &Diagnostic) -> String {
     if let Some(help) = &d.help {
         let _ = write!(message, " ({help})");
     }
+    if let Some(cell) = &d.cell {
+        message = format!("{cell}: {message}");
+    }
     let mut out = format!("::{command} file={}", escape_property(&d.file));
-    if d.line > 0 {
+    if d.line > 0 && d.cell.is_none() {
         let _ = write!(out, ",line={},col={}", d.line, d.column);
     }
     let title = d.rule.as_deref().or(d.kind).unwrap_or("kamsite");
@@ -343,6 +392,25 @@ mod tests {
         assert_eq!(all[53].file, "b.md");
         assert_eq!(clip(&"x".repeat(100)).chars().count(), 81);
         assert_eq!(clip("short"), "short");
+    }
+
+    #[test]
+    fn workbook_cells_are_named_as_spreadsheets_name_them() {
+        assert_eq!(cell_name("Financials", 14, 3), "Financials!C14");
+        assert_eq!(cell_name("Q3 report", 1, 27), "'Q3 report'!AA1");
+        assert_eq!(cell_name("Sheet1", 2, 702), "Sheet1!ZZ2");
+        let d = Diagnostic::error("data/erp.xlsx", "bad").at_cell("Financials", 14, 3);
+        assert!(render(&d, Format::Human, false).contains("--> data/erp.xlsx at Financials!C14"));
+        assert_eq!(
+            render(&d, Format::Github, false),
+            "::error file=data/erp.xlsx,title=kamsite::Financials!C14: bad\n"
+        );
+        let json: serde_json::Value =
+            serde_json::from_str(&render(&d, Format::Json, false)).unwrap();
+        assert_eq!(
+            (json["line"].as_u64(), json["cell"].as_str()),
+            (Some(0), Some("Financials!C14"))
+        );
     }
 
     #[test]

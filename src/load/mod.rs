@@ -571,23 +571,27 @@ pub fn files_under(root: &Root, sub: &str) -> Result<Vec<(String, PathBuf)>, Dia
 /// nothing is an error, not a missing file).
 pub fn read_text(root: &Root, rel: &str) -> Option<Result<String, Diagnostic>> {
     let file = root.display(rel);
+    read_bytes(root, rel).map(|r| r.and_then(|b| decode_utf8(b, &file)))
+}
+
+/// Reads `rel` as bytes (a workbook, a CSV file in its own encoding), with the checks of
+/// [`read_text`]. `None` when the file does not exist.
+pub fn read_bytes(root: &Root, rel: &str) -> Option<Result<Vec<u8>, Diagnostic>> {
+    let file = root.display(rel);
     if let Some(files) = &root.memory {
-        return files.get(rel).map(|b| decode_utf8(b.clone(), &file));
+        return files.get(rel).map(|b| Ok(b.clone()));
     }
     if let Err(d) = inside(root, &canonical_root(root), rel) {
         return Some(Err(d));
     }
-    let bytes = match read_file(&root.dir.join(rel)) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
-        Err(e) => {
-            return Some(Err(Diagnostic::error(
-                file,
-                format!("cannot read file: {e}"),
-            )))
-        }
-    };
-    Some(decode_utf8(bytes, &file))
+    match read_file(&root.dir.join(rel)) {
+        Ok(b) => Some(Ok(b)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => Some(Err(Diagnostic::error(
+            file,
+            format!("cannot read file: {e}"),
+        ))),
+    }
 }
 
 fn decode_utf8(bytes: Vec<u8>, file: &str) -> Result<String, Diagnostic> {
@@ -658,8 +662,11 @@ pub fn parse_account(rel: &str, file: &str, bytes: Vec<u8>) -> Result<Account, R
             front,
         }
     };
-    match yaml::decode(split.yaml, 2, file, &text, &schema::FRONT_MATTER) {
-        Ok(front) => Ok(account(front)),
+    match yaml::decode::<FrontMatter>(split.yaml, 2, file, &text, &schema::FRONT_MATTER) {
+        Ok(mut front) => {
+            front.spell_keys(split.yaml);
+            Ok(account(front))
+        }
         Err(r) => Err(Rejected {
             diagnostics: r.diagnostics,
             partial: r.partial.map(account),

@@ -38,6 +38,12 @@ pub enum Locus {
         column: usize,
         width: usize,
     },
+    /// A cell of a workbook's sheet.
+    Sheet {
+        sheet: String,
+        row: usize,
+        column: usize,
+    },
     /// A place in a text file that is the user's own writing (a narrative), always shown.
     Line {
         line: usize,
@@ -82,6 +88,7 @@ pub fn position(root: &Root, config: &Config, problems: Vec<Problem>) -> Vec<Dia
                     column,
                     width,
                 } => d.at(&text, line, column, width),
+                Locus::Sheet { sheet, row, column } => d.at_cell(&sheet, row, column),
                 Locus::Cell {
                     line,
                     column,

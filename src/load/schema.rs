@@ -8,8 +8,8 @@
 //! in `validate/mod.rs`, which runs on what the walk could decode, so there is one copy of each rule.
 
 use crate::model::{
-    ActionStatus, Coverage, Designation, InitiativeStatus, OpportunityStage, RetentionRisk, Role,
-    Severity, Stage, Stance, UnknownAccounts,
+    ActionStatus, Coverage, DateFormat, Designation, Encoding, InitiativeStatus, OpportunityStage,
+    RetentionRisk, Role, Severity, Stage, Stance, UnknownAccounts,
 };
 
 /// What a value must look like.
@@ -36,6 +36,8 @@ pub enum Shape {
     Names(&'static Shape),
     /// Anything (`extra:`).
     Any,
+    /// A scalar taken as text, or the inner shape (a list of keys, a mapping).
+    TextOr(&'static Shape),
 }
 
 /// A mapping with known keys.
@@ -92,7 +94,10 @@ pub static FRONT_MATTER: Record = Record {
     fields: &[
         req("name", Shape::Text),
         opt("id", Shape::Text),
-        opt("ids", Shape::Names(&Shape::Text)),
+        opt(
+            "ids",
+            Shape::Names(&Shape::TextOr(&Shape::List(&Shape::Text))),
+        ),
         req("designation", Shape::OneOf(Designation::NAMES)),
         opt("owner", Shape::Text),
         opt("sponsor", Shape::Text),
@@ -255,6 +260,11 @@ macro_rules! source {
         Record {
             fields: &[
                 req("file", Shape::Text),
+                opt("sheet", Shape::Text),
+                opt("header_row", Shape::Integer),
+                opt("skip_rows_starting_with", Shape::List(&Shape::Text)),
+                opt("date_format", Shape::OneOf(DateFormat::NAMES)),
+                opt("encoding", Shape::OneOf(Encoding::NAMES)),
                 req("account", Shape::Text),
                 opt("match", Shape::Text),
                 opt("delimiter", Shape::Text),

@@ -224,6 +224,10 @@ impl Walker {
         }
         match shape {
             Shape::Any => Some(any(node)),
+            Shape::TextOr(inner) => match &node.kind {
+                Kind::Scalar { text, .. } => Some(Value::String(text.to_string())),
+                _ => self.value(node, inner),
+            },
             Shape::Record(record) => self.record(node, record, node.pos),
             Shape::List(item) => {
                 let Kind::Seq(items) = &node.kind else {
@@ -444,6 +448,7 @@ pub fn expected(shape: &Shape) -> String {
         Shape::List(_) => "a list".into(),
         Shape::Record(_) | Shape::Names(_) => "a mapping".into(),
         Shape::Any => "a value".into(),
+        Shape::TextOr(inner) => format!("text or {}", expected(inner)),
     }
 }
 

@@ -30,10 +30,12 @@ pub struct Account {
 pub struct FrontMatter {
     pub name: String,
     pub id: Option<String>,
-    /// System name → the account's key in that system (`erp: "100457"`), which CSV sources
-    /// match with `match: ids.NAME`. Keys are text: `007` stays `007`, as the ERP writes it.
+    /// System name → the account's key in that system (`erp: "100457"`), which sources match
+    /// with `match: ids.NAME`; several keys when the account is several customers of that
+    /// system (`erp: ["100457", "100458"]`, a customer hierarchy). Keys are text: `007` stays
+    /// `007`, as the ERP writes it.
     #[serde(default, deserialize_with = "nullable")]
-    pub ids: IndexMap<String, String>,
+    pub ids: IndexMap<String, Keys>,
     pub designation: Designation,
     pub owner: Option<String>,
     pub sponsor: Option<String>,
@@ -72,6 +74,111 @@ pub struct FrontMatter {
     pub actions: Vec<Action>,
     /// Free-form data for custom templates; never validated.
     pub extra: Option<serde_json::Value>,
+}
+
+/// An account's keys in one system: one, or several (a customer hierarchy).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Keys {
+    pub keys: Vec<String>,
+    /// Where a single key written as a number (`erp: 0000100457`) stands in the YAML, as byte
+    /// offset and length: YAML reads it as the number 100457, but an ERP key is text as
+    /// written, so the loader takes its spelling from there.
+    pub spelled_at: Option<(usize, usize)>,
+}
+
+impl Keys {
+    pub fn iter(&self) -> impl Iterator<Item = &String> {
+        self.keys.iter()
+    }
+}
+
+impl FrontMatter {
+    /// Takes the spelling of keys written as numbers from `yaml`, the text they were read
+    /// from: `erp: 0000100457` is the key `0000100457`, not 100457.
+    pub fn spell_keys(&mut self, yaml: &str) {
+        for keys in self.ids.values_mut() {
+            if let Some((at, len)) = keys.spelled_at.take() {
+                if let Some(text) = yaml.get(at..at + len) {
+                    keys.keys = vec![text.trim().to_string()];
+                }
+            }
+        }
+    }
+}
+
+impl Serialize for Keys {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.keys.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Keys {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Keys, D::Error> {
+        /// A key as YAML reads it: text, a number (spelling to be recovered), or a list of
+        /// keys (each read as text as written).
+        enum Raw {
+            Text(String),
+            Number(String),
+            List(Vec<String>),
+        }
+        impl<'de> Deserialize<'de> for Raw {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Raw, D::Error> {
+                struct Visit;
+                impl<'de> serde::de::Visitor<'de> for Visit {
+                    type Value = Raw;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str("a key, or a list of keys")
+                    }
+                    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Raw, E> {
+                        Ok(Raw::Text(v.to_string()))
+                    }
+                    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Raw, E> {
+                        Ok(Raw::Number(v.to_string()))
+                    }
+                    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Raw, E> {
+                        Ok(Raw::Number(v.to_string()))
+                    }
+                    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Raw, E> {
+                        Ok(Raw::Number(v.to_string()))
+                    }
+                    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Raw, E> {
+                        Ok(Raw::Number(v.to_string()))
+                    }
+                    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                        self,
+                        mut seq: A,
+                    ) -> Result<Raw, A::Error> {
+                        let mut keys = Vec::new();
+                        // Each item as text as written (`007` stays `007`).
+                        while let Some(k) = seq.next_element::<String>()? {
+                            keys.push(k);
+                        }
+                        Ok(Raw::List(keys))
+                    }
+                }
+                d.deserialize_any(Visit)
+            }
+        }
+        let spanned = serde_saphyr::Spanned::<Raw>::deserialize(d)?;
+        let span = spanned.referenced.span();
+        Ok(match spanned.value {
+            Raw::Text(k) => Keys {
+                keys: vec![k],
+                spelled_at: None,
+            },
+            Raw::List(keys) => Keys {
+                keys,
+                spelled_at: None,
+            },
+            Raw::Number(k) => Keys {
+                keys: vec![k],
+                spelled_at: span
+                    .byte_offset()
+                    .zip(span.byte_len())
+                    .map(|(o, l)| (o as usize, l as usize)),
+            },
+        })
+    }
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -202,19 +309,33 @@ fn default_action_status() -> ActionStatus {
 mod tests {
     /// An ERP key is text as written: leading zeros and trailing decimals are part of it.
     #[test]
-    fn ids_keep_their_text_as_written() {
+    fn an_account_may_have_several_keys_in_one_system() {
         let front: super::FrontMatter = serde_saphyr::from_str(
-            "name: A\ndesignation: other\nids: { erp: 007, crm: 1.50, sap: 100457, x: \"a b\" }\n",
+            "name: A\ndesignation: other\nids: { erp: [\"100457\", 100458], crm: x }\n",
         )
         .unwrap();
-        let ids: Vec<(&str, &str)> = front.ids.iter().map(|(k, v)| (&k[..], &v[..])).collect();
+        assert_eq!(front.ids["erp"].keys, ["100457", "100458"]);
+        assert_eq!(front.ids["crm"].keys, ["x"]);
+    }
+
+    #[test]
+    fn ids_keep_their_text_as_written() {
+        let yaml = "name: A\ndesignation: other\nids: { erp: 007, crm: 1.50, sap: 100457, x: \"a b\", y: 0000100457 }\n";
+        let mut front: super::FrontMatter = serde_saphyr::from_str(yaml).unwrap();
+        front.spell_keys(yaml);
+        let ids: Vec<(&str, &str)> = front
+            .ids
+            .iter()
+            .map(|(k, v)| (&k[..], &v.keys[0][..]))
+            .collect();
         assert_eq!(
             ids,
             [
                 ("erp", "007"),
                 ("crm", "1.50"),
                 ("sap", "100457"),
-                ("x", "a b")
+                ("x", "a b"),
+                ("y", "0000100457")
             ]
         );
     }

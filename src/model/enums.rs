@@ -143,3 +143,27 @@ domain_enum!(
     #[derive(Default)]
     UnknownAccounts { #[default] Warn => "warn", Ignore => "ignore", Error => "error" }
 );
+
+domain_enum!(
+    /// How a source writes its date cells (SPEC §13 v1.2); ISO dates are always accepted.
+    #[derive(Default)]
+    DateFormat {
+        #[default]
+        Iso => "YYYY-MM-DD",
+        DayMonthDot => "DD.MM.YYYY",
+        DayMonthSlash => "DD/MM/YYYY",
+        MonthDaySlash => "MM/DD/YYYY",
+    }
+);
+
+domain_enum!(
+    /// The text encoding of a CSV source.
+    #[derive(Default)]
+    Encoding {
+        #[default]
+        Utf8 => "utf-8",
+        Windows1252 => "windows-1252",
+        Iso88591 => "iso-8859-1",
+        Utf16 => "utf-16",
+    }
+);

@@ -1,5 +1,6 @@
-//! `sources:` in kamsite.yaml (SPEC §13): CSV exports of the ERP and the CRM whose rows are
-//! merged into the accounts, and where each merged figure came from.
+//! `sources:` in kamsite.yaml (SPEC §13): exports of the ERP and the CRM — CSV files and Excel
+//! or OpenDocument workbooks, as those systems write them — whose rows are merged into the
+//! accounts, and where each merged figure came from.
 //!
 //! The column maps are structs, not open maps, so a misspelt kamsite field name is an unknown
 //! key with a "did you mean" like any other, instead of a column silently not read.
@@ -7,7 +8,7 @@
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-use super::{OpportunityStage, UnknownAccounts};
+use super::{DateFormat, Encoding, OpportunityStage, UnknownAccounts};
 
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
@@ -25,12 +26,27 @@ impl Sources {
     }
 }
 
-/// One CSV file and how to read it.
+/// One export and how to read it.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Source<C> {
-    /// Relative to the portfolio folder.
+    /// Relative to the portfolio folder; `.xlsx`, `.xlsm`, `.xls` and `.ods` are workbooks.
     pub file: String,
+    /// The workbook's sheet (default: the first); not for CSV files.
+    pub sheet: Option<String>,
+    /// The 1-based row holding the header; rows above it (a report's title block) are not read.
+    #[serde(default = "default_header_row")]
+    pub header_row: usize,
+    /// Data rows whose first non-empty cell starts with one of these words (case-insensitive)
+    /// are totals, not customers, and are not read.
+    #[serde(default)]
+    pub skip_rows_starting_with: Vec<String>,
+    /// How date cells are written (ISO dates are always accepted).
+    #[serde(default)]
+    pub date_format: DateFormat,
+    /// The text encoding of a CSV file (a UTF-16 byte order mark is always recognised).
+    #[serde(default)]
+    pub encoding: Encoding,
     /// The header of the column that identifies the account.
     pub account: String,
     /// What that column matches: `id` (default) or `ids.NAME`.
@@ -47,6 +63,20 @@ pub struct Source<C> {
     /// CRM stage name → kamsite stage (opportunities only; ignored for financials).
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub stages: IndexMap<String, OpportunityStage>,
+}
+
+fn default_header_row() -> usize {
+    1
+}
+
+impl<C> Source<C> {
+    /// Whether the file is a workbook, by its extension.
+    pub fn is_workbook(&self) -> bool {
+        let lower = self.file.to_ascii_lowercase();
+        [".xlsx", ".xlsm", ".xls", ".ods"]
+            .iter()
+            .any(|x| lower.ends_with(x))
+    }
 }
 
 fn default_match() -> String {
@@ -92,14 +122,21 @@ pub struct OpportunityColumns {
 pub enum Origin {
     /// The account file's front matter.
     Account,
-    /// A row of a CSV source: the file (relative to the portfolio) and the row's line.
+    /// A row of a source: the file (relative to the portfolio), the workbook's sheet, and the
+    /// row's line (CSV) or row number (sheet).
     Csv {
         file: String,
+        #[serde(skip)]
+        sheet: Option<String>,
         line: usize,
         /// Where each field's cell starts in the row, so a check made after merging (SPEC §15)
         /// still points at the cell.
         #[serde(skip)]
         cells: Cells,
+        /// Further rows combined into this entry: the other customer numbers of one account
+        /// (a customer hierarchy, SPEC §13 v1.2).
+        #[serde(skip)]
+        also: Vec<usize>,
     },
 }
 

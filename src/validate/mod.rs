@@ -702,7 +702,12 @@ fn check_duplicate_keys(accounts: &[&Account]) -> Vec<Problem> {
     let mut first: HashMap<(&str, &str), &Account> = HashMap::new();
     let mut problems = Vec::new();
     for &a in accounts {
-        for (system, key) in &a.front.ids {
+        let keys = a
+            .front
+            .ids
+            .iter()
+            .flat_map(|(system, keys)| keys.iter().map(move |k| (system, k)));
+        for (system, key) in keys {
             match first.entry((system, key)) {
                 std::collections::hash_map::Entry::Vacant(v) => {
                     v.insert(a);

@@ -97,16 +97,27 @@ impl Checks<'_> {
         key: &str,
     ) -> (String, Locus) {
         match origin {
-            Some(Origin::Csv { file, line, cells }) => {
+            Some(Origin::Csv {
+                file,
+                sheet,
+                line,
+                cells,
+                ..
+            }) => {
                 let (line, column) = cells.place(field).unwrap_or((*line, 1));
-                (
-                    file.clone(),
-                    Locus::Cell {
+                let locus = match sheet {
+                    Some(sheet) => Locus::Sheet {
+                        sheet: sheet.clone(),
+                        row: line,
+                        column,
+                    },
+                    None => Locus::Cell {
                         line,
                         column,
                         width: 0,
                     },
-                )
+                };
+                (file.clone(), locus)
             }
             // Entries of the front matter come first, so `i` is their index in the YAML.
             _ => (

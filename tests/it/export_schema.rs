@@ -229,6 +229,21 @@ fn the_json_schema_and_the_checked_shape_agree() {
                 shape(inner, &v["additionalProperties"], &format!("{at}.*"));
             }
             Shape::Any => assert!(t.is_empty(), "{at}: anything goes"),
+            // Text, or the inner shape.
+            Shape::TextOr(inner) => {
+                let options = v["anyOf"].as_array().unwrap();
+                assert!(
+                    options
+                        .iter()
+                        .any(|o| types(o).iter().any(|x| x == "string")),
+                    "{at}: {v}"
+                );
+                let other = options
+                    .iter()
+                    .find(|o| !types(o).iter().any(|x| x == "string"))
+                    .unwrap();
+                shape(inner, other, &format!("{at}|"));
+            }
         }
     }
 

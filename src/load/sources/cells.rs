@@ -3,10 +3,11 @@
 //! exactly what was expected otherwise.
 
 use crate::diagnostics::clip;
-use crate::model::{Close, Date, Quarter};
+use crate::model::{Close, Date, DateFormat, Quarter};
 
 /// A number written with `decimal` as the decimal separator (`.` or `,`), the other of the two
-/// and spaces (also non-breaking ones) grouping thousands, and an optional leading `-`.
+/// and spaces (also non-breaking ones) grouping thousands. Negative as an ERP writes it: a
+/// leading `-`, a trailing `-` (SAP: `12.000,00-`) or parentheses (`(1,200.00)`).
 /// `1.234.567,50` with `decimal: ","` is 1234567.5. Groups must be three digits, so
 /// `1,5` with `decimal: "."` is an error rather than fifteen.
 pub fn number(cell: &str, decimal: char) -> Result<f64, String> {
@@ -23,9 +24,14 @@ pub fn number(cell: &str, decimal: char) -> Result<f64, String> {
         )
     };
     let s = cell.trim();
-    let (negative, s) = match s.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, s),
+    let (negative, s) = if let Some(rest) = s.strip_prefix('-') {
+        (true, rest)
+    } else if let Some(rest) = s.strip_suffix('-') {
+        (true, rest.trim_end())
+    } else if let Some(rest) = s.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+        (true, rest.trim())
+    } else {
+        (false, s)
     };
     let (int, frac) = match s.split_once(decimal) {
         Some((i, f)) => (i, Some(f)),
@@ -88,14 +94,68 @@ pub fn period(cell: &str) -> Result<Quarter, String> {
     })
 }
 
-/// `close`: a quarter in any of the period spellings, or an ISO date.
-pub fn close(cell: &str) -> Result<Close, String> {
+/// A date written as an ISO date, or as `format` says (`31.03.2027`, `31/03/2027`,
+/// `3/31/2027`; day and month may have one digit).
+pub fn date(cell: &str, format: DateFormat) -> Result<Date, String> {
+    let s = cell.trim();
+    if let Ok(d) = s.parse::<Date>() {
+        return Ok(d);
+    }
+    let bad = || {
+        format!(
+            "expected a date like `{}`, found `{}`",
+            example(format),
+            clip(cell)
+        )
+    };
+    let (sep, order) = match format {
+        DateFormat::Iso => return Err(bad()),
+        DateFormat::DayMonthDot => ('.', [0, 1]),
+        DateFormat::DayMonthSlash => ('/', [0, 1]),
+        DateFormat::MonthDaySlash => ('/', [1, 0]),
+    };
+    let parts: Vec<&str> = s.split(sep).collect();
+    let [a, b, y] = parts[..] else {
+        return Err(bad());
+    };
+    let num = |t: &str, max: usize| -> Result<i16, String> {
+        if t.is_empty() || t.len() > max || !t.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        t.parse().map_err(|_| bad())
+    };
+    let (first, second, year) = (num(a, 2)?, num(b, 2)?, num(y, 4)?);
+    if y.len() != 4 {
+        return Err(bad());
+    }
+    let (day, month) = if order == [0, 1] {
+        (first, second)
+    } else {
+        (second, first)
+    };
+    Date::new(year, month as i8, day as i8)
+        .ok_or_else(|| format!("`{}` is not a real calendar date", clip(cell)))
+}
+
+/// How a date of `format` looks.
+pub fn example(format: DateFormat) -> &'static str {
+    match format {
+        DateFormat::Iso => "2027-03-31",
+        DateFormat::DayMonthDot => "31.03.2027",
+        DateFormat::DayMonthSlash => "31/03/2027",
+        DateFormat::MonthDaySlash => "3/31/2027",
+    }
+}
+
+/// `close`: a quarter in any of the period spellings, or a date (ISO, or as `format` says).
+pub fn close(cell: &str, format: DateFormat) -> Result<Close, String> {
     if let Ok(q) = period(cell) {
         return Ok(Close::Quarter(q));
     }
-    cell.trim().parse::<Date>().map(Close::Date).map_err(|_| {
+    date(cell, format).map(Close::Date).map_err(|_| {
         format!(
-            "expected a quarter like `2027-Q1` or a date like `2027-03-31`, found `{}`",
+            "expected a quarter like `2027-Q1` or a date like `{}`, found `{}`",
+            example(format),
             clip(cell)
         )
     })
@@ -141,14 +201,47 @@ mod tests {
 
     #[test]
     fn close_is_a_quarter_or_a_date() {
+        let iso = DateFormat::Iso;
         assert_eq!(
-            close("Q1 2027").map(|c| c.to_string()),
+            close("Q1 2027", iso).map(|c| c.to_string()),
             Ok("2027-Q1".into())
         );
         assert_eq!(
-            close("2027-03-31").map(|c| c.to_string()),
+            close("2027-03-31", iso).map(|c| c.to_string()),
             Ok("2027-03-31".into())
         );
-        assert!(close("31.03.2027").is_err());
+        assert!(close("31.03.2027", iso).is_err());
+    }
+
+    #[test]
+    fn dates_as_erps_write_them() {
+        let d = |s: &str, f| date(s, f).map(|d| d.to_string());
+        assert_eq!(
+            d("31.03.2027", DateFormat::DayMonthDot),
+            Ok("2027-03-31".into())
+        );
+        assert_eq!(
+            d("3/31/2027", DateFormat::MonthDaySlash),
+            Ok("2027-03-31".into())
+        );
+        assert_eq!(
+            d("31/3/2027", DateFormat::DayMonthSlash),
+            Ok("2027-03-31".into())
+        );
+        assert_eq!(
+            d("2027-03-31", DateFormat::MonthDaySlash),
+            Ok("2027-03-31".into())
+        );
+        assert!(d("31/03/2027", DateFormat::MonthDaySlash).is_err());
+        assert!(d("3/31/27", DateFormat::MonthDaySlash).is_err());
+        assert!(d("30.02.2027", DateFormat::DayMonthDot).is_err());
+    }
+
+    #[test]
+    fn negative_numbers_as_erps_write_them() {
+        assert_eq!(number("12.000,00-", ','), Ok(-12_000.0));
+        assert_eq!(number("(1,200.00)", '.'), Ok(-1_200.0));
+        assert!(number("(1,200.00", '.').is_err());
+        assert!(number("-12-", '.').is_err());
     }
 }

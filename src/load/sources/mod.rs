@@ -1,12 +1,20 @@
-//! CSV sources (SPEC §13): rows of an ERP's financials export and a CRM's opportunity report,
-//! merged into the accounts exactly as if they stood in the front matter.
+//! Sources (SPEC §13): rows of an ERP's financials export and a CRM's opportunity report —
+//! CSV files or workbooks, as those systems write them — merged into the accounts exactly as if
+//! they stood in the front matter.
 //!
-//! Every cell is read and checked here, with its position in the CSV file, and only rows
-//! without problems are merged; `validate` then checks the front matter's own entries. Range
-//! rules are the model's (`limits::check_money`, `check_range`), so a number is accepted or refused
-//! the same wherever it is written.
+//! Every cell is read and checked here, with its position in the file (line and column, or
+//! sheet and cell), and only rows without problems are merged; `validate` then checks the
+//! front matter's own entries. Range rules are the model's (`limits::check_money`,
+//! `check_range`), so a number is accepted or refused the same wherever it is written.
+//!
+//! Exports as they come (SPEC §13 v1.2): a report's title block above `header_row`, totals
+//! (`skip_rows_starting_with`), a footer after the first empty row, negative amounts as
+//! `12.000,00-` or `(1,200.00)`, dates as `31.03.2027` or `3/31/2027`, Windows-1252 text, one
+//! account with several customer numbers, and customers without a plan, once each.
 
 pub mod cells;
+mod decode;
+mod grid;
 mod rows;
 mod table;
 
@@ -14,11 +22,12 @@ use std::collections::HashMap;
 
 use crate::diagnostics::{clip, more_like_this, suggestion, Diagnostic, MAX_PER_KIND};
 use crate::load::positions::{locate, position, Locus, Problem, Target, YamlPath};
-use crate::load::{read_text, split, Root, CONFIG_FILE};
+use crate::load::{read_bytes, read_text, split, Root, CONFIG_FILE};
 use crate::model::limits::{check_money, check_range, PCT};
-use crate::model::{Account, Config, OpportunityStage, Source, UnknownAccounts};
+use crate::model::{Account, Config, DateFormat, OpportunityStage, Source, UnknownAccounts};
+use grid::{Cell, Grid, Sheet, Value};
 pub use table::may_echo;
-use table::{Cell, Table};
+use table::Table;
 
 /// Problems with a source's `file`, `match`, `delimiter` and `decimal` settings, as (key,
 /// message, label). A source with any is not read; validation reports them at kamsite.yaml.
@@ -78,6 +87,23 @@ pub fn setting_problems<C>(s: &Source<C>) -> Vec<(&'static str, String, String)>
             "expected `.` or `,`".into(),
         ));
     }
+    if s.sheet.is_some() && !s.is_workbook() {
+        out.push((
+            "sheet",
+            format!(
+                "`sheet:` is for workbooks; `{}` is a CSV file",
+                clip(&s.file)
+            ),
+            "a workbook's file ends in .xlsx, .xlsm, .xls or .ods".into(),
+        ));
+    }
+    if !(1..=1_000_000).contains(&s.header_row) {
+        out.push((
+            "header_row",
+            format!("`header_row: {}` is not a row", s.header_row),
+            "expected the 1-based row number of the header, from 1".into(),
+        ));
+    }
     out
 }
 
@@ -114,15 +140,6 @@ pub fn normal(rel: &str) -> String {
         .join("/")
 }
 
-/// An account a CSV key can name.
-#[derive(Clone, Copy)]
-enum Keyed {
-    /// Index into the portfolio's accounts.
-    Account(usize),
-    /// A rejected account file: its rows are skipped without a word, the file has its errors.
-    Rejected,
-}
-
 /// Reads the configured sources and merges their rows into `accounts`. Returns the problems
 /// and how many files were read.
 pub fn merge(
@@ -133,40 +150,69 @@ pub fn merge(
 ) -> (Vec<Diagnostic>, usize) {
     let mut diagnostics = Vec::new();
     let mut files = 0;
+    let fiscal = config.fiscal_year_start;
     if let Some(src) = &config.sources.financials {
-        if let Some((text, mut reader)) = open(root, src, "financials", &mut diagnostics) {
+        if let Some(Opened {
+            text,
+            sheet,
+            mut reader,
+        }) = open(root, src, "financials", fiscal, &mut diagnostics)
+        {
             files += 1;
+            let mut grid = grid(&text, sheet, &reader);
             let keys = keys(&src.matches, accounts, rejected);
-            reader.financials(&text, src, &keys, accounts);
+            reader.financials(&text, &mut grid, src, &keys, accounts);
             diagnostics.extend(reader.finish(&text));
         }
     }
     if let Some(src) = &config.sources.opportunities {
-        if let Some((text, mut reader)) = open(root, src, "opportunities", &mut diagnostics) {
+        if let Some(Opened {
+            text,
+            sheet,
+            mut reader,
+        }) = open(root, src, "opportunities", fiscal, &mut diagnostics)
+        {
             files += 1;
+            let mut grid = grid(&text, sheet, &reader);
             let keys = keys(&src.matches, accounts, rejected);
-            reader.opportunities(&text, src, &keys, accounts);
+            reader.opportunities(&text, &mut grid, src, &keys, accounts);
             diagnostics.extend(reader.finish(&text));
         }
     }
     (diagnostics, files)
 }
 
-/// The CSV text of `src`, or why it cannot be read (at its `file:` in kamsite.yaml when it
-/// does not exist).
+/// A source opened for reading: its text (a CSV file) or sheet (a workbook), and its reader.
+struct Opened<'r> {
+    text: String,
+    sheet: Option<Sheet>,
+    reader: Reader<'r>,
+}
+
+/// The rows of an opened source.
+fn grid<'t>(text: &'t str, sheet: Option<Sheet>, reader: &Reader<'_>) -> Grid<'t> {
+    match sheet {
+        Some(sheet) => Grid::Sheet(sheet),
+        None => Grid::Csv(Table::read(text, reader.delimiter, &reader.file)),
+    }
+}
+
+/// The file of `src` opened for reading, or why it cannot be (at its `file:` in kamsite.yaml).
 fn open<'r, C>(
     root: &'r Root,
     src: &Source<C>,
     kind: &str,
+    fiscal_year_start: i64,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Option<(String, Reader<'r>)> {
+) -> Option<Opened<'r>> {
     if !setting_problems(src).is_empty() {
         return None;
     }
+    let at_file = || YamlPath::root().key("sources").key(kind).key("file");
     if let Some(through) = hidden_target(root, &normal(&src.file)) {
         diagnostics.push(config_problem(
             root,
-            YamlPath::root().key("sources").key(kind).key("file"),
+            at_file(),
             format!(
                 "the {kind} source `{}` is a link to `{through}`, which kamsite never reads",
                 clip(&src.file)
@@ -175,47 +221,84 @@ fn open<'r, C>(
         ));
         return None;
     }
-    match read_text(root, &normal(&src.file)) {
-        Some(Ok(text)) => Some((
-            text,
-            Reader {
-                root,
-                rel: normal(&src.file),
-                file: root.display(&normal(&src.file)),
-                decimal: if src.decimal == "," { ',' } else { '.' },
-                delimiter: src.delimiter.as_bytes().first().copied().unwrap_or(b','),
-                diagnostics: Vec::new(),
-                line_starts: std::cell::OnceCell::new(),
-                counts: HashMap::new(),
-                echo: true,
-                unknown: Vec::new(),
-                unknown_index: HashMap::new(),
-                unknown_policy: src.unknown_accounts,
-                matches: src.matches.clone(),
-            },
-        )),
+    let rel = normal(&src.file);
+    let file = root.display(&rel);
+    let bytes = match read_bytes(root, &rel) {
+        Some(Ok(b)) => b,
         Some(Err(d)) => {
             // Where it is configured is where it is fixed.
             let mut problem = config_problem(
                 root,
-                YamlPath::root().key("sources").key(kind).key("file"),
+                at_file(),
                 format!("the {kind} source `{}` cannot be read", clip(&src.file)),
-                "expected a CSV file, relative to the portfolio folder",
+                "expected a CSV file or a workbook, relative to the portfolio folder",
             );
             problem.help = Some(d.message);
             diagnostics.push(problem);
-            None
+            return None;
         }
         None => {
             diagnostics.push(config_problem(
                 root,
-                YamlPath::root().key("sources").key(kind).key("file"),
-                format!("the {kind} source `{}` does not exist", src.file),
-                "expected a CSV file, relative to the portfolio folder",
+                at_file(),
+                format!("the {kind} source `{}` does not exist", clip(&src.file)),
+                "expected a CSV file or a workbook, relative to the portfolio folder",
             ));
-            None
+            return None;
         }
-    }
+    };
+    let (text, sheet) = if src.is_workbook() {
+        match Sheet::open(bytes, src.sheet.as_deref()) {
+            Ok(sheet) => (String::new(), Some(sheet)),
+            Err(why) => {
+                let at = if src.sheet.is_some() {
+                    YamlPath::root().key("sources").key(kind).key("sheet")
+                } else {
+                    at_file()
+                };
+                diagnostics.push(config_problem(
+                    root,
+                    at,
+                    format!(
+                        "the {kind} source `{}` cannot be read: {why}",
+                        clip(&src.file)
+                    ),
+                    "expected an .xlsx, .xlsm, .xls or .ods workbook",
+                ));
+                return None;
+            }
+        }
+    } else {
+        match decode::decode(&bytes, src.encoding, &file) {
+            Ok(text) => (text, None),
+            Err(d) => {
+                diagnostics.push(d);
+                return None;
+            }
+        }
+    };
+    let mut reader = Reader::empty(root);
+    reader.rel = rel;
+    reader.file = file;
+    reader.decimal = if src.decimal == "," { ',' } else { '.' };
+    reader.delimiter = src.delimiter.as_bytes().first().copied().unwrap_or(b',');
+    reader.unknown_policy = src.unknown_accounts;
+    reader.matches = src.matches.clone();
+    reader.header_row = src.header_row;
+    reader.skip = src
+        .skip_rows_starting_with
+        .iter()
+        .map(|w| w.trim().to_lowercase())
+        .filter(|w| !w.is_empty())
+        .collect();
+    reader.date_format = src.date_format;
+    reader.fiscal_year_start = fiscal_year_start;
+    reader.sheet = sheet.as_ref().map(|s| s.name.clone());
+    Some(Opened {
+        text,
+        sheet,
+        reader,
+    })
 }
 
 /// Where `rel` really is, when a link takes it into a hidden folder or file of the portfolio
@@ -229,9 +312,7 @@ fn hidden_target(root: &Root, rel: &str) -> Option<String> {
     let real = root.dir.join(rel).canonicalize().ok()?;
     let inside = real.strip_prefix(&top).ok()?;
     let inside = crate::load::slash_path(inside);
-    crate::load::manifest::hidden_part(&inside)
-        .is_some()
-        .then_some(inside)
+    crate::load::manifest::hidden(&inside).then_some(inside)
 }
 
 /// A diagnostic at `path` in kamsite.yaml.
@@ -250,20 +331,28 @@ fn config_problem(root: &Root, path: YamlPath, message: String, label: &str) -> 
         .unwrap_or_else(|| Diagnostic::error(root.display(CONFIG_FILE), "a source cannot be read"))
 }
 
-/// Key in the source's system → account.
+/// Key in the source's system → account. An account may have several keys in one system (a
+/// customer hierarchy, `ids: { erp: ["100457", "100458"] }`).
 fn keys(matches: &str, accounts: &[Account], rejected: &[Account]) -> HashMap<String, Keyed> {
-    let key = |a: &Account| match matches.strip_prefix("ids.") {
-        Some(system) => a.front.ids.get(system).cloned(),
-        None => Some(a.id.clone()),
+    let keys_of = |a: &Account| -> Vec<String> {
+        match matches.strip_prefix("ids.") {
+            Some(system) => a
+                .front
+                .ids
+                .get(system)
+                .map(|k| k.keys.clone())
+                .unwrap_or_default(),
+            None => vec![a.id.clone()],
+        }
     };
     let mut out = HashMap::with_capacity(accounts.len());
     for a in rejected {
-        if let Some(k) = key(a) {
+        for k in keys_of(a) {
             out.insert(k, Keyed::Rejected);
         }
     }
     for (i, a) in accounts.iter().enumerate() {
-        if let Some(k) = key(a) {
+        for k in keys_of(a) {
             // Two accounts with one key is a validation error naming both files; the first
             // in path order takes the rows meanwhile.
             out.entry(k).or_insert(Keyed::Account(i));
@@ -272,13 +361,23 @@ fn keys(matches: &str, accounts: &[Account], rejected: &[Account]) -> HashMap<St
     out
 }
 
+/// A line and a column.
+type Place = (usize, usize);
+
 /// Reads one source file, collecting every problem of it.
 struct Reader<'r> {
     root: &'r Root,
     rel: String,
     file: String,
+    /// The workbook's sheet; `None` for a CSV file.
+    sheet: Option<String>,
     decimal: char,
     delimiter: u8,
+    header_row: usize,
+    /// `skip_rows_starting_with`, lowercase.
+    skip: Vec<String>,
+    date_format: DateFormat,
+    fiscal_year_start: i64,
     diagnostics: Vec<Diagnostic>,
     /// Byte offset of each line's start, built on the first problem: a file with a problem in
     /// every one of 80,000 rows must not scan the text from the top for each.
@@ -294,10 +393,11 @@ struct Reader<'r> {
     unknown_policy: UnknownAccounts,
     /// What the account column matches: `id` or `ids.NAME`.
     matches: String,
+    /// Data rows read so far (the footer starts only after one).
+    data_rows: usize,
+    /// The line (or row) of the last data row.
+    last_data_line: usize,
 }
-
-/// A line and a column.
-type Place = (usize, usize);
 
 /// An account key that matches no account: where it was first seen, and in how many rows.
 struct Unknown {
@@ -307,7 +407,50 @@ struct Unknown {
     rows: usize,
 }
 
-impl Reader<'_> {
+/// An account a key can name.
+#[derive(Clone, Copy)]
+enum Keyed {
+    /// Index into the portfolio's accounts.
+    Account(usize),
+    /// A rejected account file: its rows are skipped without a word, the file has its errors.
+    Rejected,
+}
+
+/// Where each field's column is in the header (`None`: not read).
+type Columns = Vec<Option<usize>>;
+
+#[derive(Clone, Copy)]
+enum Range {
+    Money { signed: bool },
+    Percent,
+}
+
+impl<'r> Reader<'r> {
+    fn empty(root: &'r Root) -> Reader<'r> {
+        Reader {
+            root,
+            rel: String::new(),
+            file: String::new(),
+            sheet: None,
+            decimal: '.',
+            delimiter: b',',
+            header_row: 1,
+            skip: Vec::new(),
+            date_format: DateFormat::Iso,
+            fiscal_year_start: 1,
+            diagnostics: Vec::new(),
+            line_starts: std::cell::OnceCell::new(),
+            counts: HashMap::new(),
+            echo: true,
+            unknown: Vec::new(),
+            unknown_index: HashMap::new(),
+            unknown_policy: UnknownAccounts::Warn,
+            matches: "id".into(),
+            data_rows: 0,
+            last_data_line: 0,
+        }
+    }
+
     /// Whether another problem of `kind`, at `line`:`column`, is still shown; counts it
     /// either way.
     fn room(&mut self, kind: &'static str, line: usize, column: usize) -> bool {
@@ -326,7 +469,8 @@ impl Reader<'_> {
             .all(|c| c.value.chars().count() <= crate::diagnostics::MAX_ECHO);
     }
 
-    /// `d` placed at `line`:`column`, showing the line only when the row may be echoed.
+    /// `d` placed at `line`:`column` — in a workbook, at that cell of the sheet — showing the
+    /// CSV line only when the row may be echoed.
     fn place(
         &self,
         d: Diagnostic,
@@ -335,6 +479,9 @@ impl Reader<'_> {
         column: usize,
         width: usize,
     ) -> Diagnostic {
+        if let Some(sheet) = &self.sheet {
+            return d.at_cell(sheet, line, column);
+        }
         if self.echo {
             let mut d = d.at(self.line(text, line), 1, column, width);
             d.line = line; // `at` was given the row's line alone
@@ -360,13 +507,12 @@ impl Reader<'_> {
                     .iter()
                     .find(|d| d.kind == Some(kind))
                     .map_or(crate::model::Severity::Error, |d| d.severity);
-                out.push(more_like_this(
-                    &self.file,
-                    severity,
-                    Some(kind),
-                    n - MAX_PER_KIND,
-                    at,
-                ));
+                let mut more =
+                    more_like_this(&self.file, severity, Some(kind), n - MAX_PER_KIND, at);
+                if let (Some(sheet), Some((row, column))) = (&self.sheet, at) {
+                    more = more.at_cell(sheet, row, column);
+                }
+                out.push(more);
             }
         }
         out
@@ -410,15 +556,16 @@ impl Reader<'_> {
         .with_label("matches no account")
         .with_help(Some(help))
         .with_kind("unknown account");
-        // The first row's line is shown again only if it may be echoed.
-        let echo = table::may_echo(self.line(text, u.line), self.delimiter);
         let width = u.key.chars().count().clamp(1, crate::diagnostics::MAX_ECHO);
-        let d = if echo {
-            let mut d = d.at(self.line(text, u.line), 1, u.column, width);
-            d.line = u.line;
-            d
-        } else {
-            d.at_position(u.line, u.column, width)
+        let d = match &self.sheet {
+            Some(sheet) => d.at_cell(sheet, u.line, u.column),
+            // The first row's line is shown again only if it may be echoed.
+            None if table::may_echo(self.line(text, u.line), self.delimiter) => {
+                let mut d = d.at(self.line(text, u.line), 1, u.column, width);
+                d.line = u.line;
+                d
+            }
+            None => d.at_position(u.line, u.column, width),
         };
         self.diagnostics.push(d);
     }
@@ -437,12 +584,7 @@ impl Reader<'_> {
         let end = starts.get(line).copied().unwrap_or(text.len());
         text.get(start..end).unwrap_or("")
     }
-}
 
-/// Where each field's column is in the header (`None`: not read).
-type Columns = Vec<Option<usize>>;
-
-impl Reader<'_> {
     /// Reports a problem at `cell`; `None` when it is only counted (past [`MAX_PER_KIND`]),
     /// so a caller adding a hint skips the work.
     fn error(
@@ -498,39 +640,66 @@ impl Reader<'_> {
         false
     }
 
+    /// The header: the first row at or after line (or row) `header_row`; the rows above it —
+    /// a report's title block, its filters — are not read.
+    fn header_cells(&mut self, text: &str, grid: &mut Grid<'_>) -> Option<Vec<Cell>> {
+        loop {
+            let row = match grid.next_row() {
+                Some(Ok(row)) => row,
+                Some(Err(d)) => {
+                    self.diagnostics.push(d);
+                    return None;
+                }
+                None => break,
+            };
+            let line = row.cells.first().map_or(0, |c| c.line);
+            if line >= self.header_row && !row.cells.iter().all(Cell::is_empty) {
+                return Some(row.cells);
+            }
+        }
+        let message = if self.header_row > 1 {
+            format!("no header row at or after line {}", self.header_row)
+        } else {
+            "the file is empty".to_string()
+        };
+        let d = Diagnostic::error(&self.file, message)
+            .with_label("expected a header row naming the columns")
+            .with_help(
+                (self.header_row > 1)
+                    .then(|| "check `header_row` for this source in kamsite.yaml".into()),
+            )
+            .with_kind("missing column");
+        self.diagnostics.push(match &self.sheet {
+            Some(sheet) => d.at_cell(sheet, self.header_row, 1),
+            None => d.at(text, self.header_row, 1, 1),
+        });
+        None
+    }
+
     /// The header's columns for `wanted` (kamsite field, header name); a header that is not
     /// there is an error at the header line, answered with the headers the file has (SPEC §13
     /// v1.2: finance renamed a column, and the file itself knows what it is called now).
     fn header(
         &mut self,
         text: &str,
-        table: &Table<'_>,
+        header: &[Cell],
         wanted: &[(&str, Option<&str>)],
-    ) -> Option<(Columns, bool)> {
-        if table.header.is_empty() {
-            self.diagnostics.push(
-                Diagnostic::error(&self.file, "the CSV file is empty")
-                    .at(text, 1, 1, 1)
-                    .with_label("expected a header row naming the columns")
-                    .with_kind("missing column"),
-            );
-            return None;
-        }
-        self.start_row(&table.header);
-        let names: Vec<&str> = table.header.iter().map(|c| c.value.trim()).collect();
+    ) -> (Columns, bool) {
+        self.start_row(header);
+        let names: Vec<&str> = header.iter().map(|c| c.value.trim()).collect();
         let mut columns = Vec::with_capacity(wanted.len());
         let mut ok = true;
-        for (field, header) in wanted {
-            let Some(header) = header else {
+        for (field, name) in wanted {
+            let Some(name) = name else {
                 columns.push(None);
                 continue;
             };
-            match names.iter().position(|n| n == header) {
+            match names.iter().position(|n| n == name) {
                 Some(i) => columns.push(Some(i)),
                 None => {
                     ok = false;
                     columns.push(None);
-                    let help = suggestion(header, names.iter().copied()).unwrap_or_else(|| {
+                    let help = suggestion(name, names.iter().copied()).unwrap_or_else(|| {
                         let listed: Vec<String> = names
                             .iter()
                             .filter(|n| !n.is_empty())
@@ -538,21 +707,136 @@ impl Reader<'_> {
                             .collect();
                         format!("the file's columns are {}", listed.join(", "))
                     });
-                    let line = table.header[0].line;
+                    let line = header[0].line;
                     let width = self.line(text, line).trim_end().chars().count().max(1);
                     let d = Diagnostic::error(
                         &self.file,
-                        format!("the header has no column `{}`", clip(header)),
+                        format!("the header has no column `{}`", clip(name)),
                     )
-                    .with_label(format!("expected a column `{}` (for `{field}`, set under `columns:` in kamsite.yaml)", clip(header)))
+                    .with_label(format!("expected a column `{}` (for `{field}`, set under `columns:` in kamsite.yaml)", clip(name)))
                     .with_help(Some(help))
                     .with_kind("missing column");
-                    let d = self.place(d, text, line, 1, width);
+                    let column = header[0].column;
+                    let d = self.place(d, text, line, column, width);
                     self.diagnostics.push(d);
                 }
             }
         }
-        Some((columns, ok))
+        (columns, ok)
+    }
+
+    /// The next data row. Empty rows before the first data row are skipped; the first fully
+    /// empty row after one ends the data (a report's footer follows: it is counted in one
+    /// line, a warning if its rows look like data of known accounts). Rows that are totals
+    /// (`skip_rows_starting_with`) are skipped; a row of another shape than the header is
+    /// reported and left out.
+    fn next_row(
+        &mut self,
+        text: &str,
+        grid: &mut Grid<'_>,
+        header: usize,
+        account_col: usize,
+        keys: &HashMap<String, Keyed>,
+    ) -> Option<Vec<Cell>> {
+        loop {
+            let row = match grid.next_row()? {
+                Ok(row) => row,
+                Err(d) => {
+                    self.diagnostics.push(d);
+                    return None;
+                }
+            };
+            let empty = row.cells.iter().all(Cell::is_empty);
+            if self.data_rows > 0 && (empty || row.after_gap) {
+                let first = if empty { None } else { Some(row.cells) };
+                self.footer(grid, first, header, account_col, keys);
+                return None;
+            }
+            if empty {
+                continue;
+            }
+            if self.is_total(&row.cells) {
+                continue;
+            }
+            self.start_row(&row.cells);
+            if self.row_shape(text, &row.cells, header) {
+                self.data_rows += 1;
+                self.last_data_line = row.cells.first().map_or(0, |c| c.line);
+                return Some(row.cells);
+            }
+        }
+    }
+
+    /// Whether the row's first non-empty cell starts with a word of `skip_rows_starting_with`.
+    fn is_total(&self, cells: &[Cell]) -> bool {
+        let Some(first) = cells.iter().find(|c| !c.is_empty()) else {
+            return false;
+        };
+        let lower = first.value.trim().to_lowercase();
+        self.skip.iter().any(|w| lower.starts_with(w.as_str()))
+    }
+
+    /// The rows after the data (`first`, then the rest of `grid`): counted in one line. A
+    /// footer that holds rows of known accounts is more likely data cut off by an empty row:
+    /// then a warning.
+    fn footer(
+        &mut self,
+        grid: &mut Grid<'_>,
+        first: Option<Vec<Cell>>,
+        header: usize,
+        account_col: usize,
+        keys: &HashMap<String, Keyed>,
+    ) {
+        let mut rows = 0;
+        let mut known = 0;
+        let mut start: Option<(usize, usize)> = None;
+        let mut count = |cells: &[Cell], start: &mut Option<(usize, usize)>| {
+            if cells.iter().all(Cell::is_empty) {
+                return;
+            }
+            rows += 1;
+            if start.is_none() {
+                *start = cells.first().map(|c| (c.line, c.column));
+            }
+            let key = cells.get(account_col).map(|c| c.value.trim().to_string());
+            if cells.len() == header && key.is_some_and(|k| keys.contains_key(&k)) {
+                known += 1;
+            }
+        };
+        if let Some(cells) = &first {
+            count(cells, &mut start);
+        }
+        while let Some(Ok(row)) = grid.next_row() {
+            count(&row.cells, &mut start);
+        }
+        let Some((line, column)) = start else {
+            return;
+        };
+        let last = self.last_data_line;
+        let (severity, message, help) = if known > 0 {
+            (
+                crate::model::Severity::Warning,
+                format!("the data ends at an empty row after line {last}, but {known} of the {rows} rows after it are of known accounts; they are not read"),
+                "if they are data, remove the empty row; a report's footer comes after an empty row".to_string(),
+            )
+        } else {
+            (
+                crate::model::Severity::Info,
+                format!("the data ends at an empty row after line {last}; the {rows} row{} after it (a report's footer) {} not read", if rows == 1 { "" } else { "s" }, if rows == 1 { "is" } else { "are" }),
+                "rows after the first empty row are a report's totals and notes, not data".to_string(),
+            )
+        };
+        let d = Diagnostic {
+            severity,
+            ..Diagnostic::error(&self.file, message)
+        }
+        .with_help(Some(help))
+        .with_kind("footer");
+        let d = match &self.sheet {
+            Some(sheet) => d.at_cell(sheet, line, column),
+            None => d.at_position(line, column, 1),
+        };
+        self.diagnostics.push(d);
     }
 
     /// The account a row is for. A key that names no account is remembered, and reported once
@@ -565,7 +849,23 @@ impl Reader<'_> {
         header: &str,
         keys: &HashMap<String, Keyed>,
     ) -> Option<Keyed> {
-        let cell = self.cell(text, row, col, header, "the account key")?;
+        let Some(cell) = self.cell(text, row, col, header, "the account key") else {
+            // A total row of a report: the first cell is text, the key empty.
+            let total = row
+                .iter()
+                .find(|c| !c.is_empty())
+                .filter(|c| {
+                    matches!(c.typed, Value::Text) && cells::number(&c.value, self.decimal).is_err()
+                })
+                .and_then(|c| c.value.split_whitespace().next().map(str::to_string));
+            if let (Some(word), Some(d)) = (total, self.diagnostics.last_mut()) {
+                d.help = Some(format!(
+                    "a total or note row? add `skip_rows_starting_with: [{}]` to this source in kamsite.yaml",
+                    clip(&word)
+                ));
+            }
+            return None;
+        };
         let key = cell.value.trim();
         if let Some(t) = keys.get(key) {
             return Some(*t);
@@ -596,7 +896,19 @@ impl Reader<'_> {
         what: &str,
     ) -> Option<&'c Cell> {
         match row.get(col) {
-            Some(c) if !c.value.trim().is_empty() => Some(c),
+            Some(c) if !c.is_empty() => {
+                if let Value::Error(e) = &c.typed {
+                    self.error(
+                        text,
+                        c,
+                        "invalid value",
+                        format!("`{}` holds an error value ({})", clip(header), clip(e)),
+                        format!("expected {what}"),
+                    );
+                    return None;
+                }
+                Some(c)
+            }
             found => {
                 let at = found.unwrap_or(&row[row.len() - 1]);
                 self.error(
@@ -611,13 +923,13 @@ impl Reader<'_> {
         }
     }
 
-    /// An optional cell as text: empty means missing.
+    /// An optional cell: empty means missing.
     fn text_cell(row: &[Cell], col: Option<usize>) -> Option<&Cell> {
-        col.and_then(|c| row.get(c))
-            .filter(|c| !c.value.trim().is_empty())
+        col.and_then(|c| row.get(c)).filter(|c| !c.is_empty())
     }
 
-    /// An optional number cell. `Err(())`: a problem was reported.
+    /// An optional number cell: a number in a workbook, or text written with the source's
+    /// decimal separator. `Err(())`: a problem was reported.
     fn number(
         &mut self,
         text: &str,
@@ -630,7 +942,13 @@ impl Reader<'_> {
             return Ok(None);
         };
         let header = header.unwrap_or_default();
-        let v = match cells::number(&cell.value, self.decimal) {
+        let parsed = match &cell.typed {
+            Value::Number(v) => Ok(*v),
+            Value::Date(d) => Err(format!("expected a number, found the date {d}")),
+            Value::Error(e) => Err(format!("the cell holds an error value ({})", clip(e))),
+            _ => cells::number(&cell.value, self.decimal),
+        };
+        let v = match parsed {
             Ok(v) => v,
             Err(e) => {
                 self.error(
@@ -659,6 +977,36 @@ impl Reader<'_> {
                 );
                 Err(())
             }
+        }
+    }
+
+    /// A quarter: `2026-Q3` and its spellings, or a date (a date cell of a workbook, or text
+    /// as `date_format` says), which gives its fiscal quarter.
+    fn quarter(&self, cell: &Cell) -> Result<crate::model::Quarter, String> {
+        let from_date = |d: crate::model::Date| {
+            crate::model::Quarter::of_date(d, self.fiscal_year_start)
+                .ok_or_else(|| format!("the date {d} is outside the quarters kamsite counts"))
+        };
+        match &cell.typed {
+            Value::Date(d) => from_date(*d),
+            Value::Number(_) => Err(format!(
+                "expected a quarter like {}, found the number `{}`",
+                cells::PERIOD_FORMATS,
+                clip(&cell.value)
+            )),
+            _ => cells::period(&cell.value).or_else(|e| {
+                cells::date(&cell.value, self.date_format)
+                    .map_err(|_| e)
+                    .and_then(from_date)
+            }),
+        }
+    }
+
+    /// A quarter or a date (`close`).
+    fn close(&self, cell: &Cell) -> Result<crate::model::Close, String> {
+        match &cell.typed {
+            Value::Date(d) => Ok(crate::model::Close::Date(*d)),
+            _ => cells::close(&cell.value, self.date_format),
         }
     }
 
@@ -713,12 +1061,6 @@ impl Reader<'_> {
         }
         None
     }
-}
-
-#[derive(Clone, Copy)]
-enum Range {
-    Money { signed: bool },
-    Percent,
 }
 
 /// The line of `path` in the front matter of the account file `rel` (for "also in" labels).

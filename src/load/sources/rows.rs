@@ -1,10 +1,14 @@
 //! The rows of the two kinds of source: each row's cells read into a financials entry or an
 //! opportunity, checked, then merged into its account (SPEC §13).
+//!
+//! One account may be several customer numbers of the ERP (plants, subsidiaries: `ids: { erp:
+//! ["100457", "100458"] }`): their rows of one quarter are combined into one entry — money
+//! summed, `discount_pct` the revenue-weighted mean — and the entry names every row it holds.
 
 use std::collections::HashMap;
 
-use super::table::{Cell, Table};
-use super::{cells, front_line, Keyed, Range, Reader};
+use super::grid::{Cell, Grid};
+use super::{front_line, Keyed, Range, Reader};
 use crate::load::positions::YamlPath;
 use crate::model::{
     Account, Cells, FinancialColumns, Financials, Opportunity, OpportunityColumns, Origin, Quarter,
@@ -24,39 +28,94 @@ fn cells_of(row: &[Cell], columns: &[Option<usize>]) -> Cells {
     Cells(out)
 }
 
-impl Reader<'_> {
-    /// The next row of `table` that has cells and the header's shape. A row of another shape
-    /// is reported and left out; a problem of the CSV reader itself ends the file.
-    fn next_row(&mut self, text: &str, table: &mut Table<'_>) -> Option<Vec<Cell>> {
-        let header = table.header.len();
-        loop {
-            let row = match table.next_row()? {
-                Ok(row) => row,
-                Err(d) => {
-                    self.diagnostics.push(d);
-                    return None;
-                }
-            };
-            if row.iter().all(|c| c.value.trim().is_empty()) {
-                continue;
+/// A quarter of an account being built from one or more rows.
+struct Entry {
+    account: usize,
+    financials: Financials,
+    line: usize,
+    cells: Cells,
+    /// The other rows combined into it.
+    also: Vec<usize>,
+    /// The key of the row it came from first (a second row of the same key is a duplicate).
+    key: String,
+    /// Σ discount · revenue and Σ revenue over the rows with both, for the weighted mean;
+    /// Σ discount and their number for rows without revenue.
+    weighted: (f64, f64),
+    plain: (f64, usize),
+}
+
+/// `a + b` where either may be missing: missing only when both are.
+fn add(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (None, None) => None,
+        (a, b) => Some(a.unwrap_or(0.0) + b.unwrap_or(0.0)),
+    }
+}
+
+impl Entry {
+    fn new(account: usize, key: String, f: Financials, line: usize, cells: Cells) -> Entry {
+        let mut e = Entry {
+            account,
+            financials: Financials {
+                discount_pct: None,
+                ..f.clone()
+            },
+            line,
+            cells,
+            also: Vec::new(),
+            key,
+            weighted: (0.0, 0.0),
+            plain: (0.0, 0),
+        };
+        e.discount(f.discount_pct, f.revenue);
+        e.financials.discount_pct = f.discount_pct;
+        e
+    }
+
+    fn discount(&mut self, d: Option<f64>, revenue: Option<f64>) {
+        match (d, revenue) {
+            (Some(d), Some(r)) if r > 0.0 => {
+                self.weighted.0 += d * r;
+                self.weighted.1 += r;
             }
-            self.start_row(&row);
-            if self.row_shape(text, &row, header) {
-                return Some(row);
+            (Some(d), _) => {
+                self.plain.0 += d;
+                self.plain.1 += 1;
             }
+            _ => {}
         }
     }
 
+    /// Adds the row of another customer number of the same account and quarter.
+    fn combine(&mut self, f: &Financials, line: usize) {
+        let e = &mut self.financials;
+        e.revenue = add(e.revenue, f.revenue);
+        e.gross_margin = add(e.gross_margin, f.gross_margin);
+        e.cost_to_serve = add(e.cost_to_serve, f.cost_to_serve);
+        e.category_spend = add(e.category_spend, f.category_spend);
+        self.discount(f.discount_pct, f.revenue);
+        self.financials.discount_pct = if self.weighted.1 > 0.0 {
+            Some(self.weighted.0 / self.weighted.1)
+        } else if self.plain.1 > 0 {
+            Some(self.plain.0 / self.plain.1 as f64)
+        } else {
+            None
+        };
+        self.also.push(line);
+    }
+}
+
+impl Reader<'_> {
     pub(super) fn financials(
         &mut self,
         text: &str,
+        grid: &mut Grid<'_>,
         src: &Source<FinancialColumns>,
         keys: &HashMap<String, Keyed>,
         accounts: &mut [Account],
     ) {
-        let mut table = match Table::read(text, self.delimiter, &self.file) {
-            Ok(t) => t,
-            Err(d) => return self.diagnostics.push(d),
+        let Some(header) = self.header_cells(text, grid) else {
+            return;
         };
         let c = &src.columns;
         let wanted = [
@@ -68,21 +127,19 @@ impl Reader<'_> {
             ("category_spend", c.category_spend.as_deref()),
             ("discount_pct", c.discount_pct.as_deref()),
         ];
-        let Some((cols, complete)) = self.header(text, &table, &wanted) else {
-            return;
-        };
+        let (cols, complete) = self.header(text, &header, &wanted);
         // Without the account or the period column no row can be placed.
         let (Some(account_col), Some(period_col)) = (cols[0], cols[1]) else {
             return;
         };
         let h = |i: usize| wanted[i].1;
-        // (account, period) → line of the first CSV row with it.
+        // (account, period) → index into `merged`.
         let mut seen: HashMap<(usize, Quarter), usize> = HashMap::new();
-        let mut merged: Vec<(usize, Financials, usize, Cells)> = Vec::new();
-        while let Some(row) = self.next_row(text, &mut table) {
+        let mut merged: Vec<Entry> = Vec::new();
+        while let Some(row) = self.next_row(text, grid, header.len(), account_col, keys) {
             let account = self.account(text, &row, account_col, &src.account, keys);
             let period_cell = self.cell(text, &row, period_col, &c.period, "a quarter");
-            let period = period_cell.and_then(|cell| match cells::period(&cell.value) {
+            let period = period_cell.and_then(|cell| match self.quarter(cell) {
                 Ok(q) => Some(q),
                 Err(e) => {
                     self.error(
@@ -124,9 +181,22 @@ impl Reader<'_> {
             else {
                 continue;
             };
-            if let Some(first) = seen.insert((a, period), cell.line) {
-                let id = accounts[a].id.clone();
-                let file = self.file.clone();
+            let f = Financials {
+                period,
+                revenue,
+                gross_margin,
+                cost_to_serve,
+                category_spend,
+                discount_pct,
+            };
+            let key = row[account_col].value.trim().to_string();
+            if let Some(&i) = seen.get(&(a, period)) {
+                if merged[i].key != key {
+                    // Another customer number of the same account: one quarter, combined.
+                    merged[i].combine(&f, cell.line);
+                    continue;
+                }
+                let (id, file, first) = (accounts[a].id.clone(), self.file.clone(), merged[i].line);
                 if let Some(d) = self.error(
                     text,
                     cell,
@@ -163,30 +233,21 @@ impl Reader<'_> {
                 }
                 continue;
             }
-            merged.push((
-                a,
-                Financials {
-                    period,
-                    revenue,
-                    gross_margin,
-                    cost_to_serve,
-                    category_spend,
-                    discount_pct,
-                },
-                cell.line,
-                cells_of(&row, &cols[1..]),
-            ));
+            seen.insert((a, period), merged.len());
+            merged.push(Entry::new(a, key, f, cell.line, cells_of(&row, &cols[1..])));
         }
         if !complete {
             return; // the file has errors; a column not read must not look like missing data
         }
-        for (a, f, line, cells) in merged {
-            let account = &mut accounts[a];
-            account.front.financials.push(f);
+        for e in merged {
+            let account = &mut accounts[e.account];
+            account.front.financials.push(e.financials);
             account.origins.financials.push(Origin::Csv {
                 file: self.rel.clone(),
-                line,
-                cells,
+                sheet: self.sheet.clone(),
+                line: e.line,
+                cells: e.cells,
+                also: e.also,
             });
         }
     }
@@ -194,13 +255,13 @@ impl Reader<'_> {
     pub(super) fn opportunities(
         &mut self,
         text: &str,
+        grid: &mut Grid<'_>,
         src: &Source<OpportunityColumns>,
         keys: &HashMap<String, Keyed>,
         accounts: &mut [Account],
     ) {
-        let mut table = match Table::read(text, self.delimiter, &self.file) {
-            Ok(t) => t,
-            Err(d) => return self.diagnostics.push(d),
+        let Some(header) = self.header_cells(text, grid) else {
+            return;
         };
         let c = &src.columns;
         let wanted = [
@@ -212,16 +273,14 @@ impl Reader<'_> {
             ("probability", c.probability.as_deref()),
             ("close", c.close.as_deref()),
         ];
-        let Some((cols, complete)) = self.header(text, &table, &wanted) else {
-            return;
-        };
+        let (cols, complete) = self.header(text, &header, &wanted);
         let (Some(account_col), Some(name_col), Some(value_col), Some(stage_col)) =
             (cols[0], cols[1], cols[3], cols[4])
         else {
             return;
         };
         let mut merged: Vec<(usize, Opportunity, usize, Cells)> = Vec::new();
-        while let Some(row) = self.next_row(text, &mut table) {
+        while let Some(row) = self.next_row(text, grid, header.len(), account_col, keys) {
             let line = row[0].line;
             let account = self.account(text, &row, account_col, &src.account, keys);
             let name = self
@@ -252,7 +311,7 @@ impl Reader<'_> {
             );
             let close = match Self::text_cell(&row, cols[6]) {
                 None => Ok(None),
-                Some(cell) => cells::close(&cell.value).map(Some).map_err(|e| {
+                Some(cell) => self.close(cell).map(Some).map_err(|e| {
                     let header = c.close.as_deref().unwrap_or_default();
                     self.error(
                         text,
@@ -297,8 +356,10 @@ impl Reader<'_> {
             account.front.opportunities.push(o);
             account.origins.opportunities.push(Origin::Csv {
                 file: self.rel.clone(),
+                sheet: self.sheet.clone(),
                 line,
                 cells,
+                also: Vec::new(),
             });
         }
     }

@@ -1,59 +1,48 @@
-//! A CSV file as a header and a stream of rows of cells, each cell with the line and column
-//! where it starts, so every problem can point at the cell (SPEC §13). The `csv` crate does the
-//! RFC 4180 reading (quotes, doubled quotes, CRLF); it reports where each record starts, and
-//! the cells' columns are found by walking that record's text with the same quoting rules.
+//! A CSV file as a stream of rows of cells, each cell with the line and column where it starts,
+//! so every problem can point at the cell (SPEC §13). The `csv` crate does the RFC 4180
+//! reading (quotes, doubled quotes, CRLF); it reports where each record starts, and the cells'
+//! columns are found by walking that record's text with the same quoting rules.
 //!
 //! Rows are read one at a time, never all at once: a whole-company export of 700,000 rows is
 //! checked in memory proportional to one row plus what is kept of it.
 
+use super::grid::{Cell, Row, Value};
 use crate::diagnostics::Diagnostic;
 
-/// One cell: its value (quotes removed) and where it starts.
-#[derive(Debug)]
-pub struct Cell {
-    pub value: String,
-    pub line: usize,
-    /// 1-based character position of the cell's first character (its opening quote, if any).
-    pub column: usize,
-}
-
-/// The header and the reader of the rows after it.
+/// The reader of a CSV file's rows.
 pub struct Table<'t> {
-    pub header: Vec<Cell>,
     text: &'t str,
     delimiter: u8,
     file: String,
     reader: csv::Reader<&'t [u8]>,
     record: csv::StringRecord,
     done: bool,
+    /// The last line of the previous record: blank lines skipped since then are a fully empty
+    /// row (the end of a report's data).
+    previous_last_line: Option<usize>,
 }
 
 impl<'t> Table<'t> {
-    /// Reads the header of `text` (BOM already removed) with `delimiter`. `Err` only if the CSV
-    /// reader itself gives up; the diagnostic names where.
-    pub fn read(text: &'t str, delimiter: u8, file: &str) -> Result<Table<'t>, Diagnostic> {
+    /// The rows of `text` (BOM already removed), cells separated by `delimiter`.
+    pub fn read(text: &'t str, delimiter: u8, file: &str) -> Table<'t> {
         let reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .has_headers(false)
             .flexible(true)
             .from_reader(text.as_bytes());
-        let mut table = Table {
-            header: Vec::new(),
+        Table {
             text,
             delimiter,
             file: file.to_string(),
             reader,
             record: csv::StringRecord::new(),
             done: false,
-        };
-        if let Some(first) = table.next_row() {
-            table.header = first?;
+            previous_last_line: None,
         }
-        Ok(table)
     }
 
     /// The next row, or the problem that stopped the reader (after which there are no more).
-    pub fn next_row(&mut self) -> Option<Result<Vec<Cell>, Diagnostic>> {
+    pub fn next_row(&mut self) -> Option<Result<Row, Diagnostic>> {
         if self.done {
             return None;
         }
@@ -62,7 +51,21 @@ impl<'t> Table<'t> {
                 self.done = true;
                 None
             }
-            Ok(true) => Some(Ok(self.cells())),
+            Ok(true) => {
+                let (cells, first, start) = self.cells();
+                // The record's text, without its line end: its line breaks (inside quotes)
+                // give the line it ends on.
+                let end = (self.reader.position().byte() as usize).min(self.text.len());
+                let content = self
+                    .text
+                    .get(start..end)
+                    .unwrap_or("")
+                    .trim_end_matches(['\n', '\r']);
+                let last = first + content.matches('\n').count();
+                let after_gap = self.previous_last_line.is_some_and(|p| first > p + 1);
+                self.previous_last_line = Some(last);
+                Some(Ok(Row { cells, after_gap }))
+            }
             Err(e) => {
                 self.done = true;
                 let line = e.position().map_or(1, |p| p.line() as usize);
@@ -76,8 +79,9 @@ impl<'t> Table<'t> {
         }
     }
 
-    /// The current record's cells with their positions.
-    fn cells(&self) -> Vec<Cell> {
+    /// The current record's cells with their positions, the line it starts on and the byte
+    /// where its text starts.
+    fn cells(&self) -> (Vec<Cell>, usize, usize) {
         let text = self.text;
         let (mut line, mut byte) = self
             .record
@@ -94,15 +98,22 @@ impl<'t> Table<'t> {
             byte += 1;
         }
         let places = places(text, byte, self.delimiter as char, self.record.len());
-        self.record
+        let cells = self
+            .record
             .iter()
             .zip(places)
             .map(|(v, (lines, column))| Cell {
                 value: v.to_string(),
+                typed: if v.trim().is_empty() {
+                    Value::Empty
+                } else {
+                    Value::Text
+                },
                 line: line + lines,
                 column,
             })
-            .collect()
+            .collect();
+        (cells, line, byte)
     }
 }
 
@@ -163,20 +174,20 @@ mod tests {
     use super::*;
 
     fn rows(t: &mut Table<'_>) -> Vec<Vec<Cell>> {
-        std::iter::from_fn(|| t.next_row().map(Result::unwrap)).collect()
+        std::iter::from_fn(|| t.next_row().map(|r| r.unwrap().cells)).collect()
     }
 
     #[test]
     fn cells_know_their_line_and_column_after_crlf() {
         let text = "a;b;c\r\n1;\"x;y\";3\r\n\"q\"\"uote\";;ü\n";
-        let mut t = Table::read(text, b';', "f.csv").unwrap();
-        let h: Vec<_> = t
-            .header
+        let mut t = Table::read(text, b';', "f.csv");
+        let mut rows = rows(&mut t);
+        let header = rows.remove(0);
+        let h: Vec<_> = header
             .iter()
             .map(|c| (&c.value[..], c.line, c.column))
             .collect();
         assert_eq!(h, [("a", 1, 1), ("b", 1, 3), ("c", 1, 5)]);
-        let rows = rows(&mut t);
         let r: Vec<_> = rows[0]
             .iter()
             .map(|c| (&c.value[..], c.line, c.column))
@@ -192,10 +203,25 @@ mod tests {
     #[test]
     fn cells_after_a_line_break_in_quotes_are_on_the_next_line() {
         let text = "a,b,c\nx,\"one\ntwo\",z\n";
-        let mut t = Table::read(text, b',', "f.csv").unwrap();
+        let mut t = Table::read(text, b',', "f.csv");
         let rows = rows(&mut t);
-        let r: Vec<_> = rows[0].iter().map(|c| (c.line, c.column)).collect();
+        let r: Vec<_> = rows[1].iter().map(|c| (c.line, c.column)).collect();
         assert_eq!(r, [(2, 1), (2, 3), (3, 6)]);
+    }
+
+    #[test]
+    fn blank_lines_before_a_row_are_a_gap() {
+        for (text, gaps) in [
+            ("a,b\n1,2\n\nTotal,3\n", [false, false, true]),
+            ("a,b\r\n1,2\r\n\r\nTotal,3\r\n", [false, false, true]),
+            ("a,b\r\n1,2\r\nTotal,3\r\n", [false, false, false]),
+            ("a,b\n\"1\n\n2\",2\nTotal,3", [false, false, false]),
+        ] {
+            let mut t = Table::read(text, b',', "f.csv");
+            let seen: Vec<bool> =
+                std::iter::from_fn(|| t.next_row().map(|r| r.unwrap().after_gap)).collect();
+            assert_eq!(seen, gaps, "{text:?}");
+        }
     }
 
     #[test]
