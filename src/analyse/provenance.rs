@@ -13,21 +13,33 @@ pub enum Figures {
     Opportunities(usize),
 }
 
-/// Figures and the file they come from (relative to the portfolio), with the CSV rows' lines
-/// (empty for the account file).
+/// Figures and the file they come from (relative to the portfolio), with the rows' lines (a
+/// CSV file) or row numbers (a workbook's `sheet`); empty for the account file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FiguresFrom {
     pub figures: Figures,
     pub file: String,
+    pub sheet: Option<String>,
     pub lines: Vec<usize>,
 }
 
 /// The sources of the quarters `shown` that the account has, then of its opportunities grouped
 /// by file (the account file first, then each CSV file in the order its rows were merged).
 pub fn provenance(account: &Account, shown: &[Quarter]) -> Vec<FiguresFrom> {
+    // The file, its sheet, and the rows: one, or several combined (a customer hierarchy).
     let place = |o: &Origin| match o {
-        Origin::Account => (account.source.clone(), None),
-        Origin::Csv { file, line, .. } => (file.clone(), Some(*line)),
+        Origin::Account => (account.source.clone(), None, Vec::new()),
+        Origin::Csv {
+            file,
+            sheet,
+            line,
+            also,
+            ..
+        } => (
+            file.clone(),
+            sheet.clone(),
+            std::iter::once(*line).chain(also.iter().copied()).collect(),
+        ),
     };
     let mut out = Vec::new();
     for &q in shown {
@@ -37,28 +49,30 @@ pub fn provenance(account: &Account, shown: &[Quarter]) -> Vec<FiguresFrom> {
             .iter()
             .zip(&account.origins.financials);
         if let Some((_, o)) = found.into_iter().find(|(f, _)| f.period == q) {
-            let (file, line) = place(o);
+            let (file, sheet, lines) = place(o);
             out.push(FiguresFrom {
                 figures: Figures::Quarter(q),
                 file,
-                lines: line.into_iter().collect(),
+                sheet,
+                lines,
             });
         }
     }
     let mut groups: Vec<FiguresFrom> = Vec::new();
     for o in &account.origins.opportunities {
-        let (file, line) = place(o);
+        let (file, sheet, lines) = place(o);
         match groups.iter_mut().find(|g| g.file == file) {
             Some(g) => {
                 if let Figures::Opportunities(n) = &mut g.figures {
                     *n += 1;
                 }
-                g.lines.extend(line);
+                g.lines.extend(lines);
             }
             None => groups.push(FiguresFrom {
                 figures: Figures::Opportunities(1),
                 file,
-                lines: line.into_iter().collect(),
+                sheet,
+                lines,
             }),
         }
     }

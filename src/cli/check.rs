@@ -13,14 +13,17 @@ use crate::model::Severity;
 
 pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
     let summary = |accounts: usize, files: usize, all: &[Diagnostic]| {
-        let errors = all.iter().filter(|d| d.is_error()).count();
+        let of = |s: Severity| all.iter().filter(|d| d.severity == s).count();
+        let info = match of(Severity::Info) {
+            0 => String::new(),
+            n => format!(", {n} info"),
+        };
         format!(
-            "checked {accounts} account{} in {files} file{}: {errors} error{}, {} warning{}",
-            plural(accounts),
-            plural(files),
-            plural(errors),
-            all.len() - errors,
-            plural(all.len() - errors),
+            "checked {} in {}: {}, {}{info}",
+            super::count(accounts, "account"),
+            super::count(files, "file"),
+            super::count(of(Severity::Error), "error"),
+            super::count(of(Severity::Warning), "warning"),
         )
     };
     // What `build` reads beyond the plans is checked too, so that `check` passing means

@@ -174,6 +174,8 @@ pub struct ScoreArgs {
 pub enum ExportFormat {
     Json,
     Csv,
+    /// An Excel workbook: accounts, findings and portfolio figures, numbers typed.
+    Xlsx,
 }
 
 #[derive(Debug, Args)]
@@ -182,6 +184,9 @@ pub struct ExportArgs {
     pub portfolio: PathBuf,
     #[arg(long, value_enum)]
     pub format: ExportFormat,
+    /// The CSV delimiter (`;` for a spreadsheet in a locale with a decimal comma).
+    #[arg(long, default_value_t = ',', value_parser = csv_delimiter)]
+    pub delimiter: char,
     /// Write here instead of standard output.
     #[arg(short = 'o', long = "output")]
     pub output: Option<PathBuf>,
@@ -201,6 +206,15 @@ pub struct NewArgs {
 pub struct InitArgs {
     #[arg(default_value = ".")]
     pub dir: PathBuf,
+}
+
+/// A CSV delimiter: one character that is not a quote or a line break.
+fn csv_delimiter(s: &str) -> Result<char, String> {
+    let mut chars = s.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) if !matches!(c, '"' | '\n' | '\r') => Ok(c),
+        _ => Err("expected one character such as `,` or `;`".into()),
+    }
 }
 
 /// Text from the user's files or paths, made safe for a terminal: control characters (ESC,

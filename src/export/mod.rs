@@ -4,6 +4,9 @@
 //! order, integral numbers written without a fractional part.
 
 pub mod trends;
+mod xlsx;
+
+pub use xlsx::xlsx;
 
 use std::fmt::Write as _;
 
@@ -249,9 +252,16 @@ const CSV_HEAD: [&str; 9] = [
 /// One row per account: id, name, designation, owner, stage, quadrant, the three scores, then
 /// every §5 metric, with a header row. Empty cells for null.
 pub fn csv(analysis: &Analysis<'_>) -> String {
-    let mut out = String::new();
+    csv_with(analysis, ',')
+}
+
+/// [`csv`] with another `delimiter` (`;` for spreadsheets in locales whose decimal separator
+/// is a comma). Starts with a byte order mark: without it Excel reads UTF-8 as its locale's
+/// code page and shows `KrakÃ³w`.
+pub fn csv_with(analysis: &Analysis<'_>, delimiter: char) -> String {
+    let mut out = String::from("\u{feff}");
     let header: Vec<&str> = CSV_HEAD.into_iter().chain(metrics::KEYS).collect();
-    out.push_str(&header.join(","));
+    out.push_str(&header.join(&delimiter.to_string()));
     out.push_str("\r\n");
     for row in rows(analysis) {
         let text = [
@@ -262,7 +272,7 @@ pub fn csv(analysis: &Analysis<'_>) -> String {
             row.stage.as_deref(),
             row.quadrant.as_deref(),
         ]
-        .map(|t| text_cell(t.unwrap_or("")));
+        .map(|t| text_cell(t.unwrap_or(""), delimiter));
         let numbers = [
             row.scores.attractiveness,
             row.scores.strength,
@@ -272,16 +282,17 @@ pub fn csv(analysis: &Analysis<'_>) -> String {
         .chain(row.metrics.values())
         .map(|v| v.map_or_else(String::new, number));
         let line: Vec<String> = text.into_iter().chain(numbers).collect();
-        out.push_str(&line.join(","));
+        out.push_str(&line.join(&delimiter.to_string()));
         out.push_str("\r\n");
     }
     out
 }
 
-/// RFC 4180 quoting: fields with a comma, quote or line break are quoted, quotes doubled.
-fn text_cell(text: &str) -> String {
+/// RFC 4180 quoting: fields with the delimiter, a quote or a line break are quoted, quotes
+/// doubled.
+fn text_cell(text: &str, delimiter: char) -> String {
     let text = csv_text(text);
-    if text.contains([',', '"', '\n', '\r']) {
+    if text.contains([delimiter, '"', '\n', '\r']) {
         let mut q = String::with_capacity(text.len() + 2);
         let _ = write!(q, "\"{}\"", text.replace('"', "\"\""));
         q
@@ -313,12 +324,13 @@ mod csv_tests {
 
     #[test]
     fn formulas_stay_text_and_numbers_stay_numbers() {
-        assert_eq!(text_cell("=1+2"), "'=1+2");
-        assert_eq!(text_cell("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(text_cell("\tx"), "'\tx");
-        assert_eq!(text_cell("-x,y"), "\"'-x,y\"");
-        assert_eq!(text_cell("a\0b"), "a\u{fffd}b");
+        assert_eq!(text_cell("=1+2", ','), "'=1+2");
+        assert_eq!(text_cell("@SUM(A1)", ','), "'@SUM(A1)");
+        assert_eq!(text_cell("\tx", ','), "'\tx");
+        assert_eq!(text_cell("-x,y", ','), "\"'-x,y\"");
+        assert_eq!(text_cell("a;b", ';'), "\"a;b\"");
+        assert_eq!(text_cell("a\0b", ','), "a\u{fffd}b");
         assert_eq!(number(-5.5), "-5.5");
-        assert_eq!(text_cell("Acme"), "Acme");
+        assert_eq!(text_cell("Acme", ','), "Acme");
     }
 }

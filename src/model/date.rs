@@ -40,6 +40,10 @@ impl Date {
     pub fn month(self) -> i8 {
         self.0.month()
     }
+
+    pub fn day(self) -> i8 {
+        self.0.day()
+    }
 }
 
 impl fmt::Display for Date {

@@ -468,9 +468,17 @@ fn figures_from(f: &crate::analyse::provenance::FiguresFrom) -> String {
         Figures::Opportunities(n) => format!("{n} opportunities"),
     };
     let lines: Vec<String> = f.lines.iter().map(usize::to_string).collect();
+    // A CSV file's lines, or a workbook sheet's rows.
+    let (one, many) = match &f.sheet {
+        Some(sheet) => (
+            format!("sheet {sheet}, row"),
+            format!("sheet {sheet}, rows"),
+        ),
+        None => ("line".to_string(), "lines".to_string()),
+    };
     match lines.len() {
         0 => format!("{what}: {}", f.file),
-        1 => format!("{what}: {}, line {}", f.file, lines[0]),
-        _ => format!("{what}: {}, lines {}", f.file, lines.join(", ")),
+        1 => format!("{what}: {}, {one} {}", f.file, lines[0]),
+        _ => format!("{what}: {}, {many} {}", f.file, lines.join(", ")),
     }
 }

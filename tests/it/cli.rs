@@ -12,7 +12,7 @@ const BROKEN: &str = "---\nname: Acme\ndesgnation: key\n---\n";
 fn example_portfolio_validates_and_its_error_findings_fail_by_default() {
     // The example is valid input; it deliberately has two error-severity findings
     // (unprofitable, retention-risk), which fail `check` under the default `--fail-on error`.
-    let summary = "checked 20 accounts in 24 files: 0 errors, 0 warnings; findings: 2 errors, 14 warnings, 7 info";
+    let summary = "checked 20 accounts in 24 files: 0 errors, 0 warnings, 1 info; findings: 2 errors, 14 warnings, 7 info";
     let run = |fail_on: &str| {
         let mut cmd = Command::cargo_bin("kamsite").unwrap();
         cmd.args(["check", "--fail-on", fail_on])
@@ -218,12 +218,34 @@ fn csv_has_a_header_and_one_row_per_account() {
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
+    // A byte order mark first, so Excel reads UTF-8 as UTF-8 (not `KrakÃ³w`).
+    let text = text.strip_prefix('\u{feff}').expect("a byte order mark");
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 21);
     assert!(lines[0].starts_with("id,name,designation,owner,stage,quadrant,attractiveness,strength,health,revenue,revenue_ttm,"));
     assert!(lines[1].starts_with(
         "acme-industrial,Acme Industrial GmbH,key,Dana Whitfield,cooperative,strategic,"
     ));
+}
+
+/// For a spreadsheet in a locale with a decimal comma (German Excel opens a comma-separated
+/// file in one column): `--delimiter ';'`, cells holding `;` quoted.
+#[test]
+fn csv_takes_another_delimiter() {
+    let out = Command::cargo_bin("kamsite")
+        .unwrap()
+        .args(["export", "--format", "csv", "--delimiter", ";"])
+        .arg(example())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("\u{feff}id;name;designation;"), "{text}");
+    Command::cargo_bin("kamsite")
+        .unwrap()
+        .args(["export", "--format", "csv", "--delimiter", ";;"])
+        .arg(example())
+        .assert()
+        .code(2);
 }
 
 #[test]

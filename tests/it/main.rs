@@ -9,6 +9,7 @@ mod cli;
 mod common;
 mod diagnostics;
 mod export_schema;
+mod exports;
 mod layers;
 mod reviews;
 mod robustness;

@@ -812,17 +812,20 @@ impl<'r> Reader<'r> {
         let Some((line, column)) = start else {
             return;
         };
-        let last = self.last_data_line;
+        let last = match self.sheet {
+            Some(_) => format!("row {}", self.last_data_line),
+            None => format!("line {}", self.last_data_line),
+        };
         let (severity, message, help) = if known > 0 {
             (
                 crate::model::Severity::Warning,
-                format!("the data ends at an empty row after line {last}, but {known} of the {rows} rows after it are of known accounts; they are not read"),
+                format!("the data ends at an empty row after {last}, but {known} of the {rows} rows after it are of known accounts; they are not read"),
                 "if they are data, remove the empty row; a report's footer comes after an empty row".to_string(),
             )
         } else {
             (
                 crate::model::Severity::Info,
-                format!("the data ends at an empty row after line {last}; the {rows} row{} after it (a report's footer) {} not read", if rows == 1 { "" } else { "s" }, if rows == 1 { "is" } else { "are" }),
+                format!("the data ends at an empty row after {last}; the {rows} row{} after it (a report's footer) {} not read", if rows == 1 { "" } else { "s" }, if rows == 1 { "is" } else { "are" }),
                 "rows after the first empty row are a report's totals and notes, not data".to_string(),
             )
         };
