@@ -395,3 +395,29 @@ pub fn write_portfolio_csv(dir: &std::path::Path, n: usize, seed: u64) -> std::i
     }
     std::fs::write(dir.join("data/financials.csv"), csv)
 }
+
+/// [`write_portfolio_csv`], with the financials as an Excel workbook (`data/financials.xlsx`,
+/// numbers as typed cells) instead of a CSV file: what reading a workbook costs.
+pub fn write_portfolio_xlsx(dir: &std::path::Path, n: usize, seed: u64) -> std::io::Result<()> {
+    write_portfolio_csv(dir, n, seed)?;
+    let csv_path = dir.join("data/financials.csv");
+    let text = std::fs::read_to_string(&csv_path)?;
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let fail = |e: rust_xlsxwriter::XlsxError| std::io::Error::other(e.to_string());
+    for (r, line) in text.lines().enumerate() {
+        for (c, cell) in line.split(',').enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            match cell.parse::<f64>() {
+                Ok(v) if r > 0 && c > 1 => sheet.write_number(r, c, v).map_err(fail)?,
+                _ if cell.is_empty() => continue,
+                _ => sheet.write_string(r, c, cell).map_err(fail)?,
+            };
+        }
+    }
+    book.save(dir.join("data/financials.xlsx")).map_err(fail)?;
+    std::fs::remove_file(csv_path)?;
+    let config = std::fs::read_to_string(dir.join("kamsite.yaml"))?
+        .replace("data/financials.csv", "data/financials.xlsx");
+    std::fs::write(dir.join("kamsite.yaml"), config)
+}

@@ -221,7 +221,7 @@ pub fn load_with(root: &Root, cache: Option<&ParseCache>) -> Loaded {
     if config_ok {
         let mut t = crate::timings::Timings::start();
         let (problems, read) = sources::merge(root, &config, &mut accounts, &rejected_accounts);
-        t.mark("load: csv sources");
+        t.mark("load: sources");
         diagnostics.extend(problems);
         files += read;
     }
