@@ -459,3 +459,52 @@ fn the_xlsx_export_has_typed_numbers_and_the_same_bytes_every_time() {
         .assert()
         .code(1);
 }
+
+/// A workbook source is read from the revision too (`--baseline REV`), from memory.
+#[test]
+fn a_git_baseline_reads_the_workbook_of_that_revision() {
+    use rust_xlsxwriter::Workbook;
+    let write = |dir: &Path, revenue: f64| {
+        let mut book = Workbook::new();
+        let s = book.add_worksheet();
+        for (c, h) in ["K", "Q", "R"].iter().enumerate() {
+            s.write_string(0, c as u16, *h).unwrap();
+        }
+        s.write_string(1, 0, "0000100457").unwrap();
+        s.write_string(1, 1, "2026-Q3").unwrap();
+        s.write_number(1, 2, revenue).unwrap();
+        book.save(dir.join("data/e.xlsx")).unwrap();
+    };
+    let f = accounts(Fixture::new(), false).file(
+        "kamsite.yaml",
+        format!("{CONFIG_HEAD}sources:\n  financials:\n    file: data/e.xlsx\n    account: K\n    match: ids.erp\n    columns: {{ period: Q, revenue: R }}\n"),
+    );
+    std::fs::create_dir_all(f.path().join("data")).unwrap();
+    write(f.path(), 100.0);
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .current_dir(f.path())
+            .args(args)
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@t")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@t")
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-qm", "q3"]);
+    write(f.path(), 250.0);
+    f.kamsite(&["build", "-q", "--baseline", "HEAD", "-o", "out"])
+        .env("SOURCE_DATE_EPOCH", "1790000000")
+        .assert()
+        .success();
+    let changes = std::fs::read_to_string(f.path().join("out/changes/index.html")).unwrap();
+    assert!(
+        changes.contains("+150"),
+        "the revenue moved from 100 to 250: {changes}"
+    );
+}
