@@ -340,12 +340,17 @@ fn render_github(d: &Diagnostic) -> String {
     if let Some(cell) = &d.cell {
         message = format!("{cell}: {message}");
     }
-    let mut out = format!("::{command} file={}", escape_property(&d.file));
-    if d.line > 0 && d.cell.is_none() {
-        let _ = write!(out, ",line={},col={}", d.line, d.column);
+    // A problem of no file (a portfolio finding without kamsite.yaml) is a plain annotation.
+    let mut properties = Vec::new();
+    if !d.file.is_empty() {
+        properties.push(format!("file={}", escape_property(&d.file)));
+        if d.line > 0 && d.cell.is_none() {
+            properties.push(format!("line={},col={}", d.line, d.column));
+        }
     }
     let title = d.rule.as_deref().or(d.kind).unwrap_or("kamsite");
-    let _ = write!(out, ",title={}", escape_property(title));
+    properties.push(format!("title={}", escape_property(title)));
+    let mut out = format!("::{command} {}", properties.join(","));
     let _ = writeln!(out, "::{}", escape_data(&message));
     out
 }

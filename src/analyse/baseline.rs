@@ -3,7 +3,7 @@
 //! fired. Built from an analysis (a git revision, a previous review) or read from an export
 //! document (`export::Document::baseline`); the comparison itself is [`super::changes`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::Analysis;
 
@@ -15,8 +15,28 @@ pub struct Baseline {
     pub label: String,
     pub period: Option<String>,
     pub accounts: BTreeMap<String, Before>,
-    /// (account id or "" for the portfolio, rule id) of every finding.
-    pub findings: Vec<(String, String)>,
+    /// Every finding, as what makes it the same finding again.
+    pub findings: BTreeSet<FindingKey>,
+}
+
+/// What makes two findings the same (SPEC §19): rule, account ("" for the portfolio) and
+/// manager. A pull request's new findings are those whose key the baseline lacks; the
+/// message (its numbers) may change without the finding being new.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FindingKey {
+    pub account: String,
+    pub rule: String,
+    pub manager: Option<String>,
+}
+
+impl FindingKey {
+    pub fn of(f: &super::Finding) -> FindingKey {
+        FindingKey {
+            account: f.account.clone().unwrap_or_default(),
+            rule: f.rule.to_string(),
+            manager: f.manager.clone(),
+        }
+    }
 }
 
 /// One account as it was.
@@ -55,11 +75,12 @@ impl Baseline {
                     (a.account.id.clone(), before)
                 })
                 .collect(),
-            findings: analysis
-                .findings
-                .iter()
-                .map(|f| (f.account.clone().unwrap_or_default(), f.rule.to_string()))
-                .collect(),
+            findings: analysis.findings.iter().map(FindingKey::of).collect(),
         }
+    }
+
+    /// Whether the baseline has this finding.
+    pub fn has(&self, f: &super::Finding) -> bool {
+        self.findings.contains(&FindingKey::of(f))
     }
 }

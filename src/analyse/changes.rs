@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use super::baseline::Baseline;
+use super::baseline::{Baseline, FindingKey};
 use super::Analysis;
 
 /// A score then and now.
@@ -152,26 +152,18 @@ pub fn changes(analysis: &Analysis<'_>, b: &Baseline) -> Changes {
         .filter(|(id, _)| !current.contains(id.as_str()))
         .map(|(id, a)| (id.clone(), a.name.clone()))
         .collect();
-    let was: BTreeSet<(&str, &str)> = b
-        .findings
-        .iter()
-        .map(|(a, r)| (a.as_str(), r.as_str()))
-        .collect();
-    fn key(f: &super::Finding) -> (&str, &str) {
-        (f.account.as_deref().unwrap_or(""), f.rule)
-    }
-    let now: BTreeSet<(&str, &str)> = analysis.findings.iter().map(key).collect();
+    let now: BTreeSet<FindingKey> = analysis.findings.iter().map(FindingKey::of).collect();
     let new_findings = (0..analysis.findings.len())
-        .filter(|&k| !was.contains(&key(&analysis.findings[k])))
+        .filter(|&k| !b.has(&analysis.findings[k]))
         .collect();
     let resolved = b
         .findings
         .iter()
-        .filter(|(a, r)| !now.contains(&(a.as_str(), r.as_str())))
-        .map(|(a, r)| Resolved {
-            account: (!a.is_empty()).then(|| a.clone()),
-            account_name: b.accounts.get(a).map(|x| x.name.clone()),
-            rule: r.clone(),
+        .filter(|k| !now.contains(k))
+        .map(|k| Resolved {
+            account: (!k.account.is_empty()).then(|| k.account.clone()),
+            account_name: b.accounts.get(&k.account).map(|x| x.name.clone()),
+            rule: k.rule.clone(),
         })
         .collect();
     let key_before = b

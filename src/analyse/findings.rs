@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 
-use super::rules::{Check, Context, RuleSettings, MONEY_END, MONEY_START};
+use super::rules::{At, Check, Context, RuleSettings, MONEY_END, MONEY_START};
 use super::AccountAnalysis;
-use crate::model::Severity;
+use crate::model::{financial_field, Severity, Target, YamlPath};
 
 /// One diagnosis of an account, a manager or the portfolio.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -21,6 +21,71 @@ pub struct Finding {
     /// The message with its money amounts masked, when it has any (`--incognito` shows this).
     #[serde(skip)]
     pub masked: Option<String>,
+    /// The value the finding is about (SPEC §19), where `check` annotates it.
+    #[serde(skip)]
+    pub at: Place,
+}
+
+/// Where a finding is: the value that triggers it. The model carries no positions, so the
+/// value is named here and found in its file only when `check` prints findings.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Place {
+    /// A value, or a key, of the account file's front matter.
+    Front(YamlPath, Target),
+    /// A cell of a source: a CSV file's line and column, or a sheet's row and column.
+    Source {
+        file: String,
+        sheet: Option<String>,
+        line: usize,
+        column: usize,
+    },
+    /// A value, or a key, of kamsite.yaml (no file at all when there is none).
+    Config(YamlPath, Target),
+}
+
+impl Place {
+    fn of(at: At, ctx: &Context<'_>, a: &AccountAnalysis<'_>) -> Place {
+        let path = |keys: &[&str]| keys.iter().fold(YamlPath::root(), |p, k| p.key(*k));
+        match at {
+            At::Value(keys) => Place::Front(path(keys), Target::Value),
+            At::Key(key) => Place::Front(path(&[key]), Target::Key),
+            At::Item(list, i, key) => {
+                Place::Front(YamlPath::root().key(list).index(i).key(key), Target::Value)
+            }
+            At::By(decide) => Place::of(decide(a), ctx, a),
+            At::Period(field) => {
+                let financials = &a.account.front.financials;
+                let Some(i) = ctx
+                    .period
+                    .and_then(|p| financials.iter().position(|f| f.period == p))
+                else {
+                    return Place::Front(path(&["financials"]), Target::Key);
+                };
+                match a
+                    .account
+                    .origins
+                    .financials
+                    .get(i)
+                    .and_then(|o| o.cell(field))
+                {
+                    Some(cell) => Place::Source {
+                        file: cell.file.to_string(),
+                        sheet: cell.sheet.map(str::to_string),
+                        line: cell.line,
+                        column: cell.column,
+                    },
+                    // Entries of the front matter come first: `i` is their index there.
+                    None => Place::Front(
+                        YamlPath::root()
+                            .key("financials")
+                            .index(i)
+                            .key(financial_field::KEYS[field]),
+                        Target::Value,
+                    ),
+                }
+            }
+        }
+    }
 }
 
 /// The message without the markers, and with each marked amount masked when it has any.
@@ -54,6 +119,7 @@ fn finding(
     account: Option<&str>,
     manager: Option<String>,
     found: &str,
+    at: Place,
 ) -> Finding {
     let (found, masked) = unmark(found);
     Finding {
@@ -63,6 +129,7 @@ fn finding(
         manager,
         message: format!("{found} — {}", s.rule.why),
         masked: masked.map(|m| format!("{m} — {}", s.rule.why)),
+        at,
     }
 }
 
@@ -77,12 +144,19 @@ pub fn findings(
     for s in &enabled {
         if let Check::Portfolio(check) = s.rule.check {
             for fired in check(ctx, accounts, s) {
+                let at = match fired.at {
+                    Some(path) => Place::Config(path, Target::Value),
+                    None => {
+                        Place::Config(YamlPath::root().key("findings").key(s.rule.id), Target::Key)
+                    }
+                };
                 out.push(finding(
                     s,
                     fired.severity,
                     None,
                     fired.manager,
                     &fired.found,
+                    at,
                 ));
             }
         }
@@ -91,7 +165,7 @@ pub fn findings(
     for a in accounts {
         let first = out.len();
         for s in &enabled {
-            if let Check::Account(check) = s.rule.check {
+            if let Check::Account { at, check } = s.rule.check {
                 if let Some(found) = check(ctx, a, s) {
                     out.push(finding(
                         s,
@@ -99,6 +173,7 @@ pub fn findings(
                         Some(&a.account.id),
                         None,
                         &found,
+                        Place::of(at, ctx, a),
                     ));
                 }
             }

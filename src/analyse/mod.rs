@@ -182,6 +182,7 @@ pub fn analyse(portfolio: &Portfolio, period: Option<Quarter>, as_of: Date) -> A
     let ctx = rules::Context {
         config,
         period,
+        as_of,
         accounts: accounts.len(),
     };
     let findings = findings::findings(&ctx, &rules, &accounts);

@@ -7,15 +7,21 @@ use std::collections::BTreeMap;
 
 use super::shape::Shape;
 use super::AccountAnalysis;
+use crate::model::financial_field as field;
 use crate::model::{
-    Config, Designation, InitiativeStatus, Quarter, RetentionRisk, RuleOverride, Severity, Stage,
+    Config, Date, Designation, InitiativeStatus, Quarter, RetentionRisk, RuleOverride, Severity,
+    Stage, YamlPath,
 };
 use crate::numfmt::{short as num, thousands};
 
 /// What a rule looks at: one account, or the whole portfolio.
 pub enum Check {
-    /// Returns "what was found" when the rule fires for the account.
-    Account(fn(&Context<'_>, &AccountAnalysis<'_>, &RuleSettings) -> Option<String>),
+    /// Returns "what was found" when the rule fires for the account; `at` is the value the
+    /// finding is about.
+    Account {
+        at: At,
+        check: fn(&Context<'_>, &AccountAnalysis<'_>, &RuleSettings) -> Option<String>,
+    },
     /// Returns every firing (a rule such as manager-over-capacity fires once per manager).
     Portfolio(fn(&Context<'_>, &[AccountAnalysis<'_>], &RuleSettings) -> Vec<Fired>),
 }
@@ -39,18 +45,38 @@ impl std::fmt::Debug for Rule {
     }
 }
 
+/// Which value of an account file an account rule's finding is about (SPEC §19): where CI
+/// annotates it, so a pull request shows the finding on the line that causes it.
+#[derive(Clone, Copy)]
+pub enum At {
+    /// A value of the front matter, by its keys (its nearest ancestor when not written).
+    Value(&'static [&'static str]),
+    /// A key of the front matter: a list as a whole (`contacts:`).
+    Key(&'static str),
+    /// A field ([`field`]) of the review period's financials entry — its cell when the entry
+    /// came from a source; `financials:` when the period has no entry.
+    Period(usize),
+    /// A value of an entry of a front-matter list: (list, index, key).
+    Item(&'static str, usize, &'static str),
+    /// Decided by the account (the first overdue action, say).
+    By(fn(&AccountAnalysis<'_>) -> At),
+}
+
 /// A portfolio rule's firing, before the configured severity is applied.
 pub struct Fired {
     /// The rule's default severity for this firing (key-account-count has two).
     pub severity: Severity,
     pub manager: Option<String>,
     pub found: String,
+    /// The value of kamsite.yaml the firing is about; `findings.<rule>` when `None`.
+    pub at: Option<YamlPath>,
 }
 
 /// What every check may read besides the account.
 pub struct Context<'a> {
     pub config: &'a Config,
     pub period: Option<Quarter>,
+    pub as_of: Date,
     /// The number of accounts in the portfolio.
     pub accounts: usize,
 }
@@ -154,12 +180,15 @@ pub static RULES: &[Rule] = &[
         thresholds: &[("min_attractiveness", 70.0)],
         trigger: "the account is not designated key and its attractiveness is at least `min_attractiveness`",
         why: "the accounts with the highest upside are often not the ones designated key",
-        check: Check::Account(|_, a, s| {
-            let (att, min) = (a.attractiveness.value?, s.threshold("min_attractiveness"));
-            (!key(a) && att >= min).then(|| {
-                format!("designated {} but attractiveness is {} (≥ {})", a.account.front.designation, num(att), num(min))
-            })
-        }),
+        check: Check::Account {
+            at: At::Value(&["designation"]),
+            check: |_, a, s| {
+                let (att, min) = (a.attractiveness.value?, s.threshold("min_attractiveness"));
+                (!key(a) && att >= min).then(|| {
+                    format!("designated {} but attractiveness is {} (≥ {})", a.account.front.designation, num(att), num(min))
+                })
+            },
+        },
     },
     Rule {
         id: "key-account-count",
@@ -179,7 +208,7 @@ pub static RULES: &[Rule] = &[
                 return Vec::new();
             }
             let side = if n < lo { "below" } else { "above" };
-            vec![Fired { severity, manager: None, found: format!("{n} key accounts, {side} the range of {lo} to {hi}") }]
+            vec![Fired { severity, manager: None, found: format!("{}, {side} the range of {lo} to {hi}", plural(n as usize, "key account", "key accounts")), at: None }]
         }),
     },
     Rule {
@@ -202,6 +231,10 @@ pub static RULES: &[Rule] = &[
                         severity: Severity::Warning,
                         manager: Some(manager.to_string()),
                         found: format!("{manager} owns {n} key accounts, capacity {cap}"),
+                        // The manager's entry in kamsite.yaml, when they are listed.
+                        at: ctx.config.managers.iter().position(|m| m.name == manager).map(|i| {
+                            YamlPath::root().key("managers").index(i).key("capacity")
+                        }),
                     })
                 })
                 .collect()
@@ -213,11 +246,14 @@ pub static RULES: &[Rule] = &[
         thresholds: &[],
         trigger: "a key account's relationship stage is exploratory or basic",
         why: "key relationships that stay transactional never become strategic partnerships",
-        check: Check::Account(|_, a, _| {
-            let stage = a.account.front.relationship.stage?;
-            (key(a) && matches!(stage, Stage::Exploratory | Stage::Basic))
-                .then(|| format!("key account whose relationship is still {stage}"))
-        }),
+        check: Check::Account {
+            at: At::Value(&["relationship", "stage"]),
+            check: |_, a, _| {
+                let stage = a.account.front.relationship.stage?;
+                (key(a) && matches!(stage, Stage::Exploratory | Stage::Basic))
+                    .then(|| format!("key account whose relationship is still {stage}"))
+            },
+        },
     },
     Rule {
         id: "single-threaded",
@@ -226,18 +262,21 @@ pub static RULES: &[Rule] = &[
         trigger: "a key account has fewer than `min_contacts` contacts, or fewer than `min_our_contacts` distinct people on our side holding them (the bow tie)",
         why: "a relationship that runs through one pair of people is lost when either of them leaves",
         // The shape is computed once, from these same thresholds, for the page's relationship map.
-        check: Check::Account(|_, a, s| {
-            let r = &a.relationship;
-            (key(a) && r.shape == Shape::BowTie).then(|| {
-                format!(
-                    "{} at the customer, held by {} on our side (need {} and {})",
-                    plural(r.contacts, "contact", "contacts"),
-                    plural(r.our_people, "person", "persons"),
-                    num(s.threshold("min_contacts")),
-                    num(s.threshold("min_our_contacts"))
-                )
-            })
-        }),
+        check: Check::Account {
+            at: At::Key("contacts"),
+            check: |_, a, s| {
+                let r = &a.relationship;
+                (key(a) && r.shape == Shape::BowTie).then(|| {
+                    format!(
+                        "{} at the customer, held by {} on our side (need {} and {})",
+                        plural(r.contacts, "contact", "contacts"),
+                        plural(r.our_people, "person", "persons"),
+                        num(s.threshold("min_contacts")),
+                        num(s.threshold("min_our_contacts"))
+                    )
+                })
+            },
+        },
     },
     Rule {
         id: "discount-without-joint-value",
@@ -245,15 +284,18 @@ pub static RULES: &[Rule] = &[
         thresholds: &[("min_discount_pct", 5.0)],
         trigger: "the discount in the review period is at least `min_discount_pct` and no joint initiative is active or completed",
         why: "discounts given while joint value creation is missing buy volume, not partnership",
-        check: Check::Account(|ctx, a, s| {
-            let d = a.metrics.discount_pct?;
-            let joint = a.account.front.joint_initiatives.iter().any(|j| {
-                matches!(j.status, InitiativeStatus::Active | InitiativeStatus::Completed)
-            });
-            (d >= s.threshold("min_discount_pct") && !joint).then(|| {
-                format!("discount of {} % in {} with no active or completed joint initiative", num(d), ctx.p())
-            })
-        }),
+        check: Check::Account {
+            at: At::Period(field::DISCOUNT_PCT),
+            check: |ctx, a, s| {
+                let d = a.metrics.discount_pct?;
+                let joint = a.account.front.joint_initiatives.iter().any(|j| {
+                    matches!(j.status, InitiativeStatus::Active | InitiativeStatus::Completed)
+                });
+                (d >= s.threshold("min_discount_pct") && !joint).then(|| {
+                    format!("discount of {} % in {} with no active or completed joint initiative", num(d), ctx.p())
+                })
+            },
+        },
     },
     Rule {
         id: "volume-only-selection",
@@ -261,14 +303,17 @@ pub static RULES: &[Rule] = &[
         thresholds: &[],
         trigger: "a key account's attractiveness is below the matrix split while its revenue share is at least an average account's (100 / number of accounts)",
         why: "key accounts chosen on current volume alone miss the customers with future potential",
-        check: Check::Account(|ctx, a, _| {
-            let (share, att) = (a.metrics.revenue_share_pct?, a.attractiveness.value?);
-            let split = ctx.config.scoring.matrix_split.attractiveness;
-            let average = 100.0 / ctx.accounts as f64;
-            (key(a) && att < split && share >= average).then(|| {
-                format!("key account with attractiveness {} (below the split of {}) but {} % of revenue (average account: {} %)", num(att), num(split), num(share), num(average))
-            })
-        }),
+        check: Check::Account {
+            at: At::Value(&["designation"]),
+            check: |ctx, a, _| {
+                let (share, att) = (a.metrics.revenue_share_pct?, a.attractiveness.value?);
+                let split = ctx.config.scoring.matrix_split.attractiveness;
+                let average = 100.0 / ctx.accounts as f64;
+                (key(a) && att < split && share >= average).then(|| {
+                    format!("key account with attractiveness {} (below the split of {}) but {} % of revenue (average account: {} %)", num(att), num(split), num(share), num(average))
+                })
+            },
+        },
     },
     Rule {
         id: "concentration-risk",
@@ -276,12 +321,15 @@ pub static RULES: &[Rule] = &[
         thresholds: &[("max_share_pct", 10.0)],
         trigger: "the account holds at least `max_share_pct` percent of portfolio revenue (trailing twelve months)",
         why: "one customer with that much of the revenue is a major-customer risk",
-        check: Check::Account(|_, a, s| {
-            let (share, max) = (a.metrics.revenue_share_pct?, s.threshold("max_share_pct"));
-            (share >= max).then(|| {
-                format!("{} % of portfolio revenue over the last twelve months (≥ {} %)", num(share), num(max))
-            })
-        }),
+        check: Check::Account {
+            at: At::Period(field::REVENUE),
+            check: |_, a, s| {
+                let (share, max) = (a.metrics.revenue_share_pct?, s.threshold("max_share_pct"));
+                (share >= max).then(|| {
+                    format!("{} % of portfolio revenue over the last twelve months (≥ {} %)", num(share), num(max))
+                })
+            },
+        },
     },
     Rule {
         id: "unprofitable",
@@ -289,12 +337,15 @@ pub static RULES: &[Rule] = &[
         thresholds: &[],
         trigger: "profit (gross margin − cost to serve) in the review period is below zero",
         why: "key accounts can generate the greatest losses when the cost to serve is not managed",
-        check: Check::Account(|ctx, a, _| {
-            let profit = a.metrics.profit?;
-            (profit < 0.0).then(|| {
-                format!("profit of {} in {}: the cost to serve exceeds the gross margin", money(profit), ctx.p())
-            })
-        }),
+        check: Check::Account {
+            at: At::Period(field::PERIOD),
+            check: |ctx, a, _| {
+                let profit = a.metrics.profit?;
+                (profit < 0.0).then(|| {
+                    format!("profit of {} in {}: the cost to serve exceeds the gross margin", money(profit), ctx.p())
+                })
+            },
+        },
     },
     Rule {
         id: "profitability-unmeasured",
@@ -302,18 +353,21 @@ pub static RULES: &[Rule] = &[
         thresholds: &[],
         trigger: "a key account has no gross_margin or no cost_to_serve for the review period",
         why: "customer profitability is rarely measured, so losses stay hidden",
-        check: Check::Account(|ctx, a, _| {
-            let q = ctx.period.and_then(|q| super::metrics::quarter(a.account, q));
-            let missing: Vec<&str> = [
-                ("gross_margin", q.and_then(|q| q.gross_margin)),
-                ("cost_to_serve", q.and_then(|q| q.cost_to_serve)),
-            ]
-            .into_iter()
-            .filter(|(_, v)| v.is_none())
-            .map(|(k, _)| k)
-            .collect();
-            (key(a) && !missing.is_empty()).then(|| format!("no {} for {}", missing.join(" or "), ctx.p()))
-        }),
+        check: Check::Account {
+            at: At::Period(field::PERIOD),
+            check: |ctx, a, _| {
+                let q = ctx.period.and_then(|q| super::metrics::quarter(a.account, q));
+                let missing: Vec<&str> = [
+                    ("gross_margin", q.and_then(|q| q.gross_margin)),
+                    ("cost_to_serve", q.and_then(|q| q.cost_to_serve)),
+                ]
+                .into_iter()
+                .filter(|(_, v)| v.is_none())
+                .map(|(k, _)| k)
+                .collect();
+                (key(a) && !missing.is_empty()).then(|| format!("no {} for {}", missing.join(" or "), ctx.p()))
+            },
+        },
     },
     Rule {
         id: "perception-gap",
@@ -321,12 +375,15 @@ pub static RULES: &[Rule] = &[
         thresholds: &[("min_gap", 2.0)],
         trigger: "our rating and the customer's rating of the relationship differ by at least `min_gap` points",
         why: "suppliers and customers often perceive the relationship differently",
-        check: Check::Account(|_, a, s| {
-            let r = a.account.front.relationship.rating?;
-            ((r.ours - r.theirs).abs() as f64 >= s.threshold("min_gap")).then(|| {
-                format!("we rate the relationship {} of 5, the customer {} of 5", r.ours, r.theirs)
-            })
-        }),
+        check: Check::Account {
+            at: At::Value(&["relationship", "rating"]),
+            check: |_, a, s| {
+                let r = a.account.front.relationship.rating?;
+                ((r.ours - r.theirs).abs() as f64 >= s.threshold("min_gap")).then(|| {
+                    format!("we rate the relationship {} of 5, the customer {} of 5", r.ours, r.theirs)
+                })
+            },
+        },
     },
     Rule {
         id: "short-horizon",
@@ -334,16 +391,19 @@ pub static RULES: &[Rule] = &[
         thresholds: &[("min_months", 12.0)],
         trigger: "a key account plan has no horizon_months or one shorter than `min_months`",
         why: "key account plans look one to three years ahead; shorter plans are sales plans",
-        check: Check::Account(|_, a, s| {
-            let min = s.threshold("min_months");
-            match a.account.front.plan.horizon_months {
-                None if key(a) => Some("the plan has no horizon_months".to_string()),
-                Some(h) if key(a) && (h as f64) < min => {
-                    Some(format!("the plan looks {h} months ahead (< {})", num(min)))
+        check: Check::Account {
+            at: At::Value(&["plan", "horizon_months"]),
+            check: |_, a, s| {
+                let min = s.threshold("min_months");
+                match a.account.front.plan.horizon_months {
+                    None if key(a) => Some("the plan has no horizon_months".to_string()),
+                    Some(h) if key(a) && (h as f64) < min => {
+                        Some(format!("the plan looks {h} months ahead (< {})", num(min)))
+                    }
+                    _ => None,
                 }
-                _ => None,
-            }
-        }),
+            },
+        },
     },
     Rule {
         id: "no-sponsor",
@@ -351,10 +411,13 @@ pub static RULES: &[Rule] = &[
         thresholds: &[],
         trigger: "a key account has no executive sponsor",
         why: "key account management needs visible leadership support",
-        check: Check::Account(|_, a, _| {
-            (key(a) && a.account.front.sponsor.as_deref().is_none_or(|s| s.trim().is_empty()))
-                .then(|| "key account without an executive sponsor".to_string())
-        }),
+        check: Check::Account {
+            at: At::Value(&["sponsor"]),
+            check: |_, a, _| {
+                (key(a) && a.account.front.sponsor.as_deref().is_none_or(|s| s.trim().is_empty()))
+                    .then(|| "key account without an executive sponsor".to_string())
+            },
+        },
     },
     Rule {
         id: "no-account-team",
@@ -362,10 +425,13 @@ pub static RULES: &[Rule] = &[
         thresholds: &[],
         trigger: "a key account has no cross-functional team",
         why: "key accounts are served by a cross-functional team, not by a salesperson alone",
-        check: Check::Account(|_, a, _| {
-            (key(a) && a.account.front.team.is_empty())
-                .then(|| "key account without an account team".to_string())
-        }),
+        check: Check::Account {
+            at: At::Value(&["team"]),
+            check: |_, a, _| {
+                (key(a) && a.account.front.team.is_empty())
+                    .then(|| "key account without an account team".to_string())
+            },
+        },
     },
     Rule {
         id: "stale-plan",
@@ -373,16 +439,19 @@ pub static RULES: &[Rule] = &[
         thresholds: &[("max_age_days", 120.0)],
         trigger: "a key account plan has no plan.last_reviewed, or was last reviewed more than `max_age_days` days before as_of",
         why: "a plan that nobody reviews no longer steers the account",
-        check: Check::Account(|_, a, s| {
-            let max = s.threshold("max_age_days");
-            match (a.account.front.plan.last_reviewed, a.metrics.plan_age_days) {
-                (None, _) if key(a) => Some("the plan has no plan.last_reviewed date".to_string()),
-                (Some(d), Some(age)) if key(a) && (age as f64) > max => {
-                    Some(format!("last reviewed on {d}, {age} days ago (> {})", num(max)))
+        check: Check::Account {
+            at: At::Value(&["plan", "last_reviewed"]),
+            check: |_, a, s| {
+                let max = s.threshold("max_age_days");
+                match (a.account.front.plan.last_reviewed, a.metrics.plan_age_days) {
+                    (None, _) if key(a) => Some("the plan has no plan.last_reviewed date".to_string()),
+                    (Some(d), Some(age)) if key(a) && (age as f64) > max => {
+                        Some(format!("last reviewed on {d}, {age} days ago (> {})", num(max)))
+                    }
+                    _ => None,
                 }
-                _ => None,
-            }
-        }),
+            },
+        },
     },
     Rule {
         id: "overdue-actions",
@@ -390,10 +459,16 @@ pub static RULES: &[Rule] = &[
         thresholds: &[],
         trigger: "the account has open or blocked actions whose due date is before as_of",
         why: "overdue actions show the plan is not being executed",
-        check: Check::Account(|_, a, _| {
-            let n = a.metrics.overdue_actions as usize;
-            (n > 0).then(|| format!("{} past due", plural(n, "open or blocked action", "open or blocked actions")))
-        }),
+        check: Check::Account {
+            at: At::By(|a| {
+                let first = a.overdue.iter().position(|o| *o).unwrap_or(0);
+                At::Item("actions", first, "due")
+            }),
+            check: |_, a, _| {
+                let n = a.metrics.overdue_actions as usize;
+                (n > 0).then(|| format!("{} past due", plural(n, "open or blocked action", "open or blocked actions")))
+            },
+        },
     },
     Rule {
         id: "declining-revenue",
@@ -401,11 +476,14 @@ pub static RULES: &[Rule] = &[
         thresholds: &[("max_decline_pct", 10.0)],
         trigger: "revenue fell by `max_decline_pct` percent or more against the same quarter a year before",
         why: "falling revenue at a key customer is the first sign of a retention problem",
-        check: Check::Account(|_, a, s| {
-            let g = a.metrics.growth_yoy_pct?;
-            (g <= -s.threshold("max_decline_pct"))
-                .then(|| format!("revenue {} % against the same quarter a year before", num(g)))
-        }),
+        check: Check::Account {
+            at: At::Period(field::REVENUE),
+            check: |_, a, s| {
+                let g = a.metrics.growth_yoy_pct?;
+                (g <= -s.threshold("max_decline_pct"))
+                    .then(|| format!("revenue {} % against the same quarter a year before", num(g)))
+            },
+        },
     },
     Rule {
         id: "retention-risk",
@@ -413,17 +491,23 @@ pub static RULES: &[Rule] = &[
         thresholds: &[],
         trigger: "health.retention_risk is high, or the relationship stage is disintegrating",
         why: "losing a key customer has a disproportionate impact on the business",
-        check: Check::Account(|_, a, _| {
-            let f = &a.account.front;
-            let high = f.health.retention_risk == Some(RetentionRisk::High);
-            let dis = f.relationship.stage == Some(Stage::Disintegrating);
-            match (high, dis) {
-                (true, true) => Some("retention risk is high and the relationship is disintegrating".to_string()),
-                (true, false) => Some("retention risk is high".to_string()),
-                (false, true) => Some("the relationship is disintegrating".to_string()),
-                _ => None,
-            }
-        }),
+        check: Check::Account {
+            at: At::By(|a| match a.account.front.health.retention_risk {
+                Some(RetentionRisk::High) => At::Value(&["health", "retention_risk"]),
+                _ => At::Value(&["relationship", "stage"]),
+            }),
+            check: |_, a, _| {
+                let f = &a.account.front;
+                let high = f.health.retention_risk == Some(RetentionRisk::High);
+                let dis = f.relationship.stage == Some(Stage::Disintegrating);
+                match (high, dis) {
+                    (true, true) => Some("retention risk is high and the relationship is disintegrating".to_string()),
+                    (true, false) => Some("retention risk is high".to_string()),
+                    (false, true) => Some("the relationship is disintegrating".to_string()),
+                    _ => None,
+                }
+            },
+        },
     },
     Rule {
         id: "missing-data",
@@ -431,26 +515,29 @@ pub static RULES: &[Rule] = &[
         thresholds: &[],
         trigger: "the account has no financials for the review period, or its attractiveness, strength or health cannot be scored",
         why: "without the numbers the account cannot be placed or compared",
-        check: Check::Account(|ctx, a, _| {
-            let mut gaps = Vec::new();
-            if ctx.period.and_then(|q| super::metrics::quarter(a.account, q)).is_none() {
-                gaps.push(format!("no financials for {}", ctx.p()));
-            }
-            if a.attractiveness.value.is_none() {
-                gaps.push("no attractiveness criteria".to_string());
-            }
-            if a.strength.value.is_none() {
-                gaps.push("no strength criteria".to_string());
-            }
-            if a.health.value.is_none() {
-                gaps.push(format!(
-                    "health cannot be scored ({} % of its weights have inputs, below the minimum of {} %)",
-                    num(a.health_coverage_pct),
-                    num(ctx.config.scoring.health_min_coverage_pct)
-                ));
-            }
-            (!gaps.is_empty()).then(|| gaps.join(", "))
-        }),
+        check: Check::Account {
+            at: At::Period(field::PERIOD),
+            check: |ctx, a, _| {
+                let mut gaps = Vec::new();
+                if ctx.period.and_then(|q| super::metrics::quarter(a.account, q)).is_none() {
+                    gaps.push(format!("no financials for {}", ctx.p()));
+                }
+                if a.attractiveness.value.is_none() {
+                    gaps.push("no attractiveness criteria".to_string());
+                }
+                if a.strength.value.is_none() {
+                    gaps.push("no strength criteria".to_string());
+                }
+                if a.health.value.is_none() {
+                    gaps.push(format!(
+                        "health cannot be scored ({} % of its weights have inputs, below the minimum of {} %)",
+                        num(a.health_coverage_pct),
+                        num(ctx.config.scoring.health_min_coverage_pct)
+                    ));
+                }
+                (!gaps.is_empty()).then(|| gaps.join(", "))
+            },
+        },
     },
 ];
 

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::project::Error;
 use crate::analyse::Baseline;
-use crate::load::git::{short, Repository};
+use crate::load::git::{short, Repository, UNSHALLOW};
 
 /// `arg` names a file: read it as a portfolio.json; otherwise it is a git revision of the
 /// repository that holds `portfolio`.
@@ -34,7 +34,15 @@ fn from_git(rev: &str, portfolio: &Path) -> Result<Baseline, Error> {
         ))
     };
     let repo = Repository::of(portfolio).map_err(not_rev)?;
-    let commit = repo.commit(rev).map_err(not_rev)?;
+    let commit = repo.commit(rev).map_err(|e| {
+        if repo.is_shallow() {
+            Error::Baseline(format!(
+                "--baseline `{rev}` is not in this shallow clone of the repository: {UNSHALLOW}"
+            ))
+        } else {
+            not_rev(e)
+        }
+    })?;
     let files = repo.read(&commit).map_err(Error::Baseline)?;
     let date = repo.commit_date(&commit).map_err(Error::Baseline)?;
     let label = format!("{rev} ({})", short(&commit));

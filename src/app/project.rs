@@ -81,6 +81,8 @@ pub struct Project {
     pub warnings: Vec<Diagnostic>,
     /// Files read (accounts, configuration, overview), for summary lines.
     pub files: usize,
+    /// Of those, the account files.
+    pub account_files: usize,
 }
 
 /// Why a command could not do its work. The CLI maps each to an exit code in one place.
@@ -90,7 +92,8 @@ pub enum Error {
     /// sorted by file and line.
     Invalid {
         diagnostics: Vec<Diagnostic>,
-        accounts: usize,
+        /// Account files, valid or not, and all files read.
+        account_files: usize,
         files: usize,
         /// The review period and date the portfolio was checked against, as `check` says it.
         settled: String,
@@ -161,10 +164,7 @@ impl Project {
             crate::validate::load_and_validate_with(&root, cache, &analyse::rules::catalogue());
         // The configuration as far as it could be read: a kamsite.yaml with a problem still
         // gives its `as_of`, so the checks that need it run in the same pass.
-        let read = match (&loaded.rejected_config, loaded.config_ok) {
-            (Some(partial), false) => partial,
-            _ => &loaded.portfolio.config,
-        };
+        let read = loaded.config_read().unwrap_or(&loaded.portfolio.config);
         let (as_of, as_of_from) = match (when.as_of, read.as_of, when.commit_date) {
             (Some(d), _, _) => (d, DateFrom::Flag),
             (None, Some(d), _) => (d, DateFrom::Config),
@@ -194,7 +194,7 @@ impl Project {
         if diagnostics.iter().any(Diagnostic::is_error) {
             return Err(Error::Invalid {
                 diagnostics,
-                accounts: loaded.portfolio.accounts.len(),
+                account_files: loaded.account_files,
                 files: loaded.files,
                 settled: settled(period, period_from, as_of, as_of_from),
             });
@@ -209,6 +209,7 @@ impl Project {
             as_of_from,
             warnings: diagnostics,
             files: loaded.files,
+            account_files: loaded.account_files,
         })
     }
 

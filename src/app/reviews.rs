@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use super::project::{Error, Project};
 use crate::analyse::{Analysis, Baseline};
-use crate::load::git::{cat_files, Repository, Tag, Tree};
+use crate::load::git::{cat_files, Repository, Tag, Tree, UNSHALLOW};
 use crate::load::ParseCache;
 
 /// A review opened and ready to analyse.
@@ -39,6 +39,16 @@ pub fn open_all(portfolio: &Path, pattern: &str, cache: &ParseCache) -> Result<V
             format!("--reviews needs the portfolio to be in a git repository ({e})"),
         )
     })?;
+    // A shallow clone has some tags or none, and git says nothing: never publish a review
+    // history with quarters silently missing.
+    if repo.is_shallow() {
+        return Err(failed(
+            pattern,
+            format!(
+                "--reviews needs every tagged review, and this is a shallow clone: {UNSHALLOW}"
+            ),
+        ));
+    }
     let tags = repo.tags(pattern).map_err(|m| failed(pattern, m))?;
     let mut seen = BTreeMap::new();
     for t in &tags {

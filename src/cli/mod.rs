@@ -130,17 +130,29 @@ pub struct CheckArgs {
     /// How to print problems.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// Findings of this severity (or worse) fail the run; validation errors always do.
+    /// Which findings fail the run; invalid input always does. `new-error` and
+    /// `new-warning` count only findings the --baseline does not have (for pull requests).
     #[arg(long = "fail-on", value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
+    /// Git revision or previous portfolio.json whose findings are not new (e.g.
+    /// origin/main); with --format github only new findings are annotated.
+    #[arg(long)]
+    pub baseline: Option<String>,
     #[command(flatten)]
     pub when: When,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum FailOn {
+    /// Any error finding.
     Error,
+    /// Any error or warning finding.
     Warning,
+    /// An error finding the baseline does not have.
+    NewError,
+    /// An error or warning finding the baseline does not have.
+    NewWarning,
+    /// No finding: only invalid input fails.
     Never,
 }
 

@@ -49,7 +49,9 @@ fn number(v: Option<f64>, fmt: impl Fn(f64) -> String) -> Cell {
 
 fn row(a: &AccountAnalysis<'_>, findings: usize) -> Vec<Cell> {
     let f = &a.account.front;
-    let mut health = number(a.health.value, |h| format!("{h:.0}"));
+    // A partial score is marked, as the site marks it: some of its inputs are missing.
+    let partial = if a.health.is_partial() { "*" } else { "" };
+    let mut health = number(a.health.value, |h| format!("{h:.0}{partial}"));
     health.style = match a.band {
         Some(Band::Red) => AnsiColor::Red.on_default(),
         Some(Band::Amber) => AnsiColor::Yellow.on_default(),
@@ -120,7 +122,7 @@ fn table(rows: &[Vec<Cell>], period: Option<String>) -> String {
         "S",
         "health",
         "revenue",
-        "growth",
+        "growth yoy",
         "findings",
     ];
     let width = |i: usize| {
@@ -155,6 +157,9 @@ fn table(rows: &[Vec<Cell>], period: Option<String>) -> String {
             .collect();
         out.push_str(cells.join("  ").trim_end());
         out.push('\n');
+    }
+    if rows.iter().any(|r| r[6].text.ends_with('*')) {
+        out.push_str("* partial: health scored from some of its inputs (the site names which)\n");
     }
     out
 }

@@ -139,7 +139,11 @@ impl Document {
             findings: self
                 .findings
                 .into_iter()
-                .map(|f| (f.account.unwrap_or_default(), f.rule))
+                .map(|f| crate::analyse::baseline::FindingKey {
+                    account: f.account.unwrap_or_default(),
+                    rule: f.rule,
+                    manager: f.manager,
+                })
                 .collect(),
         }
     }

@@ -24,6 +24,9 @@ pub struct Repository {
     pub prefix: String,
 }
 
+/// What to do about a shallow clone, for the message of the command that needs history.
+pub const UNSHALLOW: &str = "fetch the full history and tags: `git fetch --unshallow --tags`; in GitHub Actions, check out with `fetch-depth: 0`; in GitLab CI, set the variable `GIT_DEPTH: 0`";
+
 /// Runs `git -C dir args…`; its standard output, or its error message.
 pub fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
     let out = Command::new("git")
@@ -54,6 +57,13 @@ impl Repository {
             top: PathBuf::from(top),
             prefix,
         })
+    }
+
+    /// Whether this is a shallow clone (CI's default checkout): its history and tags are cut
+    /// off, so reviews and a baseline revision may be missing without any error from git.
+    pub fn is_shallow(&self) -> bool {
+        git(&self.top, &["rev-parse", "--is-shallow-repository"])
+            .is_ok_and(|out| out.starts_with(b"true"))
     }
 
     /// The commit `rev` names (an annotated tag peeled to its commit).

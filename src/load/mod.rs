@@ -44,8 +44,10 @@ pub struct Loaded {
     /// Whether kamsite.yaml decoded; when it did not, checks that depend on it are skipped to
     /// avoid a cascade of follow-on errors.
     pub config_ok: bool,
-    /// Files read (accounts, configuration, overview), for the summary line.
+    /// Files read (accounts, configuration, overview, sources), for the summary line.
     pub files: usize,
+    /// Of those, the account files, valid or not.
+    pub account_files: usize,
     /// What could be read of a kamsite.yaml that was rejected: validation still checks it, so
     /// all of its problems show in one run. Never used for analysis.
     pub rejected_config: Option<Config>,
@@ -154,6 +156,7 @@ pub fn load_with(root: &Root, cache: Option<&ParseCache>) -> Loaded {
             diagnostics,
             config_ok: false,
             files,
+            account_files: 0,
             rejected_config: None,
             rejected_accounts: Vec::new(),
         };
@@ -217,10 +220,17 @@ pub fn load_with(root: &Root, cache: Option<&ParseCache>) -> Loaded {
     }
 
     // Rows of CSV sources join the accounts as if written in their front matter (SPEC §13).
-    // Without a readable kamsite.yaml there are no sources to read.
-    if config_ok {
+    // A kamsite.yaml with a problem still names its sources, so their problems show in the
+    // same run (SPEC §19); without a readable kamsite.yaml there are no sources to read.
+    let sources_from = if config_ok {
+        Some(&config)
+    } else {
+        rejected_config.as_ref()
+    };
+    if let Some(sources_from) = sources_from {
         let mut t = crate::timings::Timings::start();
-        let (problems, read) = sources::merge(root, &config, &mut accounts, &rejected_accounts);
+        let (problems, read) =
+            sources::merge(root, sources_from, &mut accounts, &rejected_accounts);
         t.mark("load: sources");
         diagnostics.extend(problems);
         files += read;
@@ -235,8 +245,23 @@ pub fn load_with(root: &Root, cache: Option<&ParseCache>) -> Loaded {
         diagnostics,
         config_ok,
         files,
+        account_files: paths.len(),
         rejected_config,
         rejected_accounts,
+    }
+}
+
+impl Loaded {
+    /// kamsite.yaml as far as it could be read: the configuration, or what could be read of
+    /// a rejected one. `None` when it could not be read at all. Checks of the account files
+    /// that need it (owners, criteria, offerings) use this, so one wrong line in kamsite.yaml
+    /// does not hide the account files' problems (SPEC §19).
+    pub fn config_read(&self) -> Option<&Config> {
+        if self.config_ok {
+            Some(&self.portfolio.config)
+        } else {
+            self.rejected_config.as_ref()
+        }
     }
 }
 

@@ -4,8 +4,7 @@
 //! its path (`financials[2].revenue`) and this module replays the parser's events to find it.
 //! It runs only for files that have a problem, so valid files are parsed once.
 
-use std::collections::BTreeMap;
-use std::fmt;
+use std::collections::HashMap;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::{Config, Severity};
@@ -52,125 +51,81 @@ pub enum Locus {
     },
 }
 
-/// Gives each problem a position, reading each affected file once. `config` names the CSV
-/// sources, whose delimiter decides whether a row may be shown.
+/// Gives each problem a position, in order, reading each affected file once. `config` names
+/// the CSV sources, whose delimiter decides whether a row may be shown.
 pub fn position(root: &Root, config: &Config, problems: Vec<Problem>) -> Vec<Diagnostic> {
-    let mut by_file: BTreeMap<String, Vec<Problem>> = BTreeMap::new();
-    for p in problems {
-        by_file.entry(p.file.clone()).or_default().push(p);
-    }
-    let mut out = Vec::new();
-    for (rel, problems) in by_file {
-        let text = super::read_text(root, &rel)
-            .and_then(Result::ok)
-            .unwrap_or_default();
-        let (yaml, first_line) = if rel == CONFIG_FILE {
-            (text.as_str(), 1)
-        } else {
-            (super::split(&text).map_or("", |s| s.yaml), 2)
-        };
-        let delimiter = super::sources::delimiter_of(config, &rel);
-        for p in problems {
-            let d = Diagnostic::error(root.display(&rel), p.message).with_help(p.help);
-            let d = Diagnostic {
-                severity: p.severity,
-                ..d
-            }
-            .with_kind(p.kind);
-            let d = match p.locus {
-                Locus::Yaml(path, _) if path.0.is_empty() => d.at(&text, 1, 1, 3),
-                Locus::Yaml(path, target) => {
-                    let pos = locate(yaml, &path, target);
-                    d.at(&text, pos.line + first_line - 1, pos.column, pos.width)
-                }
-                Locus::Line {
-                    line,
-                    column,
-                    width,
-                } => d.at(&text, line, column, width),
-                Locus::Sheet { sheet, row, column } => d.at_cell(&sheet, row, column),
-                Locus::Cell {
-                    line,
-                    column,
-                    width,
-                } => {
-                    let shown = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
-                    // 0: as wide as the cell (a check made after merging knows only where the
-                    // cell starts).
-                    let width = if width == 0 {
-                        shown
-                            .chars()
-                            .skip(column.saturating_sub(1))
-                            .take_while(|c| *c != char::from(delimiter) && *c != '\r')
-                            .count()
-                            .clamp(1, crate::diagnostics::MAX_ECHO)
-                    } else {
-                        width
-                    };
-                    if super::sources::may_echo(shown, delimiter) {
-                        d.at(&text, line, column, width)
-                    } else {
-                        d.at_position(line, column, width)
-                    }
-                }
-            };
-            out.push(match p.label {
-                Some(l) => d.with_label(l),
-                None => d,
+    let mut texts: HashMap<String, String> = HashMap::new();
+    problems
+        .into_iter()
+        .map(|p| {
+            let text = texts.entry(p.file.clone()).or_insert_with(|| {
+                super::read_text(root, &p.file)
+                    .and_then(Result::ok)
+                    .unwrap_or_default()
             });
+            one(root, config, text, p)
+        })
+        .collect()
+}
+
+fn one(root: &Root, config: &Config, text: &str, p: Problem) -> Diagnostic {
+    let rel = p.file.as_str();
+    let d = Diagnostic::error(root.display(rel), p.message).with_help(p.help);
+    let d = Diagnostic {
+        severity: p.severity,
+        ..d
+    }
+    .with_kind(p.kind);
+    let d = match p.locus {
+        Locus::Yaml(path, _) if path.0.is_empty() => d.at(text, 1, 1, 3),
+        Locus::Yaml(path, target) => {
+            let (yaml, first_line) = if rel == CONFIG_FILE {
+                (text, 1)
+            } else {
+                (super::split(text).map_or("", |s| s.yaml), 2)
+            };
+            let pos = locate(yaml, &path, target);
+            d.at(text, pos.line + first_line - 1, pos.column, pos.width)
         }
-    }
-    out
-}
-
-/// One step of a path into the YAML document.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Seg {
-    Key(String),
-    Index(usize),
-}
-
-/// A path from the document root, e.g. `financials[2].revenue`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct YamlPath(pub Vec<Seg>);
-
-impl YamlPath {
-    pub fn root() -> YamlPath {
-        YamlPath(Vec::new())
-    }
-
-    pub fn key(&self, k: impl Into<String>) -> YamlPath {
-        let mut p = self.clone();
-        p.0.push(Seg::Key(k.into()));
-        p
-    }
-
-    pub fn index(&self, i: usize) -> YamlPath {
-        let mut p = self.clone();
-        p.0.push(Seg::Index(i));
-        p
-    }
-}
-
-impl fmt::Display for YamlPath {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, seg) in self.0.iter().enumerate() {
-            match seg {
-                Seg::Key(k) if i == 0 => write!(f, "{k}")?,
-                Seg::Key(k) => write!(f, ".{k}")?,
-                Seg::Index(n) => write!(f, "[{n}]")?,
+        Locus::Line {
+            line,
+            column,
+            width,
+        } => d.at(text, line, column, width),
+        Locus::Sheet { sheet, row, column } => d.at_cell(&sheet, row, column),
+        Locus::Cell {
+            line,
+            column,
+            width,
+        } => {
+            let delimiter = super::sources::delimiter_of(config, rel);
+            let shown = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
+            // 0: as wide as the cell (a check made after merging knows only where the
+            // cell starts).
+            let width = if width == 0 {
+                shown
+                    .chars()
+                    .skip(column.saturating_sub(1))
+                    .take_while(|c| *c != char::from(delimiter) && *c != '\r')
+                    .count()
+                    .clamp(1, crate::diagnostics::MAX_ECHO)
+            } else {
+                width
+            };
+            if super::sources::may_echo(shown, delimiter) {
+                d.at(text, line, column, width)
+            } else {
+                d.at_position(line, column, width)
             }
         }
-        Ok(())
+    };
+    match p.label {
+        Some(l) => d.with_label(l),
+        None => d,
     }
 }
 
-/// Whether a problem is about a mapping key (a misspelt name) or the value under it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Target {
-    Key,
-    Value,
-}
+pub use crate::model::{Seg, Target, YamlPath};
 
 /// 1-based line and column (characters) in the YAML text, and how many characters to mark.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

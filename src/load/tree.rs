@@ -66,6 +66,21 @@ fn shorten(text: &str) -> String {
 
 /// The first (and only) document of `yaml` as a tree, or `None` when the YAML cannot be parsed
 /// (a syntax error, a second document, too deep): serde-saphyr's error then says why.
+/// The first syntax error of `yaml`, as the parser sees it before any value is read: its line
+/// (1-based), column (1-based) and the parser's words. A syntax error comes before any problem
+/// with a value: an unclosed `{` makes the lines after it part of one value, and that value's
+/// complaint (`cooperative plan` is not a stage) would send the reader to the wrong place.
+pub fn syntax_error(yaml: &str) -> Option<(usize, usize, String)> {
+    let mut parser = Parser::new_from_str(yaml);
+    while let Some(next) = parser.next_event() {
+        if let Err(e) = next {
+            let m = e.marker();
+            return Some((m.line(), m.col() + 1, e.info()));
+        }
+    }
+    None
+}
+
 pub fn parse(yaml: &str) -> Option<Node> {
     let mut parser = Parser::new_from_str(yaml);
     // Open collections: (node under construction, pending key of a mapping).

@@ -238,8 +238,12 @@ impl Walker {
                 for it in items {
                     match self.value(it, item) {
                         Some(v) => out.push(v),
-                        // Leaving the item out would renumber the ones after it.
-                        None => self.usable = false,
+                        // Leaving the item out would renumber the ones after it: a stand-in
+                        // keeps the rest of the file checkable (SPEC §19).
+                        None => {
+                            let stand_in = self.placeholder(item);
+                            out.push(stand_in);
+                        }
                     }
                 }
                 Some(Value::Array(out))
@@ -425,6 +429,21 @@ impl Walker {
                 self.placeholder_quarters += 1;
                 let q = Quarter::new(1000, 1).map(|q| q.minus(-self.placeholder_quarters));
                 Value::String(q.map(|q| q.to_string()).unwrap_or_default())
+            }
+            Shape::Bool => Value::Bool(false),
+            Shape::TextOr(_) => Value::String("?".into()),
+            Shape::List(_) => Value::Array(Vec::new()),
+            Shape::Names(_) => Value::Object(Map::new()),
+            // A record with its required values stood in for (a list item of the wrong shape).
+            Shape::Record(record) => {
+                let mut out = Map::new();
+                for field in record.fields {
+                    if field.presence == Presence::Required {
+                        let stand_in = self.placeholder(&field.shape);
+                        out.insert(field.name.to_string(), stand_in);
+                    }
+                }
+                Value::Object(out)
             }
             _ => {
                 self.usable = false;
@@ -616,13 +635,16 @@ mod tests {
     }
 
     #[test]
-    fn a_broken_list_item_gives_no_partial_document() {
-        // Leaving out item 0 would make item 1 look like item 0 to the range checks.
+    fn a_broken_list_item_is_stood_in_for_and_keeps_its_place() {
+        // Leaving out item 0 would make item 1 look like item 0 to the range checks; a
+        // stand-in keeps item 1 at index 1, so the rest of the file is still checked.
         let root =
             tree::parse("name: a\ndesignation: other\nfinancials: [x, { period: 2026-Q1 }]\n");
         let walked = walk(&root.unwrap(), &FRONT_MATTER, OPENING);
         assert_eq!(walked.problems.len(), 1);
-        assert!(walked.value.is_none());
+        let front: FrontMatter = serde_json::from_value(walked.value.unwrap()).unwrap();
+        assert_eq!(front.financials.len(), 2);
+        assert_eq!(front.financials[1].period.to_string(), "2026-Q1");
     }
 
     #[test]

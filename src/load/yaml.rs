@@ -41,11 +41,106 @@ pub fn decode<T: DeserializeOwned>(
     // serde-saphyr's default budget caps nesting depth (64), node and alias counts, so a hostile
     // or broken file fails fast instead of hanging or exhausting memory.
     serde_saphyr::from_str(yaml).map_err(|e| {
-        every_problem(yaml, first_line, file, text, record).unwrap_or_else(|| Rejected {
-            diagnostics: vec![translate(&e, first_line, file, text)],
-            partial: None,
+        every_problem(yaml, first_line, file, text, record).unwrap_or_else(|| {
+            // A syntax error first: what serde says about a value after it may be wrong.
+            let d = match super::tree::syntax_error(yaml) {
+                Some((line, column, info)) => syntax(line, column, &info, first_line, file, text),
+                None => translate(&e, first_line, file, text),
+            };
+            Rejected {
+                diagnostics: vec![d],
+                partial: None,
+            }
         })
     })
+}
+
+/// A syntax error of the parser, in the plan author's words.
+fn syntax(
+    line: usize,
+    column: usize,
+    info: &str,
+    first_line: usize,
+    file: &str,
+    text: &str,
+) -> Diagnostic {
+    let line = line + first_line - 1;
+    let lower = info.to_lowercase();
+    let (message, help) = if lower.contains("flow mapping") || lower.contains("'}'") {
+        (
+            "a `{` is not closed".to_string(),
+            "close the mapping with `}` on the line it starts, or write it as indented `key: value` lines".to_string(),
+        )
+    } else if lower.contains("flow sequence") || lower.contains("']'") {
+        (
+            "a `[` is not closed".to_string(),
+            "close the list with `]`, or write it as `- item` lines".to_string(),
+        )
+    } else if lower.contains("recursion limit") {
+        (
+            "this YAML is nested too deeply: at most 64 levels of lists and mappings".to_string(),
+            "a plan needs a few levels; look for a bracket that is opened again and again"
+                .to_string(),
+        )
+    } else {
+        (
+            format!("the YAML does not parse: {info}"),
+            "check the indentation and the quotes on this line and the one before".to_string(),
+        )
+    };
+    // Point at the bracket left open, not at where the parser gave up.
+    let open = match message.as_str() {
+        "a `{` is not closed" => Some(('{', '}')),
+        "a `[` is not closed" => Some(('[', ']')),
+        _ => None,
+    };
+    if let Some((l, c)) = open.and_then(|(o, c)| unclosed(text, first_line, line, o, c)) {
+        return Diagnostic::error(file, message)
+            .at(text, l, c, 1)
+            .with_label("opened here, never closed")
+            .with_help(Some(help))
+            .with_kind("YAML");
+    }
+    let source_line = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
+    let width = token_width(source_line, column);
+    Diagnostic::error(file, message)
+        .at(text, line, column, width)
+        .with_help(Some(help))
+        .with_kind("YAML")
+}
+
+/// The line and column of the last `open` that is not closed by `close` in lines
+/// `first_line..=upto` of `text` (quotes and comments skipped).
+fn unclosed(
+    text: &str,
+    first_line: usize,
+    upto: usize,
+    open: char,
+    close: char,
+) -> Option<(usize, usize)> {
+    let mut stack: Vec<(usize, usize)> = Vec::new();
+    for (i, l) in text
+        .lines()
+        .enumerate()
+        .skip(first_line - 1)
+        .take(upto + 1 - first_line)
+    {
+        let mut quote: Option<char> = None;
+        for (col, ch) in l.chars().enumerate() {
+            match (quote, ch) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '\'' | '"') => quote = Some(ch),
+                (None, '#') => break,
+                (None, c) if c == open => stack.push((i + 1, col + 1)),
+                (None, c) if c == close => {
+                    stack.pop();
+                }
+                _ => {}
+            }
+        }
+    }
+    stack.pop()
 }
 
 /// Walks the whole file for its problems. `None` when the tree cannot be built (a syntax
@@ -196,6 +291,12 @@ fn explain(raw: &str) -> Explained {
     if let Some(breach) = raw.strip_prefix("budget breached: ") {
         return plain(budget_message(breach), None);
     }
+    if raw.starts_with("recursion limit exceeded") {
+        return plain(
+            "this YAML is nested too deeply: at most 64 levels of lists and mappings".into(),
+            None,
+        );
+    }
     match raw {
         "externally tagged enum expected scalar or mapping"
         | "expected string key for externally tagged enum"
@@ -226,16 +327,16 @@ fn explain(raw: &str) -> Explained {
 fn budget_message(breach: &str) -> String {
     let kind = breach.split([' ', '{']).next().unwrap_or(breach);
     let what = match kind {
-        "Depth" => "nested too deeply: at most 64 levels of lists and mappings",
-        "Nodes" | "Events" => "too many values: at most 250,000 values in one file",
-        "Aliases" | "AliasAnchorRatio" => "too many aliases (`*name`): at most 50,000",
-        "Anchors" => "too many anchors (`&name`): at most 50,000",
-        "ScalarBytes" | "InputBytes" => "too much text: at most 64 MiB of values",
-        "Documents" => "too many YAML documents",
-        "MergeKeys" => "too many merge keys (`<<`)",
-        _ => "too large or too complex to read",
+        "Depth" => "is nested too deeply: at most 64 levels of lists and mappings",
+        "Nodes" | "Events" => "has too many values: at most 250,000 values in one file",
+        "Aliases" | "AliasAnchorRatio" => "has too many aliases (`*name`): at most 50,000",
+        "Anchors" => "has too many anchors (`&name`): at most 50,000",
+        "ScalarBytes" | "InputBytes" => "has too much text: at most 64 MiB of values",
+        "Documents" => "has too many YAML documents",
+        "MergeKeys" => "has too many merge keys (`<<`)",
+        _ => "is too large or too complex to read",
     };
-    format!("this YAML is {what}")
+    format!("this YAML {what}")
 }
 
 /// Splits "`x`, expected one of a, b" / "`x`, expected `a` or `b`" into the name and the list.

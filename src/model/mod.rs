@@ -9,6 +9,7 @@ mod config;
 mod date;
 mod enums;
 pub mod limits;
+mod path;
 mod period;
 mod sources;
 
@@ -16,6 +17,7 @@ pub use account::*;
 pub use config::*;
 pub use date::{Close, Date};
 pub use enums::*;
+pub use path::{Seg, Target, YamlPath};
 pub use period::Quarter;
 pub use sources::*;
 

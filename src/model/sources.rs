@@ -145,6 +145,39 @@ impl Origin {
     pub fn is_account(&self) -> bool {
         *self == Origin::Account
     }
+
+    /// Where field `field` (see [`financial_field`], [`opportunity_field`]) of a source's row
+    /// is — the row's first cell when the field was not read; `None` for an entry of the
+    /// account file. Checks and findings made after merging point there.
+    pub fn cell(&self, field: usize) -> Option<SourceCell<'_>> {
+        match self {
+            Origin::Account => None,
+            Origin::Csv {
+                file,
+                sheet,
+                line,
+                cells,
+                ..
+            } => {
+                let (line, column) = cells.place(field).unwrap_or((*line, 1));
+                Some(SourceCell {
+                    file,
+                    sheet: sheet.as_deref(),
+                    line,
+                    column,
+                })
+            }
+        }
+    }
+}
+
+/// A cell of a source: a CSV file's line and column, or a workbook sheet's row and column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SourceCell<'a> {
+    pub file: &'a str,
+    pub sheet: Option<&'a str>,
+    pub line: usize,
+    pub column: usize,
 }
 
 /// Where each field of a source row starts — (line, 1-based column); a quoted cell may hold a
@@ -174,6 +207,15 @@ pub mod financial_field {
     pub const COST_TO_SERVE: usize = 3;
     pub const CATEGORY_SPEND: usize = 4;
     pub const DISCOUNT_PCT: usize = 5;
+    /// Each field's key in the front matter, by index.
+    pub const KEYS: [&str; 6] = [
+        "period",
+        "revenue",
+        "gross_margin",
+        "cost_to_serve",
+        "category_spend",
+        "discount_pct",
+    ];
 }
 
 /// Field indices into [`Cells`] for opportunity rows.

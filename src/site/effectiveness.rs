@@ -30,7 +30,7 @@ struct MeasureRow {
 }
 
 fn signed(v: Option<f64>, unit: &str) -> String {
-    v.map_or_else(|| DASH.into(), |v| format!("{v:+.1} {unit}"))
+    v.map_or_else(|| DASH.into(), |v| super::format::signed(v, unit))
 }
 
 fn plain(v: Option<f64>, unit: &str) -> String {
@@ -206,6 +206,8 @@ mod tests {
     #[test]
     fn formats_changes_and_missing_values() {
         assert_eq!(signed(Some(3.333), "pt"), "+3.3 pt");
+        // Never "-0.0 pt": a change that rounds to nothing has no sign.
+        assert_eq!(signed(Some(-0.04), "pt"), "±0.0 pt");
         assert_eq!(signed(Some(-16.666), "%"), "-16.7 %");
         assert_eq!(signed(None, "%"), DASH);
         assert_eq!(plain(Some(7.0), ""), "7.0");

@@ -62,11 +62,16 @@ pub fn change(change: Option<f64>, unit: Unit) -> Option<String> {
         Unit::Percent => "%",
         Unit::Points => "pt",
     };
-    // A change that rounds to zero has no sign ("−0.0" reads like a decline).
+    Some(signed(c, unit))
+}
+
+/// A change with its sign and one decimal: `+2.3 %`. One that rounds to zero has no sign
+/// (`−0.0` reads like a decline).
+pub fn signed(c: f64, unit: &str) -> String {
     if c.abs() < 0.05 {
-        Some(format!("±0.0 {unit}"))
+        format!("±0.0 {unit}")
     } else {
-        Some(format!("{c:+.1} {unit}"))
+        format!("{c:+.1} {unit}")
     }
 }
 

@@ -166,13 +166,15 @@ pub fn plausibility(
 
 /// Runs every check and returns positioned diagnostics, sorted.
 pub fn validate(root: &Root, loaded: &Loaded, rules: &[RuleName]) -> Vec<Diagnostic> {
-    let config = &loaded.portfolio.config;
+    // A rejected kamsite.yaml is checked as far as it could be read (its range and
+    // consistency problems too), and the account files against it.
+    let read = loaded.config_read();
+    let config = read.unwrap_or(&loaded.portfolio.config);
     let mut problems = Vec::new();
-    if loaded.config_ok {
-        problems.extend(check_config(config, rules));
-    } else if let Some(partial) = &loaded.rejected_config {
-        // The rest of a rejected kamsite.yaml: its range and consistency problems too.
-        problems.extend(check_config(partial, rules));
+    if let Some(read) = read {
+        problems.extend(check_config(read, rules));
+    } else if loaded.account_files > 0 {
+        problems.push(unchecked(loaded.account_files));
     }
     // A rejected account file is checked as far as it could be read, so all of its problems
     // show in one run; it stays out of the portfolio.
@@ -183,13 +185,33 @@ pub fn validate(root: &Root, loaded: &Loaded, rules: &[RuleName]) -> Vec<Diagnos
         .chain(&loaded.rejected_accounts)
         .collect();
     for account in &all_accounts {
-        problems.extend(check_account(config, loaded.config_ok, account));
+        problems.extend(check_account(config, read.is_some(), account));
     }
     problems.extend(check_duplicate_ids(&all_accounts));
     problems.extend(check_duplicate_keys(&all_accounts));
     let mut out = position(root, config, problems);
     out.extend(safety::check(root, loaded));
     out
+}
+
+/// What `check` could not check when kamsite.yaml cannot be read at all: said, not hidden.
+fn unchecked(account_files: usize) -> Problem {
+    let (n, was) = if account_files == 1 {
+        ("1 account file".to_string(), "was")
+    } else {
+        (format!("{account_files} account files"), "were")
+    };
+    Problem {
+        file: CONFIG_FILE.to_string(),
+        severity: Severity::Info,
+        locus: Locus::Yaml(YamlPath::root(), Target::Value),
+        message: format!("{n} {was} not checked against kamsite.yaml, which could not be read"),
+        label: None,
+        help: Some(
+            "owners, criteria, offerings and sources are checked once kamsite.yaml reads".into(),
+        ),
+        kind: "not checked",
+    }
 }
 
 fn check_config(config: &Config, rules: &[RuleName]) -> Vec<Problem> {

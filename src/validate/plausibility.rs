@@ -96,31 +96,24 @@ impl Checks<'_> {
         field: usize,
         key: &str,
     ) -> (String, Locus) {
-        match origin {
-            Some(Origin::Csv {
-                file,
-                sheet,
-                line,
-                cells,
-                ..
-            }) => {
-                let (line, column) = cells.place(field).unwrap_or((*line, 1));
-                let locus = match sheet {
+        match origin.and_then(|o| o.cell(field)) {
+            Some(cell) => {
+                let locus = match cell.sheet {
                     Some(sheet) => Locus::Sheet {
-                        sheet: sheet.clone(),
-                        row: line,
-                        column,
+                        sheet: sheet.to_string(),
+                        row: cell.line,
+                        column: cell.column,
                     },
                     None => Locus::Cell {
-                        line,
-                        column,
+                        line: cell.line,
+                        column: cell.column,
                         width: 0,
                     },
                 };
-                (file.clone(), locus)
+                (cell.file.to_string(), locus)
             }
             // Entries of the front matter come first, so `i` is their index in the YAML.
-            _ => (
+            None => (
                 self.account.source.clone(),
                 Locus::Yaml(YamlPath::root().key(list).index(i).key(key), Target::Value),
             ),

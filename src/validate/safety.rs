@@ -12,8 +12,8 @@ use crate::model::Severity;
 /// Every problem of this kind, positioned.
 pub fn check(root: &Root, loaded: &Loaded) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
-    if loaded.config_ok {
-        problems.extend(urls(&loaded.portfolio.config));
+    if let Some(config) = loaded.config_read() {
+        problems.extend(urls(config));
     }
     problems.extend(manager_pages(loaded));
     position(root, &loaded.portfolio.config, problems)

@@ -482,7 +482,7 @@ Body
     // The file is rejected as a whole: no account is checked.
     let out = f.kamsite(&["check"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("checked 0 accounts"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("checked 1 account file (0 valid)"));
 }
 
 /// `period: 2026-Q7` no longer hides the other mistakes of kamsite.yaml.
@@ -699,7 +699,14 @@ fn yaml_limits_and_shapes_in_the_users_words() {
     let f = Fixture::new()
         .file("kamsite.yaml", "title: A\n---\ntitle: B\n")
         .account("acme.md", GOOD);
-    let d = f.diagnostics();
+    let all = f.diagnostics();
+    // What could not be checked without it is said, not hidden.
+    assert!(all.iter().any(|d| d["severity"] == "info"
+        && d["message"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("1 account file was not checked against kamsite.yaml")));
+    let d: Vec<_> = all.iter().filter(|d| d["severity"] == "error").collect();
     assert_eq!(d.len(), 1, "{d:#?}");
     assert!(
         d[0]["message"]

@@ -5,6 +5,7 @@
 mod analysis;
 mod baseline;
 mod browser;
+mod ci;
 mod cli;
 mod common;
 mod diagnostics;

@@ -40,7 +40,7 @@ fn init_then_new_then_check_and_build() {
     kamsite(&["check", ps])
         .success()
         .stderr(predicate::str::contains(
-            "checked 2 accounts in 4 files: 0 errors",
+            "checked 2 account files and 2 other files: 0 errors",
         ));
     kamsite(&["build", "-q", ps]).success();
     assert!(p

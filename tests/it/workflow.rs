@@ -27,7 +27,11 @@ fn init_writes_a_workflow_that_checks_and_publishes_reviews() {
     for expected in [
         "tags: [\"review/*\"]",
         "pull_request:",
-        "run: kamsite check --format github",
+        // A pull request is judged on what it changes (SPEC §19)…
+        "BASE: ${{ github.base_ref }}",
+        "run: kamsite check --format github --baseline \"origin/$BASE\" --fail-on new-error",
+        // …a push and a review tag never fail on a finding, only on invalid input.
+        "run: kamsite check --format github --fail-on never",
         "fetch-depth: 0",
         "run: kamsite build . --reviews 'review/*' --output public",
         "uses: actions/upload-pages-artifact@v3",
@@ -38,6 +42,23 @@ fn init_writes_a_workflow_that_checks_and_publishes_reviews() {
     ] {
         assert!(text.contains(expected), "{expected} missing:\n{text}");
     }
+    // Publishing does not wait for a check that fails on findings, and names no document
+    // the user does not have.
+    assert!(!text.contains("needs: check"), "{text}");
+    assert!(!text.contains("SPEC"), "{text}");
+}
+
+/// The example portfolio, checked as the workflow checks a push, passes: it has error
+/// findings (an unprofitable account), which are business facts, not broken input.
+#[test]
+fn the_example_passes_the_workflows_push_check() {
+    Command::cargo_bin("kamsite")
+        .unwrap()
+        .args(["check", "--format", "github", "--fail-on", "never"])
+        .arg(crate::common::example())
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("title=unprofitable"));
 }
 
 #[test]
