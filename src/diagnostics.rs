@@ -276,6 +276,8 @@ fn render_human(d: &Diagnostic, styled: bool) -> String {
     };
     let title = level.primary_title(d.message.as_str());
     let at_cell = d.cell.as_ref().map(|c| format!("{} at {c}", d.file));
+    // Without a quoted line there is no caret to hang the label on: it becomes a note.
+    let mut label_as_note = true;
     let group = match &d.source_line {
         _ if at_cell.is_some() => title.element(annotate_snippets::Origin::path(
             at_cell.as_deref().unwrap_or(""),
@@ -286,6 +288,7 @@ fn render_human(d: &Diagnostic, styled: bool) -> String {
             let mut annotation = AnnotationKind::Primary.span(start..end);
             if let Some(label) = &d.label {
                 annotation = annotation.label(label.as_str());
+                label_as_note = false;
             }
             title.element(
                 Snippet::source(line.as_str())
@@ -302,6 +305,11 @@ fn render_human(d: &Diagnostic, styled: bool) -> String {
         _ => title.element(annotate_snippets::Origin::path(d.file.as_str())),
     };
     let mut report = vec![group];
+    if let (Some(label), true) = (&d.label, label_as_note) {
+        report.push(Group::with_title(
+            Level::NOTE.secondary_title(label.as_str()),
+        ));
+    }
     if let Some(help) = &d.help {
         report.push(Group::with_title(
             Level::HELP.secondary_title(help.as_str()),

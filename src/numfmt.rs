@@ -51,6 +51,15 @@ pub fn short(x: f64) -> String {
     }
 }
 
+/// `1 error`, `2 errors`: a count and its noun, in the number it needs.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,9 @@
 //! fired. Built from an analysis (a git revision, a previous review) or read from an export
 //! document (`export::Document::baseline`); the comparison itself is [`super::changes`].
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
+
+use crate::model::Severity;
 
 use super::Analysis;
 
@@ -15,8 +17,8 @@ pub struct Baseline {
     pub label: String,
     pub period: Option<String>,
     pub accounts: BTreeMap<String, Before>,
-    /// Every finding, as what makes it the same finding again.
-    pub findings: BTreeSet<FindingKey>,
+    /// Every finding, as what makes it the same finding again, and its severity then.
+    pub findings: BTreeMap<FindingKey, Severity>,
 }
 
 /// What makes two findings the same (SPEC §19): rule, account ("" for the portfolio) and
@@ -75,12 +77,31 @@ impl Baseline {
                     (a.account.id.clone(), before)
                 })
                 .collect(),
-            findings: analysis.findings.iter().map(FindingKey::of).collect(),
+            findings: analysis
+                .findings
+                .iter()
+                .map(|f| (FindingKey::of(f), f.severity))
+                .collect(),
         }
     }
 
-    /// Whether the baseline has this finding.
+    /// Whether the baseline has this finding (at any severity).
     pub fn has(&self, f: &super::Finding) -> bool {
-        self.findings.contains(&FindingKey::of(f))
+        self.findings.contains_key(&FindingKey::of(f))
+    }
+
+    /// Whether `f` is new against the baseline (SPEC §19): the baseline lacks it, or had it
+    /// at a lesser severity (a warning that became an error is a new error). `account` is
+    /// the id the account had in the baseline (a renamed file keeps its findings).
+    pub fn is_new(&self, f: &super::Finding, account: Option<&str>) -> bool {
+        let key = FindingKey {
+            account: account
+                .or(f.account.as_deref())
+                .unwrap_or_default()
+                .to_string(),
+            ..FindingKey::of(f)
+        };
+        // Severities are declared most serious first.
+        self.findings.get(&key).is_none_or(|was| f.severity < *was)
     }
 }

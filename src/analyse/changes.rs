@@ -158,7 +158,7 @@ pub fn changes(analysis: &Analysis<'_>, b: &Baseline) -> Changes {
         .collect();
     let resolved = b
         .findings
-        .iter()
+        .keys()
         .filter(|k| !now.contains(k))
         .map(|k| Resolved {
             account: (!k.account.is_empty()).then(|| k.account.clone()),

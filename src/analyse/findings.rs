@@ -52,7 +52,7 @@ impl Place {
             At::Item(list, i, key) => {
                 Place::Front(YamlPath::root().key(list).index(i).key(key), Target::Value)
             }
-            At::By(decide) => Place::of(decide(a), ctx, a),
+            At::By(decide) => Place::of(decide(ctx, a), ctx, a),
             At::Period(field) => {
                 let financials = &a.account.front.financials;
                 let Some(i) = ctx

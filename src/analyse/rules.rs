@@ -59,7 +59,7 @@ pub enum At {
     /// A value of an entry of a front-matter list: (list, index, key).
     Item(&'static str, usize, &'static str),
     /// Decided by the account (the first overdue action, say).
-    By(fn(&AccountAnalysis<'_>) -> At),
+    By(fn(&Context<'_>, &AccountAnalysis<'_>) -> At),
 }
 
 /// A portfolio rule's firing, before the configured severity is applied.
@@ -460,7 +460,7 @@ pub static RULES: &[Rule] = &[
         trigger: "the account has open or blocked actions whose due date is before as_of",
         why: "overdue actions show the plan is not being executed",
         check: Check::Account {
-            at: At::By(|a| {
+            at: At::By(|_, a| {
                 let first = a.overdue.iter().position(|o| *o).unwrap_or(0);
                 At::Item("actions", first, "due")
             }),
@@ -492,7 +492,7 @@ pub static RULES: &[Rule] = &[
         trigger: "health.retention_risk is high, or the relationship stage is disintegrating",
         why: "losing a key customer has a disproportionate impact on the business",
         check: Check::Account {
-            at: At::By(|a| match a.account.front.health.retention_risk {
+            at: At::By(|_, a| match a.account.front.health.retention_risk {
                 Some(RetentionRisk::High) => At::Value(&["health", "retention_risk"]),
                 _ => At::Value(&["relationship", "stage"]),
             }),
@@ -516,7 +516,18 @@ pub static RULES: &[Rule] = &[
         trigger: "the account has no financials for the review period, or its attractiveness, strength or health cannot be scored",
         why: "without the numbers the account cannot be placed or compared",
         check: Check::Account {
-            at: At::Period(field::PERIOD),
+            // The first gap the message names.
+            at: At::By(|ctx, a| {
+                if ctx.period.and_then(|q| super::metrics::quarter(a.account, q)).is_none() {
+                    At::Key("financials")
+                } else if a.attractiveness.value.is_none() {
+                    At::Key("attractiveness")
+                } else if a.strength.value.is_none() {
+                    At::Key("strength")
+                } else {
+                    At::Key("health")
+                }
+            }),
             check: |ctx, a, _| {
                 let mut gaps = Vec::new();
                 if ctx.period.and_then(|q| super::metrics::quarter(a.account, q)).is_none() {

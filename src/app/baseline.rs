@@ -27,7 +27,47 @@ pub fn resolve(arg: &str, portfolio: &Path) -> Result<Baseline, Error> {
     from_git(arg, portfolio)
 }
 
-fn from_git(rev: &str, portfolio: &Path) -> Result<Baseline, Error> {
+/// The baseline a pull request is judged against (`check --baseline`, SPEC §19): a git
+/// revision is analysed on the same date and for the same review period as the current
+/// portfolio — otherwise a narrative-only change would "add" every finding that the passing
+/// of time brings (an action that fell overdue since the base commit) — and as far as it can
+/// be read, so a mistake on the base branch does not fail every pull request, the one that
+/// fixes it included. Returns the baseline and, when it has errors, a note saying so.
+pub fn for_check(
+    arg: &str,
+    portfolio: &Path,
+    as_of: crate::model::Date,
+    period: Option<crate::model::Quarter>,
+) -> Result<(Baseline, Option<String>), Error> {
+    if Path::new(arg).is_file() {
+        return resolve(arg, portfolio).map(|b| (b, None));
+    }
+    let (repo, commit) = commit_of(arg, portfolio)?;
+    let files = repo.read(&commit).map_err(Error::Baseline)?;
+    let label = format!("{arg} ({})", short(&commit));
+    let root = crate::load::Root::in_memory(portfolio, files);
+    let when = super::When {
+        as_of: Some(as_of),
+        period,
+        commit_date: None,
+    };
+    let project = super::Project::open_as_far_as_possible(root, when)?;
+    let errors = project.warnings.iter().filter(|d| d.is_error()).count();
+    let note = (errors > 0).then(|| {
+        format!(
+            "the portfolio at `{label}` has {}; its findings are those of what could be read of it",
+            crate::numfmt::count(errors, "error")
+        )
+    });
+    Ok((
+        Baseline::from_analysis(&project.analyse(None), &label),
+        note,
+    ))
+}
+
+/// The repository of `portfolio` and the commit `rev` names; a shallow clone missing it says
+/// how to fetch it.
+fn commit_of(rev: &str, portfolio: &Path) -> Result<(Repository, String), Error> {
     let not_rev = |e: String| {
         Error::Baseline(format!(
             "--baseline `{rev}` is neither a file nor a git revision of the portfolio's repository ({e})"
@@ -39,10 +79,20 @@ fn from_git(rev: &str, portfolio: &Path) -> Result<Baseline, Error> {
             Error::Baseline(format!(
                 "--baseline `{rev}` is not in this shallow clone of the repository: {UNSHALLOW}"
             ))
+        } else if rev.starts_with("origin/") {
+            Error::Baseline(format!(
+                "--baseline `{rev}` is not a branch of this clone ({e}); fetch it first: `git fetch origin {}`",
+                rev.trim_start_matches("origin/")
+            ))
         } else {
             not_rev(e)
         }
     })?;
+    Ok((repo, commit))
+}
+
+fn from_git(rev: &str, portfolio: &Path) -> Result<Baseline, Error> {
+    let (repo, commit) = commit_of(rev, portfolio)?;
     let files = repo.read(&commit).map_err(Error::Baseline)?;
     let date = repo.commit_date(&commit).map_err(Error::Baseline)?;
     let label = format!("{rev} ({})", short(&commit));
@@ -51,7 +101,8 @@ fn from_git(rev: &str, portfolio: &Path) -> Result<Baseline, Error> {
         Err(Error::Invalid { diagnostics, .. }) => {
             let problems = diagnostics.iter().filter(|d| d.is_error()).count();
             return Err(Error::Baseline(format!(
-                "the portfolio at `{label}` has {problems} error(s); check it out and run `kamsite check` to see them"
+                "the portfolio at `{label}` has {}; check it out and run `kamsite check` to see them",
+                crate::numfmt::count(problems, "error")
             )));
         }
         Err(e) => return Err(Error::Baseline(e.to_string())),

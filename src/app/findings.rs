@@ -3,14 +3,13 @@
 //! and a pull request shows the finding on the changed line. Only `check` pays for this: the
 //! site names findings by account, not by line.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::analyse::findings::Place;
 use crate::analyse::{Analysis, Baseline, Finding};
 use crate::diagnostics::Diagnostic;
 use crate::load::positions::{position, Locus, Problem};
 use crate::load::{Root, CONFIG_FILE};
-use crate::model::Severity;
 
 /// Every finding of `analysis` as a diagnostic at its value, in the findings' order. A
 /// portfolio finding is in kamsite.yaml, or in no file when the portfolio has none.
@@ -92,23 +91,38 @@ fn message(f: &Finding) -> String {
     format!("{}: {}", f.rule, f.message)
 }
 
-fn at_least_as_serious(s: Severity, than: Severity) -> bool {
-    match than {
-        Severity::Error => s == Severity::Error,
-        Severity::Warning => s != Severity::Info,
-        Severity::Info => true,
-    }
-}
-
-/// The findings of at least `severity` that `baseline` does not have (same rule, account and
-/// manager): what a pull request adds.
-pub fn new_since<'f>(
-    findings: &'f [Finding],
-    baseline: &Baseline,
-    at_least: Severity,
-) -> Vec<&'f Finding> {
-    findings
+/// For each finding of `analysis`, whether `baseline` lacks it (SPEC §19): what a pull
+/// request adds. An account whose id changed (its file renamed, an `id:` added) is matched to
+/// the baseline's account of the same name, so its old findings are not new.
+pub fn new_flags(analysis: &Analysis<'_>, baseline: &Baseline) -> Vec<bool> {
+    let current: HashSet<&str> = analysis
+        .accounts
         .iter()
-        .filter(|f| at_least_as_serious(f.severity, at_least) && !baseline.has(f))
+        .map(|a| a.account.id.as_str())
+        .collect();
+    let mut gone_by_name: HashMap<String, &str> = HashMap::new();
+    for (id, before) in &baseline.accounts {
+        if !current.contains(id.as_str()) {
+            gone_by_name.insert(before.name.trim().to_lowercase(), id.as_str());
+        }
+    }
+    let was: HashMap<&str, &str> = analysis
+        .accounts
+        .iter()
+        .filter(|a| !baseline.accounts.contains_key(&a.account.id))
+        .filter_map(|a| {
+            let name = a.account.front.name.trim().to_lowercase();
+            gone_by_name
+                .get(&name)
+                .map(|old| (a.account.id.as_str(), *old))
+        })
+        .collect();
+    analysis
+        .findings
+        .iter()
+        .map(|f| {
+            let account = f.account.as_deref().and_then(|id| was.get(id).copied());
+            baseline.is_new(f, account)
+        })
         .collect()
 }

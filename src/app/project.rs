@@ -160,6 +160,22 @@ impl Project {
         when: When,
         cache: Option<&crate::load::ParseCache>,
     ) -> Result<Project, Error> {
+        Project::settle(root, when, cache, true)
+    }
+
+    /// The portfolio as far as it could be read, errors and all (they are in `warnings`):
+    /// for comparing findings with a base branch that has a mistake in it (SPEC §19), where
+    /// refusing would fail every pull request — the one that fixes it too.
+    pub fn open_as_far_as_possible(root: Root, when: When) -> Result<Project, Error> {
+        Project::settle(root, when, None, false)
+    }
+
+    fn settle(
+        root: Root,
+        when: When,
+        cache: Option<&crate::load::ParseCache>,
+        strict: bool,
+    ) -> Result<Project, Error> {
         let (loaded, mut diagnostics) =
             crate::validate::load_and_validate_with(&root, cache, &analyse::rules::catalogue());
         // The configuration as far as it could be read: a kamsite.yaml with a problem still
@@ -191,7 +207,7 @@ impl Project {
                 None => (None, PeriodFrom::Nothing),
             },
         };
-        if diagnostics.iter().any(Diagnostic::is_error) {
+        if strict && diagnostics.iter().any(Diagnostic::is_error) {
             return Err(Error::Invalid {
                 diagnostics,
                 account_files: loaded.account_files,

@@ -60,16 +60,26 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
         return Ok(ExitCode::from(EXIT_INVALID));
     }
     let baseline = match &args.baseline {
-        Some(arg) => Some(crate::app::baseline::resolve(arg, &args.portfolio)?),
+        Some(arg) => {
+            let (b, note) = crate::app::baseline::for_check(
+                arg,
+                &args.portfolio,
+                project.as_of,
+                project.period,
+            )?;
+            if let Some(note) = note {
+                anstream::eprintln!("warning: {}", super::terminal_text(&note));
+            }
+            Some(b)
+        }
         None => None,
     };
     let analysis = project.analyse(None);
     let placed = crate::app::findings::locate(&project.root, &analysis);
-    let is_new: Vec<bool> = analysis
-        .findings
-        .iter()
-        .map(|f| baseline.as_ref().is_none_or(|b| !b.has(f)))
-        .collect();
+    let is_new = match &baseline {
+        Some(b) => crate::app::findings::new_flags(&analysis, b),
+        None => vec![true; analysis.findings.len()],
+    };
     let files: HashMap<&str, String> = analysis
         .accounts
         .iter()

@@ -15,11 +15,17 @@ pub fn run(args: &ExportArgs) -> Result<ExitCode, Error> {
             "a workbook is not text for a terminal: give `-o FILE.xlsx`, or redirect the output to a file".into(),
         ));
     }
+    if args.decimal == args.delimiter {
+        return Err(Error::Usage(format!(
+            "`{}` cannot be both the delimiter and the decimal separator: with `--decimal ,` give `--delimiter ';'`",
+            args.decimal
+        )));
+    }
     let project = super::open(&args.portfolio, &args.when)?;
     let analysis = project.analyse(None);
     let bytes = match args.format {
         ExportFormat::Json => export::json(&analysis).into_bytes(),
-        ExportFormat::Csv => export::csv_with(&analysis, args.delimiter).into_bytes(),
+        ExportFormat::Csv => export::csv_with(&analysis, args.delimiter, args.decimal).into_bytes(),
         ExportFormat::Xlsx => export::xlsx(&analysis).map_err(Error::Output)?,
     };
     match &args.output {

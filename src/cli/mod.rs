@@ -199,6 +199,9 @@ pub struct ExportArgs {
     /// The CSV delimiter (`;` for a spreadsheet in a locale with a decimal comma).
     #[arg(long, default_value_t = ',', value_parser = csv_delimiter)]
     pub delimiter: char,
+    /// The CSV decimal separator: `.` or `,` (with `--delimiter ';'`).
+    #[arg(long, default_value_t = '.', value_parser = decimal_separator)]
+    pub decimal: char,
     /// Write here instead of standard output.
     #[arg(short = 'o', long = "output")]
     pub output: Option<PathBuf>,
@@ -226,6 +229,15 @@ fn csv_delimiter(s: &str) -> Result<char, String> {
     match (chars.next(), chars.next()) {
         (Some(c), None) if !matches!(c, '"' | '\n' | '\r') => Ok(c),
         _ => Err("expected one character such as `,` or `;`".into()),
+    }
+}
+
+/// A decimal separator: `.` or `,`.
+fn decimal_separator(s: &str) -> Result<char, String> {
+    match s {
+        "." => Ok('.'),
+        "," => Ok(','),
+        _ => Err("expected `.` or `,`".into()),
     }
 }
 
@@ -312,14 +324,7 @@ fn report(e: &Error) -> ExitCode {
     ExitCode::from(code)
 }
 
-/// `1 error`, `2 errors`: a count and its noun, in the number it needs.
-pub fn count(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
-}
+pub use crate::numfmt::count;
 
 /// Prints the warnings of a portfolio that loaded (they do not stop a command).
 fn show_warnings(warnings: &[crate::diagnostics::Diagnostic]) {

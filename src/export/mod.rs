@@ -139,10 +139,13 @@ impl Document {
             findings: self
                 .findings
                 .into_iter()
-                .map(|f| crate::analyse::baseline::FindingKey {
-                    account: f.account.unwrap_or_default(),
-                    rule: f.rule,
-                    manager: f.manager,
+                .map(|f| {
+                    let key = crate::analyse::baseline::FindingKey {
+                        account: f.account.unwrap_or_default(),
+                        rule: f.rule,
+                        manager: f.manager,
+                    };
+                    (key, f.severity)
                 })
                 .collect(),
         }
@@ -256,13 +259,14 @@ const CSV_HEAD: [&str; 9] = [
 /// One row per account: id, name, designation, owner, stage, quadrant, the three scores, then
 /// every §5 metric, with a header row. Empty cells for null.
 pub fn csv(analysis: &Analysis<'_>) -> String {
-    csv_with(analysis, ',')
+    csv_with(analysis, ',', '.')
 }
 
-/// [`csv`] with another `delimiter` (`;` for spreadsheets in locales whose decimal separator
-/// is a comma). Starts with a byte order mark: without it Excel reads UTF-8 as its locale's
-/// code page and shows `KrakÃ³w`.
-pub fn csv_with(analysis: &Analysis<'_>, delimiter: char) -> String {
+/// [`csv`] with another `delimiter` and `decimal` separator (`;` and `,` for spreadsheets in
+/// locales whose decimal separator is a comma: Excel there reads `4.4` as text or a date).
+/// Starts with a byte order mark: without it Excel reads UTF-8 as its locale's code page and
+/// shows `KrakÃ³w`.
+pub fn csv_with(analysis: &Analysis<'_>, delimiter: char, decimal: char) -> String {
     let mut out = String::from("\u{feff}");
     let header: Vec<&str> = CSV_HEAD.into_iter().chain(metrics::KEYS).collect();
     out.push_str(&header.join(&delimiter.to_string()));
@@ -284,7 +288,16 @@ pub fn csv_with(analysis: &Analysis<'_>, delimiter: char) -> String {
         ]
         .into_iter()
         .chain(row.metrics.values())
-        .map(|v| v.map_or_else(String::new, number));
+        .map(|v| {
+            v.map_or_else(String::new, |v| {
+                let n = number(v);
+                if decimal == '.' {
+                    n
+                } else {
+                    n.replace('.', &decimal.to_string())
+                }
+            })
+        });
         let line: Vec<String> = text.into_iter().chain(numbers).collect();
         out.push_str(&line.join(&delimiter.to_string()));
         out.push_str("\r\n");

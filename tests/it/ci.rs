@@ -325,3 +325,108 @@ fn score_names_its_growth_and_marks_partial_health() {
         .stdout(predicate::str::contains("*"))
         .stdout(predicate::str::contains("* partial"));
 }
+
+fn commit(dir: &Path, message: &str, date: &str) {
+    let out = Std::new("git")
+        .current_dir(dir)
+        .args(["commit", "-qam", message])
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@t")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@t")
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+}
+
+fn repository(f: &Fixture) {
+    git(f.path(), &["init", "-q"]);
+    git(f.path(), &["add", "-A"]);
+    commit(f.path(), "base", "2026-10-02T00:00:00");
+}
+
+fn judged(f: &Fixture, fail_on: &str) -> std::process::Output {
+    f.kamsite(&[
+        "check",
+        "--baseline",
+        "HEAD",
+        "--fail-on",
+        fail_on,
+        "--as-of",
+        "2026-12-01",
+    ])
+    .output()
+    .unwrap()
+}
+
+/// The base branch is judged on the pull request's date: an action that fell overdue since
+/// the base commit is not something the pull request added.
+#[test]
+fn the_baseline_is_judged_on_the_same_date() {
+    let config = "findings:\n  key-account-count: { enabled: false }\n";
+    let acme = ACME.replace("due: 2026-05-01", "due: 2026-11-01");
+    let f = Fixture::new()
+        .file("kamsite.yaml", config)
+        .account("acme.md", acme);
+    repository(&f);
+    let out = judged(&f, "new-warning");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A base branch with a mistake does not fail every pull request: its findings are those of
+/// what could be read of it, and a warning says so.
+#[test]
+fn a_baseline_with_errors_is_compared_as_far_as_it_reads() {
+    let beta = "---\nname: Beta\ndesgnation: other\n---\n";
+    let f = Fixture::new()
+        .file("kamsite.yaml", CONFIG)
+        .account("acme.md", ACME)
+        .account("beta.md", beta);
+    repository(&f);
+    let f = f.account("beta.md", beta.replace("desgnation", "designation"));
+    let out = judged(&f, "new-error");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("has 1 error; its findings are those of what could be read"),
+        "{err}"
+    );
+}
+
+/// A warning that becomes an error is a new error; a renamed file keeps its findings.
+#[test]
+fn a_finding_made_more_serious_is_new_and_a_renamed_file_is_not() {
+    let f = Fixture::new()
+        .file("kamsite.yaml", CONFIG)
+        .account("acme.md", ACME);
+    repository(&f);
+    std::fs::rename(
+        f.path().join("accounts/acme.md"),
+        f.path().join("accounts/acme-industrial.md"),
+    )
+    .unwrap();
+    let out = judged(&f, "new-error");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let f = f.file(
+        "kamsite.yaml",
+        CONFIG.replace(
+            "findings:\n",
+            "findings:\n  stale-plan: { severity: error }\n",
+        ),
+    );
+    let out = judged(&f, "new-error");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 new error finding"));
+}

@@ -508,3 +508,214 @@ fn a_git_baseline_reads_the_workbook_of_that_revision() {
         "the revenue moved from 100 to 250: {changes}"
     );
 }
+
+/// Workbooks as programs and people leave them (found by trying them): a cell far out at
+/// `XFD1048576`, a percentage cell, a hidden first sheet, a formula without a saved result.
+fn workbook_config(sheet: Option<&str>) -> String {
+    let sheet = sheet.map_or(String::new(), |s| format!("    sheet: {s}\n"));
+    format!("{CONFIG_HEAD}sources:\n  financials:\n    file: data/e.xlsx\n{sheet}    account: K\n    match: ids.erp\n    columns: {{ period: Q, revenue: R, discount_pct: D }}\n")
+}
+
+fn header(s: &mut rust_xlsxwriter::Worksheet) {
+    for (c, h) in ["K", "Q", "R", "D"].iter().enumerate() {
+        s.write_string(0, c as u16, *h).unwrap();
+    }
+    s.write_string(1, 0, "0000200100").unwrap();
+    s.write_string(1, 1, "2026-Q3").unwrap();
+    s.write_number(1, 2, 1000.0).unwrap();
+}
+
+fn discount(f: &Fixture) -> serde_json::Value {
+    let doc: serde_json::Value = serde_json::from_slice(&export(f, "json")).unwrap();
+    let beta = doc["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == "beta")
+        .unwrap()
+        .clone();
+    beta["metrics"]["discount_pct"].clone()
+}
+
+#[test]
+fn a_cell_far_out_in_a_small_workbook_is_read_without_exhausting_memory() {
+    let f = accounts(Fixture::new(), false).file("kamsite.yaml", workbook_config(None));
+    std::fs::create_dir_all(f.path().join("data")).unwrap();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let s = book.add_worksheet();
+    header(s);
+    s.write_number(1, 3, 3.0).unwrap();
+    // The last cell of a sheet: a dense reader would allocate 17 billion cells.
+    s.write_string(1_048_575, 16_383, "x").unwrap();
+    book.save(f.path().join("data/e.xlsx")).unwrap();
+    assert!(
+        std::fs::metadata(f.path().join("data/e.xlsx"))
+            .unwrap()
+            .len()
+            < 10_000
+    );
+    assert_eq!(discount(&f), 3.0);
+}
+
+#[test]
+fn a_percentage_cell_is_read_as_it_shows() {
+    let f = accounts(Fixture::new(), false).file("kamsite.yaml", workbook_config(None));
+    std::fs::create_dir_all(f.path().join("data")).unwrap();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let pct = rust_xlsxwriter::Format::new().set_num_format("0.0%");
+    let s = book.add_worksheet();
+    header(s);
+    // Shown as 4.5 %, stored as 0.045.
+    s.write_number_with_format(1, 3, 0.045, &pct).unwrap();
+    book.save(f.path().join("data/e.xlsx")).unwrap();
+    assert_eq!(discount(&f), 4.5);
+}
+
+#[test]
+fn without_sheet_the_first_visible_sheet_is_read_and_a_wrong_name_is_helped() {
+    let f = accounts(Fixture::new(), false).file("kamsite.yaml", workbook_config(None));
+    std::fs::create_dir_all(f.path().join("data")).unwrap();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let lookup = book.add_worksheet();
+    lookup.set_name("Lookup").unwrap();
+    lookup.write_string(0, 0, "not the report").unwrap();
+    lookup.set_hidden(true);
+    let s = book.add_worksheet();
+    s.set_name("Report").unwrap();
+    header(s);
+    s.write_number(1, 3, 2.0).unwrap();
+    s.set_active(true);
+    book.save(f.path().join("data/e.xlsx")).unwrap();
+    assert_eq!(discount(&f), 2.0);
+    // `report` for `Report`: the name as the tab shows it is suggested.
+    let f = f.file("kamsite.yaml", workbook_config(Some("report")));
+    let d = f.diagnostics();
+    let message = d[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("no sheet `report`; its sheets are `Report`"),
+        "{message}"
+    );
+    assert!(message.contains("did you mean `Report`?"), "{message}");
+    assert_eq!(
+        d[0]["label"],
+        "expected the name of a sheet of the workbook, as its tab shows it"
+    );
+    // Never another quarter's sheet: `Q4` is not "did you mean" `Q3`.
+    let f = f.file("kamsite.yaml", workbook_config(Some("Repo")));
+    let d = f.diagnostics();
+    assert!(!d[0]["message"].as_str().unwrap().contains("did you mean"));
+}
+
+#[test]
+fn a_formula_without_a_saved_result_is_an_error_not_a_blank() {
+    let f = accounts(Fixture::new(), false).file("kamsite.yaml", workbook_config(None));
+    std::fs::create_dir_all(f.path().join("data")).unwrap();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let s = book.add_worksheet();
+    header(s);
+    s.write_formula(1, 3, rust_xlsxwriter::Formula::new("=B9*2"))
+        .unwrap();
+    // As openpyxl or pandas write it: the formula and no result (Excel would compute one).
+    let saved = book.save_to_buffer().unwrap();
+    let without_result = rewrite_sheet(&saved, |xml| {
+        xml.replace("<f>B9*2</f><v>0</v>", "<f>B9*2</f>")
+    });
+    std::fs::write(f.path().join("data/e.xlsx"), without_result).unwrap();
+    let d = f.diagnostics();
+    let found: Vec<String> = d
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {}",
+                d["cell"].as_str().unwrap_or("?"),
+                d["label"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert!(
+        found
+            .iter()
+            .any(|l| l.starts_with("Sheet1!D2 ") && l.contains("=B9*2 has no saved result")),
+        "{found:?}"
+    );
+}
+
+/// The workbook `xlsx` with its first sheet's XML rewritten.
+fn rewrite_sheet(xlsx: &[u8], edit: impl Fn(&str) -> String) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut from = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut to = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..from.len() {
+        let mut entry = from.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            let edited = edit(&String::from_utf8(bytes).unwrap());
+            assert!(edited.len() < xlsx.len() * 10);
+            bytes = edited.into_bytes();
+        }
+        to.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        to.write_all(&bytes).unwrap();
+    }
+    to.finish().unwrap().into_inner()
+}
+
+fn csv_config(extra: &str) -> String {
+    format!("{CONFIG_HEAD}sources:\n  financials:\n    file: data/e.csv\n    account: K\n    match: ids.erp\n{extra}    columns: {{ period: Q, revenue: R, discount_pct: D }}\n")
+}
+
+/// A customer hierarchy combines the rows of different customer numbers; the same customer
+/// number twice in a quarter is a duplicate, never summed. Sums have no binary noise.
+#[test]
+fn combined_rows_are_exact_and_a_repeated_customer_number_is_a_duplicate() {
+    let f = accounts(Fixture::new(), false)
+        .file("kamsite.yaml", csv_config(""))
+        .file(
+            "data/e.csv",
+            "K,Q,R,D\n0000100457,2026-Q3,0.1,\n0000100458,2026-Q3,0.2,\n",
+        );
+    let doc: serde_json::Value = serde_json::from_slice(&export(&f, "json")).unwrap();
+    let acme = &doc["accounts"][0];
+    assert_eq!(acme["metrics"]["revenue"], 0.3);
+    let f = f.file(
+        "data/e.csv",
+        "K,Q,R,D\n0000100457,2026-Q3,100,\n0000100458,2026-Q3,200,\n0000100457,2026-Q3,100,\n",
+    );
+    assert_eq!(
+        located(&f.diagnostics()),
+        ["data/e.csv:4:12 2026-Q3 of account `acme` is given twice"]
+    );
+}
+
+/// `;`-separated exports from a German Excel write decimal commas: `--delimiter ';'` and
+/// `--decimal ,` give a CSV export it reads as numbers.
+#[test]
+fn a_csv_export_can_be_written_with_decimal_commas() {
+    let f = accounts(Fixture::new(), true).file("kamsite.yaml", CONFIG_HEAD);
+    let out = f
+        .kamsite(&[
+            "export",
+            "--format",
+            "csv",
+            "--delimiter",
+            ";",
+            "--decimal",
+            ",",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(";4,4;"), "{text}");
+    assert!(!text.contains("4.4"), "{text}");
+    f.kamsite(&["export", "--format", "csv", "--decimal", ","])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--delimiter"));
+}

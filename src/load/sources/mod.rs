@@ -251,10 +251,17 @@ fn open<'r, C>(
         match Sheet::open(bytes, src.sheet.as_deref()) {
             Ok(sheet) => (String::new(), Some(sheet)),
             Err(why) => {
-                let at = if src.sheet.is_some() {
-                    YamlPath::root().key("sources").key(kind).key("sheet")
+                let about_sheet = src.sheet.is_some() && why.contains("no sheet");
+                let (at, label) = if about_sheet {
+                    (
+                        YamlPath::root().key("sources").key(kind).key("sheet"),
+                        "expected the name of a sheet of the workbook, as its tab shows it",
+                    )
                 } else {
-                    at_file()
+                    (
+                        at_file(),
+                        "expected an .xlsx, .xlsm, .xlsb, .xls or .ods workbook",
+                    )
                 };
                 diagnostics.push(config_problem(
                     root,
@@ -263,7 +270,7 @@ fn open<'r, C>(
                         "the {kind} source `{}` cannot be read: {why}",
                         clip(&src.file)
                     ),
-                    "expected an .xlsx, .xlsm, .xls or .ods workbook",
+                    label,
                 ));
                 return None;
             }
@@ -622,7 +629,10 @@ impl<'r> Reader<'r> {
         if !self.room("row shape", line, 1) {
             return false;
         }
-        let help = if row.len() > header && self.delimiter == b',' {
+        let trailing = row.len() == header + 1 && row.last().is_some_and(Cell::is_empty);
+        let help = if trailing {
+            format!("the row ends with a `{}`, the header does not: remove it from the rows, or end the header with one too", char::from(self.delimiter))
+        } else if row.len() > header && self.delimiter == b',' {
             "a number with a thousands separator (`1,234,567`) splits into several cells in a comma-separated file: quote it (`\"1,234,567\"`), write it without separators, or export with `;` as the delimiter".to_string()
         } else {
             "every row needs one cell per column of the header; a cell holding the delimiter must be quoted".to_string()
@@ -746,6 +756,21 @@ impl<'r> Reader<'r> {
                     return None;
                 }
             };
+            let mut row = row;
+            if self.sheet.is_some() {
+                // A sheet's row holds its cells up to the last one written: as wide as the
+                // header, like the sheet looks (cells right of the header belong to no column).
+                let line = row.cells.first().map_or(0, |c| c.line);
+                while row.cells.len() < header {
+                    row.cells.push(Cell {
+                        value: String::new(),
+                        typed: Value::Empty,
+                        line,
+                        column: row.cells.len() + 1,
+                    });
+                }
+                row.cells.truncate(header);
+            }
             let empty = row.cells.iter().all(Cell::is_empty);
             if self.data_rows > 0 && (empty || row.after_gap) {
                 let first = if empty { None } else { Some(row.cells) };
@@ -860,7 +885,14 @@ impl<'r> Reader<'r> {
                 .filter(|c| {
                     matches!(c.typed, Value::Text) && cells::number(&c.value, self.decimal).is_err()
                 })
-                .and_then(|c| c.value.split_whitespace().next().map(str::to_string));
+                .and_then(|c| c.value.split_whitespace().next().map(str::to_string))
+                // A row with a missing key and a quarter or a date first is a data row with a
+                // gap, not a total: skipping all rows of a quarter would drop data.
+                .filter(|w| {
+                    cells::period(w).is_err()
+                        && w.parse::<crate::model::Date>().is_err()
+                        && w.chars().any(char::is_alphabetic)
+                });
             if let (Some(word), Some(d)) = (total, self.diagnostics.last_mut()) {
                 d.help = Some(format!(
                     "a total or note row? add `skip_rows_starting_with: [{}]` to this source in kamsite.yaml",

@@ -36,19 +36,30 @@ struct Entry {
     cells: Cells,
     /// The other rows combined into it.
     also: Vec<usize>,
-    /// The key of the row it came from first (a second row of the same key is a duplicate).
-    key: String,
+    /// The keys (customer numbers) of its rows: a second row of one key is a duplicate.
+    keys: Vec<String>,
     /// Σ discount · revenue and Σ revenue over the rows with both, for the weighted mean;
     /// Σ discount and their number for rows without revenue.
     weighted: (f64, f64),
     plain: (f64, usize),
 }
 
-/// `a + b` where either may be missing: missing only when both are.
+/// `a + b` where either may be missing: missing only when both are. Rounded to six decimals,
+/// far below any currency's smallest unit, so that binary fractions never show
+/// (0.1 + 0.2 is 0.3, not 0.30000000000000004).
 fn add(a: Option<f64>, b: Option<f64>) -> Option<f64> {
     match (a, b) {
         (None, None) => None,
-        (a, b) => Some(a.unwrap_or(0.0) + b.unwrap_or(0.0)),
+        (a, b) => Some(tidy(a.unwrap_or(0.0) + b.unwrap_or(0.0))),
+    }
+}
+
+/// `v` to six decimals (amounts beyond 10⁹ are left as they are: f64 has no finer digits).
+fn tidy(v: f64) -> f64 {
+    if v.abs() < 1e9 {
+        (v * 1e6).round() / 1e6
+    } else {
+        v
     }
 }
 
@@ -63,7 +74,7 @@ impl Entry {
             line,
             cells,
             also: Vec::new(),
-            key,
+            keys: vec![key],
             weighted: (0.0, 0.0),
             plain: (0.0, 0),
         };
@@ -94,10 +105,11 @@ impl Entry {
         e.cost_to_serve = add(e.cost_to_serve, f.cost_to_serve);
         e.category_spend = add(e.category_spend, f.category_spend);
         self.discount(f.discount_pct, f.revenue);
+        // A discount of a row without revenue weighs nothing beside rows with revenue.
         self.financials.discount_pct = if self.weighted.1 > 0.0 {
-            Some(self.weighted.0 / self.weighted.1)
+            Some(tidy(self.weighted.0 / self.weighted.1))
         } else if self.plain.1 > 0 {
-            Some(self.plain.0 / self.plain.1 as f64)
+            Some(tidy(self.plain.0 / self.plain.1 as f64))
         } else {
             None
         };
@@ -191,9 +203,10 @@ impl Reader<'_> {
             };
             let key = row[account_col].value.trim().to_string();
             if let Some(&i) = seen.get(&(a, period)) {
-                if merged[i].key != key {
+                if !merged[i].keys.contains(&key) {
                     // Another customer number of the same account: one quarter, combined.
                     merged[i].combine(&f, cell.line);
+                    merged[i].keys.push(key);
                     continue;
                 }
                 let (id, file, first) = (accounts[a].id.clone(), self.file.clone(), merged[i].line);

@@ -61,6 +61,23 @@ impl<'t> Table<'t> {
                     .get(start..end)
                     .unwrap_or("")
                     .trim_end_matches(['\n', '\r']);
+                // A quote never closed makes the rest of the file one cell: say so, at the
+                // quote, instead of reporting that cell as a strange value.
+                if end >= self.text.len() {
+                    if let Some((lines, column)) = unclosed_quote(content) {
+                        self.done = true;
+                        return Some(Err(Diagnostic::error(
+                            &self.file,
+                            "this quote `\"` is never closed: the rest of the file would be one cell",
+                        )
+                        .at(self.text, first + lines, column, 1)
+                        .with_label("opened here")
+                        .with_help(Some(
+                            "close the quote, or remove it; a quote inside a quoted cell is written twice (`\"\"`)".into(),
+                        ))
+                        .with_kind("invalid CSV")));
+                    }
+                }
                 let last = first + content.matches('\n').count();
                 let after_gap = self.previous_last_line.is_some_and(|p| first > p + 1);
                 self.previous_last_line = Some(last);
@@ -151,6 +168,31 @@ fn places(text: &str, start: usize, delimiter: char, n: usize) -> Vec<(usize, us
     out
 }
 
+/// Where a quote that is never closed opens in a record's text (lines after its first line,
+/// 1-based column), if one does.
+fn unclosed_quote(content: &str) -> Option<(usize, usize)> {
+    let (mut line, mut col) = (0, 0);
+    let mut open: Option<(usize, usize)> = None;
+    for ch in content.chars() {
+        col += 1;
+        match ch {
+            '"' => {
+                open = if open.is_some() {
+                    None
+                } else {
+                    Some((line, col))
+                }
+            }
+            '\n' => {
+                line += 1;
+                col = 0;
+            }
+            _ => {}
+        }
+    }
+    open
+}
+
 /// Whether a line of a CSV file may be shown in a diagnostic: only when none of its cells is
 /// longer than [`crate::diagnostics::MAX_ECHO`] characters (SPEC §13 v1.2), so a pasted
 /// token or a runaway cell is never printed into a CI log in full.
@@ -222,6 +264,20 @@ mod tests {
                 std::iter::from_fn(|| t.next_row().map(|r| r.unwrap().after_gap)).collect();
             assert_eq!(seen, gaps, "{text:?}");
         }
+    }
+
+    #[test]
+    fn a_quote_never_closed_is_named_where_it_opens() {
+        let text = "K,Q,R\n1,2026-Q3,\"lots\n2,2026-Q3,5\n";
+        let mut t = Table::read(text, b',', "f.csv");
+        assert!(t.next_row().is_some_and(|r| r.is_ok()));
+        let d = t.next_row().and_then(Result::err).unwrap();
+        assert_eq!((d.line, d.column), (2, 11));
+        assert!(d.message.contains("never closed"));
+        assert!(t.next_row().is_none());
+        // Closed, even across lines: no problem.
+        let mut t = Table::read("a\n\"x\ny\"\n", b',', "f.csv");
+        assert!(std::iter::from_fn(|| t.next_row()).all(|r| r.is_ok()));
     }
 
     #[test]
