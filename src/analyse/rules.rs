@@ -230,7 +230,7 @@ pub static RULES: &[Rule] = &[
                     (n > cap).then(|| Fired {
                         severity: Severity::Warning,
                         manager: Some(manager.to_string()),
-                        found: format!("{manager} owns {n} key accounts, capacity {cap}"),
+                        found: format!("{manager} owns {}, capacity {cap}", plural(n as usize, "key account", "key accounts")),
                         // The manager's entry in kamsite.yaml, when they are listed.
                         at: ctx.config.managers.iter().position(|m| m.name == manager).map(|i| {
                             YamlPath::root().key("managers").index(i).key("capacity")

@@ -20,6 +20,9 @@ use crate::load::ParseCache;
 pub struct Review {
     pub tag: Tag,
     pub project: Project,
+    /// Whether the checked-out commit is this review's, unchanged: then the current site
+    /// *is* this review, and compares with the one before it.
+    pub at_head: bool,
 }
 
 fn failed(tag: &str, message: String) -> Error {
@@ -106,6 +109,8 @@ pub fn open_all(portfolio: &Path, pattern: &str, cache: &ParseCache) -> Result<V
         let l = format!("{}:{}", t.name, repo.prefix.trim_end_matches('/'));
         l.trim_end_matches(':').to_string()
     };
+    // The review being built is the checked-out commit, unchanged (CI at a review tag).
+    let head = repo.commit("HEAD").ok().filter(|_| repo.is_clean());
     let opened: Vec<Result<Review, Error>> =
         tags.par_iter()
             .zip(&listed)
@@ -138,6 +143,7 @@ pub fn open_all(portfolio: &Path, pattern: &str, cache: &ParseCache) -> Result<V
                 Ok(Review {
                     tag: t.clone(),
                     project,
+                    at_head: head.as_deref() == Some(t.commit.as_str()),
                 })
             })
             .collect();
@@ -167,8 +173,13 @@ pub fn analyse_all(reviews: &[Review]) -> Vec<Analysis<'_>> {
         .collect()
 }
 
-/// The baseline the current site compares against by default: the newest review.
+/// The baseline the current site compares against by default: the newest review — but not
+/// the review being published (CI builds at the tag's commit): never "changes since itself".
 pub fn newest_baseline(reviews: &[Review], analyses: &[Analysis<'_>]) -> Option<Baseline> {
-    let (r, a) = reviews.iter().zip(analyses).next_back()?;
+    let (r, a) = reviews
+        .iter()
+        .zip(analyses)
+        .rev()
+        .find(|(r, _)| !r.at_head)?;
     Some(Baseline::from_analysis(a, &r.tag.label()))
 }

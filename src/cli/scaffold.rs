@@ -15,6 +15,11 @@ pub const WORKFLOW: &str = include_str!("scaffold/kamsite.yml");
 /// Where GitHub looks for it: the portfolio folder is meant to be the repository's root.
 const WORKFLOW_PATH: &str = ".github/workflows/kamsite.yml";
 
+/// The workflow, installing the kamsite that wrote it.
+pub fn workflow() -> String {
+    WORKFLOW.replace("KAMSITE_VERSION", env!("CARGO_PKG_VERSION"))
+}
+
 fn fail(msg: String) -> ExitCode {
     anstream::eprintln!("error: {}", super::terminal_text(&msg));
     ExitCode::from(EXIT_INVALID)
@@ -56,6 +61,18 @@ pub fn init(args: &InitArgs) -> ExitCode {
         Err(e) => return fail(e),
     };
     if dir.join("kamsite.yaml").exists() || dir.join("accounts").exists() {
+        // An existing portfolio without CI gets the workflow, and nothing else.
+        let workflow_path = dir.join(WORKFLOW_PATH);
+        if !workflow_path.exists() {
+            if let Err(e) = create(&workflow_path, &workflow()) {
+                return fail(e);
+            }
+            anstream::eprintln!(
+                "{} already holds a portfolio: added only the CI workflow, {WORKFLOW_PATH} (see kamsite's docs/ci.md)",
+                super::terminal_text(&dir.to_string_lossy())
+            );
+            return ExitCode::SUCCESS;
+        }
         return fail(format!(
             "{} already holds a portfolio (kamsite.yaml or accounts/); nothing was changed",
             super::terminal_text(&dir.to_string_lossy())
@@ -69,8 +86,9 @@ pub fn init(args: &InitArgs) -> ExitCode {
             account_file("Example Customer", today),
         ),
         (".gitignore", "public/\n".to_string()),
-        (WORKFLOW_PATH, WORKFLOW.to_string()),
+        (WORKFLOW_PATH, workflow()),
     ];
+    let kept_workflow = dir.join(WORKFLOW_PATH).exists();
     for (rel, content) in &files {
         let path = dir.join(rel);
         if matches!(*rel, ".gitignore" | WORKFLOW_PATH) && path.exists() {
@@ -80,8 +98,13 @@ pub fn init(args: &InitArgs) -> ExitCode {
             return fail(e);
         }
     }
+    let ci = if kept_workflow {
+        format!("CI: your own {WORKFLOW_PATH} was kept as it is")
+    } else {
+        format!("CI: {WORKFLOW_PATH} checks every pull request and push and publishes each `review/*` tag (see kamsite's docs/ci.md)")
+    };
     anstream::eprintln!(
-        "created a portfolio in {}\nnext: edit kamsite.yaml, add accounts with `kamsite new \"Customer name\" --portfolio {0}`, then `kamsite build {0}`\nCI: {WORKFLOW_PATH} checks every push and publishes each `review/*` tag (see kamsite's docs/ci.md)",
+        "created a portfolio in {}\nnext: edit kamsite.yaml, add accounts with `kamsite new \"Customer name\" --portfolio {0}`, then `kamsite build {0}`\n{ci}",
         super::terminal_text(&dir.to_string_lossy())
     );
     ExitCode::SUCCESS

@@ -66,6 +66,27 @@ impl Repository {
             .is_ok_and(|out| out.starts_with(b"true"))
     }
 
+    /// Whether the portfolio's files are exactly those of the checked-out commit (no change,
+    /// no new file git would see): then building the working tree builds that commit.
+    pub fn is_clean(&self) -> bool {
+        let prefix = if self.prefix.is_empty() {
+            "."
+        } else {
+            self.prefix.as_str()
+        };
+        git(
+            &self.top,
+            &[
+                "status",
+                "--porcelain",
+                "--untracked-files=all",
+                "--",
+                prefix,
+            ],
+        )
+        .is_ok_and(|out| out.is_empty())
+    }
+
     /// The commit `rev` names (an annotated tag peeled to its commit).
     pub fn commit(&self, rev: &str) -> Result<String, String> {
         let out = git(

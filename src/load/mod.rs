@@ -51,6 +51,8 @@ pub struct Loaded {
     /// What could be read of a kamsite.yaml that was rejected: validation still checks it, so
     /// all of its problems show in one run. Never used for analysis.
     pub rejected_config: Option<Config>,
+    /// The top-level keys of a rejected kamsite.yaml whose values are wrong.
+    pub config_damaged: std::collections::BTreeSet<String>,
     /// The same for rejected account files.
     pub rejected_accounts: Vec<Account>,
 }
@@ -158,11 +160,13 @@ pub fn load_with(root: &Root, cache: Option<&ParseCache>) -> Loaded {
             files,
             account_files: 0,
             rejected_config: None,
+            config_damaged: Default::default(),
             rejected_accounts: Vec::new(),
         };
     }
 
     let mut rejected_config = None;
+    let mut config_damaged = std::collections::BTreeSet::new();
     let (config, config_ok) = match read_text(root, CONFIG_FILE) {
         None => (Config::default(), true),
         Some(Err(d)) => {
@@ -178,6 +182,7 @@ pub fn load_with(root: &Root, cache: Option<&ParseCache>) -> Loaded {
                 Err(r) => {
                     diagnostics.extend(r.diagnostics);
                     rejected_config = r.partial.flatten();
+                    config_damaged = r.damaged;
                     (Config::default(), false)
                 }
             }
@@ -225,7 +230,9 @@ pub fn load_with(root: &Root, cache: Option<&ParseCache>) -> Loaded {
     let sources_from = if config_ok {
         Some(&config)
     } else {
-        rejected_config.as_ref()
+        rejected_config
+            .as_ref()
+            .filter(|_| !config_damaged.contains("sources"))
     };
     if let Some(sources_from) = sources_from {
         let mut t = crate::timings::Timings::start();
@@ -247,6 +254,7 @@ pub fn load_with(root: &Root, cache: Option<&ParseCache>) -> Loaded {
         files,
         account_files: paths.len(),
         rejected_config,
+        config_damaged,
         rejected_accounts,
     }
 }
@@ -262,6 +270,13 @@ impl Loaded {
         } else {
             self.rejected_config.as_ref()
         }
+    }
+
+    /// Whether the account files can be checked against `key` of kamsite.yaml (`managers`,
+    /// `scoring`, `offerings`): it was read, and nothing under it is wrong (a manager entry
+    /// of the wrong shape would make every account of that manager look unlisted).
+    pub fn config_trusted(&self, key: &str) -> bool {
+        self.config_read().is_some() && !self.config_damaged.contains(key)
     }
 }
 
@@ -695,6 +710,7 @@ pub fn parse_account(rel: &str, file: &str, bytes: Vec<u8>) -> Result<Account, R
         Err(r) => Err(Rejected {
             diagnostics: r.diagnostics,
             partial: r.partial.map(account),
+            damaged: r.damaged,
         }),
     }
 }

@@ -5,7 +5,7 @@
 //! stand-in for a broken required value), so that `validate/mod.rs` can still check ranges and
 //! names against kamsite.yaml for the rest of the file: all of a file's problems in one run.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 
 use serde_json::{Map, Value};
 
@@ -31,6 +31,9 @@ pub struct Problem {
 pub struct Walked {
     pub problems: Vec<Problem>,
     pub value: Option<Value>,
+    /// The top-level keys under which something is wrong (`managers`, `scoring`): what is
+    /// read of them may be incomplete, so nothing is checked against them.
+    pub damaged: BTreeSet<String>,
 }
 
 /// Walks `root` as `record`. `opening` is where a missing top-level key is reported (the
@@ -40,11 +43,14 @@ pub fn walk(root: &Node, record: &'static Record, opening: Position) -> Walked {
         problems: Vec::new(),
         usable: true,
         placeholder_quarters: 0,
+        at_root: true,
+        damaged: BTreeSet::new(),
     };
     let value = w.record(root, record, opening);
     Walked {
         problems: w.problems,
         value: value.filter(|_| w.usable),
+        damaged: w.damaged,
     }
 }
 
@@ -55,6 +61,9 @@ struct Walker {
     usable: bool,
     /// Stand-in quarters are all different, so they never look like duplicate periods.
     placeholder_quarters: i32,
+    /// True until the document's own mapping is entered.
+    at_root: bool,
+    damaged: BTreeSet<String>,
 }
 
 impl Walker {
@@ -106,7 +115,9 @@ impl Walker {
         // Required keys an unknown key was taken for (`desgnation`): its "did you mean" already
         // says what to fix, so the key is not reported missing as well.
         let mut meant = HashSet::new();
+        let root = std::mem::replace(&mut self.at_root, false);
         for (key, value) in pairs {
+            let before = self.problems.len();
             let Some(name) = self.key(key, &mut seen) else {
                 continue;
             };
@@ -152,6 +163,9 @@ impl Walker {
                     "not a key kamsite knows here",
                     help,
                 );
+            }
+            if root && self.problems.len() > before {
+                self.damaged.insert(name.to_string());
             }
         }
         for field in record.fields {

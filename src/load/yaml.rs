@@ -18,6 +18,9 @@ use crate::diagnostics::{suggestion, Diagnostic};
 pub struct Rejected<T> {
     pub diagnostics: Vec<Diagnostic>,
     pub partial: Option<T>,
+    /// The top-level keys whose values are wrong: `partial` holds what was read of them,
+    /// which may be incomplete (a manager left out), so nothing is checked against them.
+    pub damaged: std::collections::BTreeSet<String>,
 }
 
 impl<T> From<Diagnostic> for Rejected<T> {
@@ -25,6 +28,7 @@ impl<T> From<Diagnostic> for Rejected<T> {
         Rejected {
             diagnostics: vec![d],
             partial: None,
+            damaged: Default::default(),
         }
     }
 }
@@ -50,6 +54,7 @@ pub fn decode<T: DeserializeOwned>(
             Rejected {
                 diagnostics: vec![d],
                 partial: None,
+                damaged: Default::default(),
             }
         })
     })
@@ -185,6 +190,7 @@ fn every_problem<T: DeserializeOwned>(
     Some(Rejected {
         diagnostics,
         partial,
+        damaged: walked.damaged,
     })
 }
 

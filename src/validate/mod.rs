@@ -176,6 +176,11 @@ pub fn validate(root: &Root, loaded: &Loaded, rules: &[RuleName]) -> Vec<Diagnos
     } else if loaded.account_files > 0 {
         problems.push(unchecked(loaded.account_files));
     }
+    let trusted = Trusted {
+        managers: loaded.config_trusted("managers"),
+        scoring: loaded.config_trusted("scoring"),
+        offerings: loaded.config_trusted("offerings"),
+    };
     // A rejected account file is checked as far as it could be read, so all of its problems
     // show in one run; it stays out of the portfolio.
     let all_accounts: Vec<&Account> = loaded
@@ -185,7 +190,7 @@ pub fn validate(root: &Root, loaded: &Loaded, rules: &[RuleName]) -> Vec<Diagnos
         .chain(&loaded.rejected_accounts)
         .collect();
     for account in &all_accounts {
-        problems.extend(check_account(config, read.is_some(), account));
+        problems.extend(check_account(config, trusted, account));
     }
     problems.extend(check_duplicate_ids(&all_accounts));
     problems.extend(check_duplicate_keys(&all_accounts));
@@ -420,7 +425,15 @@ fn is_slug(id: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
 }
 
-fn check_account(config: &Config, config_ok: bool, a: &Account) -> Vec<Problem> {
+/// Which parts of kamsite.yaml the account files can be checked against (SPEC §19).
+#[derive(Clone, Copy)]
+struct Trusted {
+    managers: bool,
+    scoring: bool,
+    offerings: bool,
+}
+
+fn check_account(config: &Config, trusted: Trusted, a: &Account) -> Vec<Problem> {
     let mut c = Checker::new(&a.source);
     let f = &a.front;
     let root = YamlPath::root();
@@ -461,7 +474,7 @@ fn check_account(config: &Config, config_ok: bool, a: &Account) -> Vec<Problem> 
         );
     }
     if let Some(owner) = &f.owner {
-        check_owner(&mut c, config, config_ok, owner);
+        check_owner(&mut c, config, trusted.managers, owner);
     }
     if let Some(r) = &f.relationship.rating {
         let at = root.key("relationship").key("rating");
@@ -487,7 +500,7 @@ fn check_account(config: &Config, config_ok: bool, a: &Account) -> Vec<Problem> 
     ] {
         for (name, v) in values {
             let at = root.key(set).key(name);
-            if config_ok {
+            if trusted.scoring {
                 c.known_name(
                     at.clone(),
                     name,
@@ -557,7 +570,7 @@ fn check_account(config: &Config, config_ok: bool, a: &Account) -> Vec<Problem> 
             false,
         );
     }
-    if config_ok {
+    if trusted.offerings {
         for name in f.whitespace.keys() {
             c.known_name(
                 root.key("whitespace").key(name),

@@ -237,6 +237,22 @@ fn a_broken_kamsite_yaml_does_not_hide_the_account_files_problems() {
     ] {
         assert!(d.iter().any(|l| l == expected), "{expected} in {d:?}");
     }
+    // A manager entry of the wrong shape: the owners are not checked against a list that
+    // lost an entry (every account of that manager would look unlisted).
+    let f = f.file(
+        "kamsite.yaml",
+        "managers: [Dana Whitfeld, { name: Sam Ortiz }]\n",
+    );
+    let d = located(&f.diagnostics());
+    assert!(
+        !d.iter().any(|l| l.contains("is not a listed manager")),
+        "{d:?}"
+    );
+    assert!(
+        d.iter()
+            .any(|l| l.starts_with("kamsite.yaml:1:12 expected a mapping")),
+        "{d:?}"
+    );
     // A kamsite.yaml that does not parse at all: check says what it could not check.
     let f = f.file("kamsite.yaml", "title: [unclosed\nmanagers: x\n");
     let out = f.kamsite(&["check"]).output().unwrap();
@@ -429,4 +445,30 @@ fn a_finding_made_more_serious_is_new_and_a_renamed_file_is_not() {
     let out = judged(&f, "new-error");
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("1 new error finding"));
+}
+
+/// Publishing at a review's tag compares the review with the one before it, never with
+/// itself.
+#[test]
+fn a_review_built_at_its_tag_compares_with_the_review_before() {
+    let f = Fixture::new()
+        .file("kamsite.yaml", CONFIG)
+        .account("acme.md", ACME);
+    repository(&f);
+    git(f.path(), &["tag", "review/2026-Q2"]);
+    let f = f.account(
+        "acme.md",
+        ACME.replace(
+            "revenue: 100, gross_margin: 20",
+            "revenue: 120, gross_margin: 20",
+        ),
+    );
+    commit(f.path(), "q3", "2026-10-04T00:00:00");
+    git(f.path(), &["tag", "review/2026-Q3"]);
+    f.kamsite(&["build", "--reviews", "review/*", "-q"])
+        .assert()
+        .success();
+    let changes = std::fs::read_to_string(f.path().join("public/changes/index.html")).unwrap();
+    assert!(changes.contains("review/2026-Q2"), "{changes}");
+    assert!(!changes.contains("since review/2026-Q3"));
 }

@@ -719,3 +719,44 @@ fn a_csv_export_can_be_written_with_decimal_commas() {
         .code(2)
         .stderr(predicate::str::contains("--delimiter"));
 }
+
+/// A source mapped wrongly never passes quietly with its figures left out: a `match:` naming
+/// a system no account has, or an `account:` column none of whose keys is an account.
+#[test]
+fn a_source_that_matches_no_account_is_an_error() {
+    let f = accounts(Fixture::new(), false)
+        .file(
+            "kamsite.yaml",
+            csv_config("").replace("ids.erp", "ids.erpp"),
+        )
+        .file("data/e.csv", "K,Q,R,D\n0000100457,2026-Q3,100,\n");
+    let d = f.diagnostics();
+    assert_eq!(located(&d), ["kamsite.yaml:8:12 no account has an `ids.erpp`: no row of the financials source could be matched"]);
+    assert_eq!(d[0]["help"], "did you mean `ids.erp`?");
+    // Every key unknown, even with `unknown_accounts: ignore`: the column is the wrong one.
+    let f = f
+        .file("kamsite.yaml", csv_config("    unknown_accounts: ignore\n"))
+        .file(
+            "data/e.csv",
+            "K,Q,R,D\n100457,2026-Q3,100,\n100458,2026-Q3,100,\n",
+        );
+    assert_eq!(
+        located(&f.diagnostics()),
+        ["data/e.csv:2:1 none of the 2 rows matches an account by `ids.erp`: its figures would all be left out"]
+    );
+}
+
+/// An export is a file to hand on: readable like the site's pages, not private like a
+/// temporary file.
+#[cfg(unix)]
+#[test]
+fn an_export_file_is_readable_by_others_like_any_new_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let f = accounts(Fixture::new(), true).file("kamsite.yaml", CONFIG_HEAD);
+    let out = f.path().join("portfolio.json");
+    f.kamsite(&["export", "--format", "json", "-o", out.to_str().unwrap()])
+        .assert()
+        .success();
+    let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode & 0o044, 0o044, "{mode:o}");
+}

@@ -61,6 +61,17 @@ fn nothing_is_overwritten() {
         std::fs::read_to_string(dir.path().join("kamsite.yaml")).unwrap(),
         "title: mine\n"
     );
+    // An existing portfolio without CI gets the workflow, and only that.
+    let workflow = dir.path().join(".github/workflows/kamsite.yml");
+    std::fs::remove_file(&workflow).unwrap();
+    kamsite(&["init", ps])
+        .success()
+        .stderr(predicate::str::contains("added only the CI workflow"));
+    assert!(workflow.is_file());
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("kamsite.yaml")).unwrap(),
+        "title: mine\n"
+    );
     kamsite(&["new", "Acme", "--portfolio", ps]).success();
     std::fs::write(dir.path().join("accounts/acme.md"), "mine").unwrap();
     kamsite(&["new", "Acme", "--portfolio", ps])

@@ -496,6 +496,8 @@ fn unknown_account_keys_give_one_warning_each_with_their_row_count() {
     for i in 0..3000 {
         rows.push_str(&format!("x{},2026-Q3,1\n", 900 + i % 3));
     }
+    // One row for the portfolio's account: the column is the right one.
+    rows.push_str("a,2026-Q3,1\n");
     let f = csv_portfolio(
         "  financials:\n    file: data/erp.csv\n    account: acc\n    columns: { period: q, revenue: rev }\n",
         &[("data/erp.csv", &rows)],

@@ -38,7 +38,12 @@ fn init_writes_a_workflow_that_checks_and_publishes_reviews() {
         "uses: actions/deploy-pages@v4",
         "pages: write",
         "id-token: write",
-        "cargo install kamsite --locked",
+        concat!(
+            "cargo install kamsite --locked --version ",
+            env!("CARGO_PKG_VERSION")
+        ),
+        "branches: [main]",
+        "group: kamsite-pages",
     ] {
         assert!(text.contains(expected), "{expected} missing:\n{text}");
     }

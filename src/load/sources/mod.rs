@@ -161,8 +161,13 @@ pub fn merge(
             files += 1;
             let mut grid = grid(&text, sheet, &reader);
             let keys = keys(&src.matches, accounts, rejected);
-            reader.financials(&text, &mut grid, src, &keys, accounts);
-            diagnostics.extend(reader.finish(&text));
+            match no_such_system(root, "financials", &src.matches, &keys, accounts, rejected) {
+                Some(d) => diagnostics.push(d),
+                None => {
+                    reader.financials(&text, &mut grid, src, &keys, accounts);
+                    diagnostics.extend(reader.finish(&text));
+                }
+            }
         }
     }
     if let Some(src) = &config.sources.opportunities {
@@ -175,8 +180,20 @@ pub fn merge(
             files += 1;
             let mut grid = grid(&text, sheet, &reader);
             let keys = keys(&src.matches, accounts, rejected);
-            reader.opportunities(&text, &mut grid, src, &keys, accounts);
-            diagnostics.extend(reader.finish(&text));
+            match no_such_system(
+                root,
+                "opportunities",
+                &src.matches,
+                &keys,
+                accounts,
+                rejected,
+            ) {
+                Some(d) => diagnostics.push(d),
+                None => {
+                    reader.opportunities(&text, &mut grid, src, &keys, accounts);
+                    diagnostics.extend(reader.finish(&text));
+                }
+            }
         }
     }
     (diagnostics, files)
@@ -336,6 +353,44 @@ fn config_problem(root: &Root, path: YamlPath, message: String, label: &str) -> 
     position(root, &Config::default(), vec![problem])
         .pop()
         .unwrap_or_else(|| Diagnostic::error(root.display(CONFIG_FILE), "a source cannot be read"))
+}
+
+/// `match: ids.erpp` when no account has an `erpp` id: an error at `match:` naming the
+/// systems the accounts do have, instead of one "no account has…" per row.
+fn no_such_system(
+    root: &Root,
+    kind: &str,
+    matches: &str,
+    keys: &HashMap<String, Keyed>,
+    accounts: &[Account],
+    rejected: &[Account],
+) -> Option<Diagnostic> {
+    let system = matches.strip_prefix("ids.")?;
+    if !keys.is_empty() || accounts.is_empty() && rejected.is_empty() {
+        return None;
+    }
+    let mut systems: Vec<&str> = accounts
+        .iter()
+        .chain(rejected)
+        .flat_map(|a| a.front.ids.keys().map(String::as_str))
+        .collect();
+    systems.sort_unstable();
+    systems.dedup();
+    let mut d = config_problem(
+        root,
+        YamlPath::root().key("sources").key(kind).key("match"),
+        format!(
+            "no account has an `ids.{}`: no row of the {kind} source could be matched",
+            clip(system)
+        ),
+        "expected `ids.NAME` with a NAME used under `ids:` in the account files",
+    );
+    let named: Vec<String> = systems.iter().map(|s| format!("ids.{s}")).collect();
+    d.help =
+        crate::diagnostics::suggestion(matches, named.iter().map(String::as_str)).or_else(|| {
+            (!named.is_empty()).then(|| format!("the account files use {}", named.join(", ")))
+        });
+    Some(d.with_kind("unknown system"))
 }
 
 /// Key in the source's system → account. An account may have several keys in one system (a
@@ -502,6 +557,37 @@ impl<'r> Reader<'r> {
     /// out of each kind.
     fn finish(mut self, text: &str) -> Vec<Diagnostic> {
         let unknown = std::mem::take(&mut self.unknown);
+        // Not one row for any account: the source is mapped wrongly (`match:`, `account:`),
+        // never a file to pass over quietly, whatever `unknown_accounts` says.
+        let unmatched: usize = unknown.iter().map(|u| u.rows).sum();
+        if self.data_rows > 0 && unmatched == self.data_rows {
+            let first = unknown.iter().min_by_key(|u| (u.line, u.column));
+            let (line, column) = first.map_or((1, 1), |u| (u.line, u.column));
+            let what = match self.matches.strip_prefix("ids.") {
+                Some(system) => format!("`ids.{system}`"),
+                None => "account id".into(),
+            };
+            let d = Diagnostic::error(
+                &self.file,
+                format!(
+                    "none of the {} rows matches an account by {what}: its figures would all be left out",
+                    self.data_rows
+                ),
+            )
+            .with_label("the first key, matching no account")
+            .with_help(Some(
+                "check `account:` and `match:` of this source in kamsite.yaml against the keys under `ids:` in the account files".into(),
+            ))
+            .with_kind("unknown account");
+            let d = self.place(
+                d,
+                text,
+                line,
+                column,
+                first.map_or(1, |u| u.key.chars().count().max(1)),
+            );
+            self.diagnostics.push(d);
+        }
         for u in unknown {
             self.unknown_key(text, &u);
         }
