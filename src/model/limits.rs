@@ -30,8 +30,14 @@ pub fn check_range(v: f64, lo: f64, hi: f64, what: &str) -> Result<(), (String, 
 /// turn growth and shares into infinities.
 pub fn check_money(v: f64, signed: bool) -> Result<(), (String, String)> {
     if v != 0.0 && v.abs() < MIN_MONEY {
+        // As written (`0.001`), unless too small to write out.
+        let shown = if v.abs() >= 1e-6 {
+            v.to_string()
+        } else {
+            format!("{v:e}")
+        };
         return Err((
-            format!("{v:e}"),
+            shown,
             format!("expected 0 or an amount of at least {MIN_MONEY}"),
         ));
     }

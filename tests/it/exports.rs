@@ -286,7 +286,7 @@ fn rows_of_known_accounts_after_an_empty_row_are_a_warning() {
     assert!(d[0]["message"]
         .as_str()
         .unwrap()
-        .contains("1 of the 1 rows after it are of known accounts"));
+        .contains("1 of the 1 row after it is of known accounts; it is not read"));
 }
 
 /// A total row without `skip_rows_starting_with`: the empty key's error says what to add.
@@ -301,7 +301,8 @@ fn a_total_row_hints_at_skip_rows_starting_with() {
     let d = f.diagnostics();
     assert_eq!(
         located(&d),
-        ["data/e.csv:3:7 `K` is empty", "data/e.csv:3:8 `Q` is empty"],
+        // One error for the row, not one per empty cell.
+        ["data/e.csv:3:7 `K` is empty"],
     );
     assert!(
         d[0]["help"]
@@ -759,4 +760,24 @@ fn an_export_file_is_readable_by_others_like_any_new_file() {
         .success();
     let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode & 0o044, 0o044, "{mode:o}");
+}
+
+/// Rows for no account are not checked further (they are not used, so they never block the
+/// portfolio); two columns of the wanted name are an error, never the first one silently.
+#[test]
+fn unused_rows_are_not_checked_and_duplicate_columns_are_named() {
+    let f = accounts(Fixture::new(), false)
+        .file("kamsite.yaml", csv_config(""))
+        .file(
+            "data/e.csv",
+            "K,Q,R,D\n0000100457,2026-Q3,100,\n0000999999,2026-Q9,lots,\n",
+        );
+    let d = f.diagnostics();
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0]["severity"], "warning");
+    let f = f.file("data/e.csv", "K,Q,R,R,D\n0000100457,2026-Q3,100,200,\n");
+    assert_eq!(
+        located(&f.diagnostics()),
+        ["data/e.csv:1:7 two columns are named `R`"]
+    );
 }

@@ -34,6 +34,15 @@ pub fn decode(bytes: &[u8], declared: Encoding, file: &str) -> Result<String, Di
         return utf16(rest, false, file);
     }
     let utf8 = std::str::from_utf8(bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes));
+    let looks_utf16 = utf16_without_bom(bytes);
+    if looks_utf16.is_some() && declared != Encoding::Utf16 {
+        return Err(problem(
+            file,
+            1,
+            "the file looks like UTF-16 (every other byte is zero) without a byte order mark".into(),
+            "declare `encoding: utf-16` for this source in kamsite.yaml (Excel's \"Unicode text\" is UTF-16)".into(),
+        ));
+    }
     match declared {
         Encoding::Utf8 => utf8.map(str::to_string).map_err(|e| {
             let line = line_of(bytes, e.valid_up_to());
@@ -74,9 +83,37 @@ pub fn decode(bytes: &[u8], declared: Encoding, file: &str) -> Result<String, Di
                     "declare `encoding: utf-8` for this source in kamsite.yaml (or leave `encoding` out)".into(),
                 ));
             }
-            // Without a byte order mark, little-endian: what Windows writes.
-            utf16(bytes, true, file)
+            // Without a byte order mark: the side of the zero bytes says which (ASCII text
+            // in little-endian has them second); little-endian is what Windows writes.
+            utf16(bytes, looks_utf16.unwrap_or(true), file)
         }
+    }
+}
+
+/// Whether `bytes` look like UTF-16 without a byte order mark — many zero bytes, nearly all on
+/// one side of each pair — and then whether little-endian (`Some(true)`).
+fn utf16_without_bom(bytes: &[u8]) -> Option<bool> {
+    let sample = &bytes[..bytes.len().min(4096)];
+    let (mut even, mut odd) = (0usize, 0usize);
+    for (i, b) in sample.iter().enumerate() {
+        if *b == 0 {
+            if i % 2 == 0 {
+                even += 1;
+            } else {
+                odd += 1;
+            }
+        }
+    }
+    let pairs = sample.len() / 2;
+    if pairs == 0 || (even + odd) * 4 < pairs {
+        return None;
+    }
+    if odd > even * 4 {
+        Some(true)
+    } else if even > odd * 4 {
+        Some(false)
+    } else {
+        None
     }
 }
 
@@ -119,6 +156,17 @@ mod tests {
         let e = decode("a\nKraków\n".as_bytes(), Encoding::Windows1252, "f.csv").unwrap_err();
         assert_eq!(e.line, 2);
         assert!(e.help.unwrap().contains("encoding: utf-8"));
+    }
+
+    #[test]
+    fn utf16_without_a_byte_order_mark_is_recognised_by_its_zero_bytes() {
+        let text = "Kunde;Ort\n1;Kraków\n";
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let e = decode(&le, Encoding::Utf8, "f.csv").unwrap_err();
+        assert!(e.help.unwrap().contains("encoding: utf-16"));
+        assert_eq!(decode(&le, Encoding::Utf16, "f.csv").unwrap(), text);
+        assert_eq!(decode(&be, Encoding::Utf16, "f.csv").unwrap(), text);
     }
 
     #[test]

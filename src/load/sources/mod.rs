@@ -791,7 +791,30 @@ impl<'r> Reader<'r> {
                 continue;
             };
             match names.iter().position(|n| n == name) {
-                Some(i) => columns.push(Some(i)),
+                Some(i) => {
+                    columns.push(Some(i));
+                    // Two columns of one name: which one holds the figures cannot be known.
+                    if let Some(j) = names.iter().skip(i + 1).position(|n| n == name) {
+                        ok = false;
+                        let second = &header[i + 1 + j];
+                        let d = Diagnostic::error(
+                            &self.file,
+                            format!("two columns are named `{}`", clip(name)),
+                        )
+                        .with_label(format!("also column {}", i + 1))
+                        .with_help(Some(format!(
+                            "rename one in the export, or map `{field}` to the other name under `columns:` in kamsite.yaml"
+                        )))
+                        .with_kind("duplicate column");
+                        let width = second
+                            .value
+                            .chars()
+                            .count()
+                            .clamp(1, crate::diagnostics::MAX_ECHO);
+                        let d = self.place(d, text, second.line, second.column, width);
+                        self.diagnostics.push(d);
+                    }
+                }
                 None => {
                     ok = false;
                     columns.push(None);
@@ -930,7 +953,12 @@ impl<'r> Reader<'r> {
         let (severity, message, help) = if known > 0 {
             (
                 crate::model::Severity::Warning,
-                format!("the data ends at an empty row after {last}, but {known} of the {rows} rows after it are of known accounts; they are not read"),
+                format!(
+                    "the data ends at an empty row after {last}, but {known} of the {} after it {} of known accounts; {} not read",
+                    if rows == 1 { "1 row".to_string() } else { format!("{rows} rows") },
+                    if known == 1 { "is" } else { "are" },
+                    if known == 1 { "it is" } else { "they are" }
+                ),
                 "if they are data, remove the empty row; a report's footer comes after an empty row".to_string(),
             )
         } else {

@@ -149,7 +149,12 @@ impl Reader<'_> {
         let mut seen: HashMap<(usize, Quarter), usize> = HashMap::new();
         let mut merged: Vec<Entry> = Vec::new();
         while let Some(row) = self.next_row(text, grid, header.len(), account_col, keys) {
-            let account = self.account(text, &row, account_col, &src.account, keys);
+            // A row for no account (a customer without a plan, a total row) is not used: its
+            // other cells are not checked, so it never blocks the portfolio.
+            let Some(account) = self.account(text, &row, account_col, &src.account, keys) else {
+                continue;
+            };
+            let account = Some(account);
             let period_cell = self.cell(text, &row, period_col, &c.period, "a quarter");
             let period = period_cell.and_then(|cell| match self.quarter(cell) {
                 Ok(q) => Some(q),
@@ -295,7 +300,12 @@ impl Reader<'_> {
         let mut merged: Vec<(usize, Opportunity, usize, Cells)> = Vec::new();
         while let Some(row) = self.next_row(text, grid, header.len(), account_col, keys) {
             let line = row[0].line;
-            let account = self.account(text, &row, account_col, &src.account, keys);
+            // A row for no account (a customer without a plan, a total row) is not used: its
+            // other cells are not checked, so it never blocks the portfolio.
+            let Some(account) = self.account(text, &row, account_col, &src.account, keys) else {
+                continue;
+            };
+            let account = Some(account);
             let name = self
                 .cell(text, &row, name_col, &c.name, "the opportunity's name")
                 .map(|c| c.value.trim().to_string());
