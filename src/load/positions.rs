@@ -54,21 +54,54 @@ pub enum Locus {
 /// Gives each problem a position, in order, reading each affected file once. `config` names
 /// the CSV sources, whose delimiter decides whether a row may be shown.
 pub fn position(root: &Root, config: &Config, problems: Vec<Problem>) -> Vec<Diagnostic> {
-    let mut texts: HashMap<String, String> = HashMap::new();
-    problems
-        .into_iter()
-        .map(|p| {
-            let text = texts.entry(p.file.clone()).or_insert_with(|| {
-                super::read_text(root, &p.file)
-                    .and_then(Result::ok)
-                    .unwrap_or_default()
-            });
-            one(root, config, text, p)
+    use rayon::prelude::*;
+    // By file, each read and parsed once (in parallel: `check` positions every finding),
+    // then back in the problems' order.
+    let mut by_file: HashMap<String, Vec<(usize, Problem)>> = HashMap::new();
+    for (i, p) in problems.into_iter().enumerate() {
+        by_file.entry(p.file.clone()).or_default().push((i, p));
+    }
+    let mut out: Vec<(usize, Diagnostic)> = by_file
+        .into_par_iter()
+        .flat_map_iter(|(file, problems)| {
+            let text = read(root, &file);
+            let yaml = if file == CONFIG_FILE {
+                text.as_str()
+            } else {
+                super::split(&text).map_or("", |s| s.yaml)
+            };
+            let paths: Vec<(&YamlPath, Target)> = problems
+                .iter()
+                .filter_map(|(_, p)| match &p.locus {
+                    Locus::Yaml(path, target) if !path.0.is_empty() => Some((path, *target)),
+                    _ => None,
+                })
+                .collect();
+            let mut found = locate_all(yaml, &paths).into_iter();
+            let placed: Vec<(usize, Diagnostic)> = problems
+                .into_iter()
+                .map(|(i, p)| {
+                    let at = match &p.locus {
+                        Locus::Yaml(path, _) if !path.0.is_empty() => found.next(),
+                        _ => None,
+                    };
+                    (i, one(root, config, &text, p, at))
+                })
+                .collect();
+            placed
         })
-        .collect()
+        .collect();
+    out.sort_unstable_by_key(|(i, _)| *i);
+    out.into_iter().map(|(_, d)| d).collect()
 }
 
-fn one(root: &Root, config: &Config, text: &str, p: Problem) -> Diagnostic {
+fn read(root: &Root, rel: &str) -> String {
+    super::read_text(root, rel)
+        .and_then(Result::ok)
+        .unwrap_or_default()
+}
+
+fn one(root: &Root, config: &Config, text: &str, p: Problem, at: Option<Position>) -> Diagnostic {
     let rel = p.file.as_str();
     let d = Diagnostic::error(root.display(rel), p.message).with_help(p.help);
     let d = Diagnostic {
@@ -84,7 +117,7 @@ fn one(root: &Root, config: &Config, text: &str, p: Problem) -> Diagnostic {
             } else {
                 (super::split(text).map_or("", |s| s.yaml), 2)
             };
-            let pos = locate(yaml, &path, target);
+            let pos = at.unwrap_or_else(|| locate(yaml, &path, target));
             d.at(text, pos.line + first_line - 1, pos.column, pos.width)
         }
         Locus::Line {
@@ -169,16 +202,28 @@ enum Frame {
 /// Where `path` is in `yaml`. When the path does not exist (a missing key), the deepest
 /// existing ancestor is returned, so the caret still lands near the problem.
 pub fn locate(yaml: &str, path: &YamlPath, target: Target) -> Position {
-    let mut best = Position {
+    locate_all(yaml, &[(path, target)])[0]
+}
+
+/// [`locate`] for several paths of one document, in one pass over it (a file with many
+/// findings is parsed once, not once per finding).
+pub fn locate_all(yaml: &str, paths: &[(&YamlPath, Target)]) -> Vec<Position> {
+    let start = Position {
         line: 1,
         column: 1,
         width: 1,
     };
-    let mut best_depth = 0;
+    let mut best = vec![start; paths.len()];
+    let mut best_depth = vec![0usize; paths.len()];
+    let mut done = vec![false; paths.len()];
+    let mut open = paths.len();
     let mut stack: Vec<Frame> = Vec::new();
     let mut current: Vec<Seg> = Vec::new();
     let mut parser = Parser::new_from_str(yaml);
     while let Some(Ok((event, span))) = parser.next_event() {
+        if open == 0 {
+            break;
+        }
         // The same rule as the tree's: a quoted name is marked without its quotes.
         let quoted = matches!(
             event,
@@ -233,16 +278,24 @@ pub fn locate(yaml: &str, path: &YamlPath, target: Target) -> Position {
         if let Some(seg) = seg {
             current.push(seg);
         }
-        let depth = common_prefix(&current, &path.0);
-        if depth == current.len() && depth > best_depth || current.is_empty() && best_depth == 0 {
-            best_depth = depth;
-            best = match (target, key_pos) {
-                (Target::Key, Some(kp)) if depth == path.0.len() => kp,
-                _ if depth < path.0.len() => key_pos.unwrap_or(pos),
-                _ => pos,
-            };
-            if depth == path.0.len() && !path.0.is_empty() {
-                return best;
+        for (i, (path, target)) in paths.iter().enumerate() {
+            if done[i] {
+                continue;
+            }
+            let depth = common_prefix(&current, &path.0);
+            if depth == current.len() && depth > best_depth[i]
+                || current.is_empty() && best_depth[i] == 0
+            {
+                best_depth[i] = depth;
+                best[i] = match (target, key_pos) {
+                    (Target::Key, Some(kp)) if depth == path.0.len() => kp,
+                    _ if depth < path.0.len() => key_pos.unwrap_or(pos),
+                    _ => pos,
+                };
+                if depth == path.0.len() && !path.0.is_empty() {
+                    done[i] = true;
+                    open -= 1;
+                }
             }
         }
         match event {
