@@ -77,6 +77,8 @@ pub struct Aggregates {
     pub stages: IndexMap<String, usize>,
     pub severities: IndexMap<String, usize>,
     pub managers: Vec<ManagerLoad>,
+    /// Measured objectives of all accounts by status (SPEC §16).
+    pub objectives: super::objectives::StatusCounts,
 }
 
 /// Sum of the values present; `None` when none is.
@@ -189,6 +191,15 @@ pub fn aggregate(
         stages,
         severities,
         managers: managers(config, accounts),
+        objectives: {
+            let mut counts = super::objectives::StatusCounts::default();
+            for o in accounts.iter().flat_map(|a| &a.objectives) {
+                if let Some(m) = &o.measured {
+                    counts.add(m.status);
+                }
+            }
+            counts
+        },
     }
 }
 

@@ -52,6 +52,8 @@ pub struct Before {
     pub health: Option<f64>,
     pub revenue: Option<f64>,
     pub revenue_ttm: Option<f64>,
+    /// Attractiveness, strength and health with their components (SPEC §17).
+    pub sides: [super::moves::Side; 3],
 }
 
 impl Baseline {
@@ -73,6 +75,7 @@ impl Baseline {
                         health: a.health.value,
                         revenue: a.metrics.revenue,
                         revenue_ttm: a.metrics.revenue_ttm,
+                        sides: a.sides(),
                     };
                     (a.account.id.clone(), before)
                 })

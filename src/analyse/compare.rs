@@ -53,6 +53,8 @@ pub struct Comparison {
 pub struct Earlier {
     pub metrics: Metrics,
     pub health: Option<f64>,
+    /// Health then with its components, for what moved (SPEC §17).
+    pub health_side: super::moves::Side,
 }
 
 /// Growth of Σ revenue over the accounts with revenue in both periods, and how many those are.

@@ -53,6 +53,7 @@ impl Place {
                 Place::Front(YamlPath::root().key(list).index(i).key(key), Target::Value)
             }
             At::By(decide) => Place::of(decide(ctx, a), ctx, a),
+            At::Entry(keys, i) => Place::Front(path(keys).index(i), Target::Value),
             At::Period(field) => {
                 let financials = &a.account.front.financials;
                 let Some(i) = ctx

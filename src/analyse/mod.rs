@@ -14,6 +14,8 @@ pub mod compare;
 pub mod effectiveness;
 pub mod findings;
 pub mod metrics;
+pub mod moves;
+pub mod objectives;
 pub mod provenance;
 pub mod rules;
 pub mod scores;
@@ -55,6 +57,22 @@ pub struct AccountAnalysis<'a> {
     pub band: Option<Band>,
     /// Where the quarters shown (P, P−1, P−4) and the opportunities come from.
     pub provenance: Vec<provenance::FiguresFrom>,
+    /// The plan's objectives, measured ones with their progress (SPEC §16).
+    pub objectives: Vec<objectives::ObjectiveProgress>,
+    /// What moved since the comparison point (SPEC §17): the baseline's account when there
+    /// is one, else P−1; `None` without either.
+    pub moves: Option<moves::Moves>,
+}
+
+impl AccountAnalysis<'_> {
+    /// Attractiveness, strength and health as sides of a comparison.
+    pub fn sides(&self) -> [moves::Side; 3] {
+        [
+            moves::Side::of(&self.attractiveness),
+            moves::Side::of(&self.strength),
+            moves::Side::of(&self.health),
+        ]
+    }
 }
 
 /// The analysed portfolio. Accounts are sorted by id; findings by (account, rule) with
@@ -105,9 +123,12 @@ fn earlier(account: &Account, q: Quarter, as_of: Date, config: &Config) -> Earli
         &metrics,
         &scoring.health,
         scoring.health_min_coverage_pct,
-    )
-    .value;
-    Earlier { metrics, health }
+    );
+    Earlier {
+        metrics,
+        health: health.value,
+        health_side: moves::Side::of(&health),
+    }
 }
 
 /// Analyses `portfolio` for `period` (None: no account has financials) as of `as_of`.
@@ -155,6 +176,13 @@ pub fn analyse(portfolio: &Portfolio, period: Option<Quarter>, as_of: Date) -> A
                 },
                 health_coverage_pct: 0.0,
                 band: None,
+                moves: None,
+                objectives: objectives::objectives(
+                    account,
+                    period,
+                    as_of,
+                    config.objectives.tolerance_pts,
+                ),
                 provenance: provenance::provenance(
                     account,
                     &period.map_or(Vec::new(), |p| vec![p, p.minus(1), p.minus(4)]),
@@ -178,6 +206,16 @@ pub fn analyse(portfolio: &Portfolio, period: Option<Quarter>, as_of: Date) -> A
         );
         a.health_coverage_pct = a.health.coverage_pct();
         a.band = a.health.value.map(Band::of);
+        // Criteria are the same in P−1 (one file); health moves with the figures.
+        if let (Some(p), Some(prev)) = (period, &a.previous) {
+            let now = a.sides();
+            let then = [&now[0], &now[1], &prev.health_side];
+            a.moves = Some(moves::moves(
+                moves::Against::Previous(p.minus(1).to_string()),
+                then,
+                [&now[0], &now[1], &now[2]],
+            ));
+        }
     }
     let ctx = rules::Context {
         config,
@@ -216,6 +254,18 @@ impl<'a> Analysis<'a> {
     /// Adds the comparison with a baseline (the changes page and the matrix arrows).
     pub fn with_baseline(mut self, baseline: &baseline::Baseline) -> Analysis<'a> {
         self.changes = Some(changes::changes(&self, baseline));
+        // Against the baseline's account, where it has one (SPEC §17).
+        for a in &mut self.accounts {
+            if let Some(before) = baseline.accounts.get(&a.account.id) {
+                let now = a.sides();
+                let then = &before.sides;
+                a.moves = Some(moves::moves(
+                    moves::Against::Baseline,
+                    [&then[0], &then[1], &then[2]],
+                    [&now[0], &now[1], &now[2]],
+                ));
+            }
+        }
         self
     }
 

@@ -1,4 +1,4 @@
-//! The 19 finding rules (SPEC §7), each one value: id, default severity, tunable thresholds,
+//! The 22 finding rules (SPEC §7), each one value: id, default severity, tunable thresholds,
 //! when it fires, why it matters — and its check. Configuration validation, the findings
 //! engine, the findings page and `docs/scoring.md` all read this one table, so adding a rule
 //! touches this file and the docs, and a rule id can never be misspelt in two places.
@@ -9,8 +9,8 @@ use super::shape::Shape;
 use super::AccountAnalysis;
 use crate::model::financial_field as field;
 use crate::model::{
-    Config, Date, Designation, InitiativeStatus, Quarter, RetentionRisk, RuleOverride, Severity,
-    Stage, YamlPath,
+    Config, Date, Designation, InitiativeStatus, Quarter, RetentionRisk, Role, RuleOverride,
+    Severity, Stage, YamlPath,
 };
 use crate::numfmt::{short as num, thousands};
 
@@ -58,6 +58,8 @@ pub enum At {
     Period(usize),
     /// A value of an entry of a front-matter list: (list, index, key).
     Item(&'static str, usize, &'static str),
+    /// An entry of a list deeper in the front matter: (the list's keys, index).
+    Entry(&'static [&'static str], usize),
     /// Decided by the account (the first overdue action, say).
     By(fn(&Context<'_>, &AccountAnalysis<'_>) -> At),
 }
@@ -510,6 +512,97 @@ pub static RULES: &[Rule] = &[
         },
     },
     Rule {
+        id: "objective-off-track",
+        severity: Severity::Warning,
+        thresholds: &[],
+        trigger: "a measured objective is `behind` (its progress trails the time elapsed by more than `objectives.tolerance_pts`) or `missed` (its date has passed)",
+        why: "key account plans run over one to three years and are judged by whether they deliver",
+        check: Check::Account {
+            at: At::By(|_, a| {
+                let first = a
+                    .objectives
+                    .iter()
+                    .position(|o| o.measured.as_ref().is_some_and(|m| m.status.is_off_track()))
+                    .unwrap_or(0);
+                At::Entry(&["plan", "objectives"], first)
+            }),
+            check: |_, a, _| {
+                let off: Vec<String> = a
+                    .objectives
+                    .iter()
+                    .filter_map(|o| {
+                        let m = o.measured.as_ref()?;
+                        m.status.is_off_track().then(|| {
+                            format!(
+                                "“{}” is {} ({} of the way, {} % of the time gone)",
+                                o.name,
+                                m.status.as_str().replace('_', " "),
+                                m.progress_pct.map_or_else(|| "—".to_string(), |p| format!("{} %", num(p))),
+                                num(m.elapsed_pct)
+                            )
+                        })
+                    })
+                    .collect();
+                (!off.is_empty()).then(|| off.join("; "))
+            },
+        },
+    },
+    Rule {
+        id: "no-measured-objective",
+        severity: Severity::Info,
+        thresholds: &[],
+        trigger: "a key account plan has no objective with a `measure`",
+        why: "a plan is judged by what it achieves, and only a measured objective shows it",
+        check: Check::Account {
+            at: At::Value(&["plan", "objectives"]),
+            check: |_, a, _| {
+                let measured = a.objectives.iter().any(|o| o.measured.is_some());
+                (key(a) && !measured).then(|| "the plan has no measured objective".to_string())
+            },
+        },
+    },
+    Rule {
+        id: "stale-contact",
+        severity: Severity::Warning,
+        thresholds: &[("max_days", 90.0)],
+        trigger: "a key account has no decision maker or sponsor at the customer whose `last_contact` is within `max_days` days of as_of (including none listed)",
+        why: "relationships that are not nurtured become transactional, and a key account is lost with its decision makers",
+        check: Check::Account {
+            at: At::Key("contacts"),
+            check: |ctx, a, s| {
+                if !key(a) {
+                    return None;
+                }
+                let max = s.threshold("max_days");
+                let senior: Vec<_> = a
+                    .account
+                    .front
+                    .contacts
+                    .iter()
+                    .filter(|c| matches!(c.role, Some(Role::DecisionMaker | Role::Sponsor)))
+                    .collect();
+                let fresh = senior.iter().any(|c| {
+                    c.last_contact
+                        .is_some_and(|d| d <= ctx.as_of && (ctx.as_of.days_since(d) as f64) <= max)
+                });
+                (!fresh).then(|| match senior.len() {
+                    0 => "no decision maker or sponsor at the customer is listed".to_string(),
+                    1 => format!(
+                        "{} ({}) has not been met in the last {} days",
+                        senior[0].name,
+                        senior[0].role.map_or("", |r| r.as_str()).replace('_', " "),
+                        num(max)
+                    ),
+                    n => format!(
+                        "none of the {} decision makers and sponsors has been met in the last {} days",
+                        n,
+                        num(max)
+                    ),
+                })
+            },
+        },
+    },
+    Rule {
         id: "missing-data",
         severity: Severity::Info,
         thresholds: &[],
@@ -573,11 +666,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn nineteen_distinct_rules() {
+    fn twenty_two_distinct_rules() {
         let mut ids: Vec<_> = RULES.iter().map(|r| r.id).collect();
         ids.sort_unstable();
         ids.dedup();
-        assert_eq!(ids.len(), 19);
+        assert_eq!(ids.len(), 22);
     }
 
     #[test]

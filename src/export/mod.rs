@@ -3,6 +3,7 @@
 //! Both are deterministic: accounts sorted by id, findings by (account, rule), keys in a fixed
 //! order, integral numbers written without a fractional part.
 
+mod rows;
 pub mod trends;
 mod xlsx;
 
@@ -51,6 +52,10 @@ pub struct AccountRow {
     pub metrics: Metrics,
     /// The rule ids of the account's findings.
     pub findings: Vec<String>,
+    /// SPEC §16 v1.2.
+    pub objectives: Vec<rows::ObjectiveRow>,
+    /// SPEC §17 v1.2: `null` without a comparison point.
+    pub moves: Option<rows::MovesRow>,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -61,6 +66,8 @@ pub struct Scores {
     pub health: Option<f64>,
     /// SPEC §6 v1.1: the share of the health weights that had inputs.
     pub health_coverage_pct: f64,
+    /// SPEC §11 v1.2: each score's present components, with their 0–100 score and weight.
+    pub components: rows::Components,
 }
 
 /// One finding of the document.
@@ -132,6 +139,7 @@ impl Document {
                         health: a.scores.health,
                         revenue: a.metrics.revenue,
                         revenue_ttm: a.metrics.revenue_ttm,
+                        sides: a.scores.components.sides(&a.scores),
                     };
                     (a.id, before)
                 })
@@ -195,9 +203,12 @@ fn rows(analysis: &Analysis<'_>) -> Vec<AccountRow> {
                     strength: a.strength.value,
                     health: a.health.value,
                     health_coverage_pct: a.health_coverage_pct,
+                    components: rows::Components::of(a),
                 },
                 metrics: a.metrics.clone(),
                 findings: rules,
+                objectives: a.objectives.iter().map(rows::ObjectiveRow::of).collect(),
+                moves: a.moves.as_ref().map(rows::MovesRow::of),
             }
         })
         .collect()

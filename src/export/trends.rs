@@ -24,12 +24,21 @@ struct Review<'a> {
     accounts: Vec<Account<'a>>,
 }
 
+/// A review's scores of an account (the export's, without their components).
+#[derive(Serialize)]
+struct Scores {
+    attractiveness: Option<f64>,
+    strength: Option<f64>,
+    health: Option<f64>,
+    health_coverage_pct: f64,
+}
+
 #[derive(Serialize)]
 struct Account<'a> {
     id: &'a str,
     designation: &'a str,
     quadrant: Option<&'a str>,
-    scores: super::Scores,
+    scores: Scores,
     revenue_ttm: Option<f64>,
 }
 
@@ -52,7 +61,7 @@ pub fn json(columns: &[Column]) -> String {
                         id: &a.id,
                         designation: a.designation,
                         quadrant: a.quadrant,
-                        scores: super::Scores {
+                        scores: Scores {
                             attractiveness: a.attractiveness,
                             strength: a.strength,
                             health: a.health,

@@ -8,7 +8,8 @@
 //! in `validate/mod.rs`, which runs on what the walk could decode, so there is one copy of each rule.
 
 use crate::model::{
-    ActionStatus, Coverage, DateFormat, Designation, Encoding, InitiativeStatus, OpportunityStage,
+    ActionStatus, Coverage, DateFormat, Designation, Encoding, InitiativeStatus, Measure,
+    OpportunityStage,
     RetentionRisk, Role, Severity, Stage, Stance, UnknownAccounts,
 };
 
@@ -150,7 +151,19 @@ static PLAN: Record = Record {
         opt("horizon_months", Shape::Integer),
         opt("last_reviewed", Shape::Date),
         opt("next_review", Shape::Date),
-        opt("objectives", Shape::List(&Shape::Text)),
+        opt("objectives", Shape::List(&Shape::TextOr(&Shape::Record(&OBJECTIVE)))),
+    ],
+    rest: None,
+};
+
+/// A measured objective (SPEC §16); a mapping without `measure` is a text objective.
+static OBJECTIVE: Record = Record {
+    fields: &[
+        req("name", Shape::Text),
+        opt("measure", Shape::OneOf(Measure::NAMES)),
+        opt("from", Shape::Quarter),
+        opt("target", Shape::Number),
+        opt("by", Shape::Quarter),
     ],
     rest: None,
 };
@@ -240,6 +253,7 @@ pub static CONFIG: Record = Record {
         opt("guidelines", Shape::Record(&GUIDELINES)),
         opt("findings", Shape::Names(&Shape::Record(&RULE_OVERRIDE))),
         opt("changes", Shape::Record(&CHANGES)),
+        opt("objectives", Shape::Record(&OBJECTIVES)),
         opt("sources", Shape::Record(&SOURCES)),
     ],
     rest: None,
@@ -305,6 +319,11 @@ static OPPORTUNITY_COLUMNS: Record = Record {
         opt("probability", Shape::Text),
         opt("close", Shape::Text),
     ],
+    rest: None,
+};
+
+static OBJECTIVES: Record = Record {
+    fields: &[opt("tolerance_pts", Shape::Number)],
     rest: None,
 };
 

@@ -211,7 +211,54 @@ pub struct Plan {
     pub last_reviewed: Option<Date>,
     pub next_review: Option<Date>,
     #[serde(default, deserialize_with = "nullable")]
-    pub objectives: Vec<String>,
+    pub objectives: Vec<Objective>,
+}
+
+/// An objective of the plan (SPEC §16): text, shown as written, or measured — a §5 metric to
+/// bring from its value at `from` to `target` by `by`. A mapping without `measure` is text.
+#[derive(Clone, Debug, Serialize)]
+pub struct Objective {
+    pub name: String,
+    pub measure: Option<Measure>,
+    pub from: Option<Quarter>,
+    pub target: Option<f64>,
+    pub by: Option<Quarter>,
+}
+
+impl<'de> Deserialize<'de> for Objective {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Measured {
+            name: String,
+            measure: Option<Measure>,
+            from: Option<Quarter>,
+            target: Option<f64>,
+            by: Option<Quarter>,
+        }
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Written {
+            Text(String),
+            Measured(Measured),
+        }
+        Ok(match Written::deserialize(d)? {
+            Written::Text(name) => Objective {
+                name,
+                measure: None,
+                from: None,
+                target: None,
+                by: None,
+            },
+            Written::Measured(m) => Objective {
+                name: m.name,
+                measure: m.measure,
+                from: m.from,
+                target: m.target,
+                by: m.by,
+            },
+        })
+    }
 }
 
 /// One quarter of the account's numbers, in the portfolio currency.

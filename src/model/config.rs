@@ -29,6 +29,24 @@ pub struct Config {
     pub sources: super::Sources,
     /// What the changes page counts as a change.
     pub changes: ChangesConfig,
+    /// How measured objectives are judged (SPEC §16).
+    pub objectives: ObjectivesConfig,
+}
+
+/// `objectives:` — how far behind the time elapsed an objective may be and still be on track.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ObjectivesConfig {
+    /// Points of progress an objective may trail the share of its time elapsed.
+    pub tolerance_pts: f64,
+}
+
+impl Default for ObjectivesConfig {
+    fn default() -> Self {
+        ObjectivesConfig {
+            tolerance_pts: 10.0,
+        }
+    }
 }
 
 /// `changes:` — the changes page's noise threshold.
@@ -65,6 +83,7 @@ impl Default for Config {
             guidelines: Guidelines::default(),
             findings: BTreeMap::new(),
             changes: ChangesConfig::default(),
+            objectives: ObjectivesConfig::default(),
             sources: super::Sources::default(),
         }
     }

@@ -167,3 +167,19 @@ domain_enum!(
         Utf16 => "utf-16",
     }
 );
+
+domain_enum!(
+    /// What a measured objective measures (SPEC §16): a §5 metric computable for any quarter,
+    /// or the quarter's gross margin.
+    Measure {
+        Revenue => "revenue",
+        RevenueTtm => "revenue_ttm",
+        GrossMargin => "gross_margin",
+        MarginPct => "margin_pct",
+        Profit => "profit",
+        ProfitPct => "profit_pct",
+        CostToServePct => "cost_to_serve_pct",
+        ShareOfWalletPct => "share_of_wallet_pct",
+        DiscountPct => "discount_pct",
+    }
+);

@@ -54,7 +54,7 @@ struct Front<'a> {
     horizon: Option<i64>,
     last_reviewed: Option<String>,
     next_review: Option<String>,
-    objectives: &'a [String],
+    objectives: Vec<super::objectives::ObjectiveView>,
     extra: &'a Option<serde_json::Value>,
 }
 
@@ -224,7 +224,7 @@ pub fn account<'a>(s: &'a Shared<'a>, i: usize, narrative: &'a Narrative) -> Acc
             horizon: f.plan.horizon_months,
             last_reviewed: f.plan.last_reviewed.map(|d| d.to_string()),
             next_review: f.plan.next_review.map(|d| d.to_string()),
-            objectives: &f.plan.objectives,
+            objectives: super::objectives::views(&s.fmt, &a.objectives),
             extra: &f.extra,
         },
         scorecard,

@@ -189,8 +189,9 @@ pub fn validate(root: &Root, loaded: &Loaded, rules: &[RuleName]) -> Vec<Diagnos
         .iter()
         .chain(&loaded.rejected_accounts)
         .collect();
-    for account in &all_accounts {
-        problems.extend(check_account(config, trusted, account));
+    let whole = loaded.portfolio.accounts.len();
+    for (i, account) in all_accounts.iter().enumerate() {
+        problems.extend(check_account(config, trusted, account, i < whole));
     }
     problems.extend(check_duplicate_ids(&all_accounts));
     problems.extend(check_duplicate_keys(&all_accounts));
@@ -321,6 +322,13 @@ fn check_config(config: &Config, rules: &[RuleName]) -> Vec<Problem> {
         100.0,
         "points of a 0–100 score",
     );
+    c.range(
+        root.key("objectives").key("tolerance_pts"),
+        config.objectives.tolerance_pts,
+        0.0,
+        100.0,
+        "points of progress",
+    );
 
     let g = &config.guidelines.key_accounts;
     if g.hard_max > MAX_COUNT {
@@ -433,7 +441,8 @@ struct Trusted {
     offerings: bool,
 }
 
-fn check_account(config: &Config, trusted: Trusted, a: &Account) -> Vec<Problem> {
+/// `whole`: the file decoded (not a rejected file checked as far as it could be read).
+fn check_account(config: &Config, trusted: Trusted, a: &Account, whole: bool) -> Vec<Problem> {
     let mut c = Checker::new(&a.source);
     let f = &a.front;
     let root = YamlPath::root();
@@ -563,6 +572,9 @@ fn check_account(config: &Config, trusted: Trusted, a: &Account) -> Vec<Problem>
         c.money(at.key("value"), Some(o.value), false);
         c.opt_range(at.key("probability"), o.probability, 0.0, 100.0, PCT);
     }
+    for (i, o) in f.plan.objectives.iter().enumerate() {
+        check_objective(&mut c, root.key("plan").key("objectives").index(i), o, whole);
+    }
     for (i, j) in f.joint_initiatives.iter().enumerate() {
         c.money(
             root.key("joint_initiatives").index(i).key("investment"),
@@ -667,6 +679,70 @@ fn too_deep(body: &str) -> Option<(usize, usize)> {
 
 /// SPEC §2 (v1.1): with `managers` listed, an unlisted owner is most likely a typo, which would
 /// otherwise create a second manager with the default capacity and bypass the capacity check.
+/// A measured objective (SPEC §16) needs `from`, `target` and `by`, with `from` before `by`;
+/// its target lies in the measure's range. A mapping without `measure` is a text objective,
+/// but `from`, `target` or `by` written there were meant to measure something.
+fn check_objective(c: &mut Checker<'_>, at: YamlPath, o: &crate::model::Objective, whole: bool) {
+    use crate::model::Measure;
+    let Some(measure) = o.measure else {
+        // In a rejected file the measure may be the value that was wrong (already reported).
+        if whole && (o.from.is_some() || o.target.is_some() || o.by.is_some()) {
+            c.report(
+                "missing key",
+                at,
+                Target::Value,
+                "this objective has `from`, `target` or `by` but no `measure`".into(),
+                Some("a measured objective says what it measures".into()),
+                Some(format!("add `measure:` with one of: {}", Measure::NAMES.join(", "))),
+            );
+        }
+        return;
+    };
+    let missing: Vec<&str> = [
+        ("from", o.from.is_none()),
+        ("target", o.target.is_none()),
+        ("by", o.by.is_none()),
+    ]
+    .into_iter()
+    .filter(|(_, m)| *m)
+    .map(|(k, _)| k)
+    .collect();
+    if !missing.is_empty() {
+        c.report(
+            "missing key",
+            at.clone(),
+            Target::Value,
+            format!(
+                "a measured objective needs `{}`",
+                missing.join("`, `")
+            ),
+            Some("measured from a quarter, to a target, by a quarter".into()),
+            Some("e.g. `{ name: Grow revenue, measure: revenue_ttm, from: 2026-Q1, target: 5200000, by: 2027-Q4 }`".into()),
+        );
+    }
+    if let (Some(from), Some(by)) = (o.from, o.by) {
+        if from >= by {
+            c.value(
+                at.key("by"),
+                format!("`by` ({by}) is not after `from` ({from})"),
+                "expected a quarter after `from`",
+            );
+        }
+    }
+    if let Some(t) = o.target {
+        let pct = !matches!(
+            measure,
+            Measure::Revenue | Measure::RevenueTtm | Measure::GrossMargin | Measure::Profit
+        );
+        if pct {
+            c.range(at.key("target"), t, -1000.0, 1000.0, "a percentage");
+        } else {
+            let signed = matches!(measure, Measure::GrossMargin | Measure::Profit);
+            c.money(at.key("target"), Some(t), signed);
+        }
+    }
+}
+
 fn check_owner(c: &mut Checker<'_>, config: &Config, config_ok: bool, owner: &str) {
     let listed = || config.managers.iter().map(|m| m.name.as_str());
     if !config_ok || config.managers.is_empty() || owner.trim().is_empty() {
