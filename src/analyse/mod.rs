@@ -62,6 +62,9 @@ pub struct AccountAnalysis<'a> {
     /// What moved since the comparison point (SPEC §17): the baseline's account when there
     /// is one, else P−1; `None` without either.
     pub moves: Option<moves::Moves>,
+    /// Parallel to the account's contacts: days since the last contact when that is more
+    /// than `stale-contact`'s `max_days` before as_of (the relationship map marks them).
+    pub stale_contacts: Vec<Option<i64>>,
 }
 
 impl AccountAnalysis<'_> {
@@ -137,6 +140,7 @@ pub fn analyse(portfolio: &Portfolio, period: Option<Quarter>, as_of: Date) -> A
     let scoring = &config.scoring;
     let rules = RuleSettings::resolve(&config.findings);
     let single_threaded = rules::settings(&rules, "single-threaded").unwrap_or(&rules[0]);
+    let stale_after = rules::settings(&rules, "stale-contact").map_or(90.0, |s| s.threshold("max_days"));
     let (min_contacts, min_our_contacts) = (
         single_threaded.threshold("min_contacts"),
         single_threaded.threshold("min_our_contacts"),
@@ -177,6 +181,15 @@ pub fn analyse(portfolio: &Portfolio, period: Option<Quarter>, as_of: Date) -> A
                 health_coverage_pct: 0.0,
                 band: None,
                 moves: None,
+                stale_contacts: account
+                    .front
+                    .contacts
+                    .iter()
+                    .map(|c| {
+                        let days = as_of.days_since(c.last_contact?);
+                        (days as f64 > stale_after).then_some(days)
+                    })
+                    .collect(),
                 objectives: objectives::objectives(
                     account,
                     period,
@@ -210,11 +223,14 @@ pub fn analyse(portfolio: &Portfolio, period: Option<Quarter>, as_of: Date) -> A
         if let (Some(p), Some(prev)) = (period, &a.previous) {
             let now = a.sides();
             let then = [&now[0], &now[1], &prev.health_side];
-            a.moves = Some(moves::moves(
+            let mut m = moves::moves(
                 moves::Against::Previous(p.minus(1).to_string()),
                 then,
                 [&now[0], &now[1], &now[2]],
-            ));
+            );
+            m.revenue_then = prev.metrics.revenue;
+            m.revenue_change_pct = metrics::growth_pct(a.metrics.revenue, m.revenue_then);
+            a.moves = Some(m);
         }
     }
     let ctx = rules::Context {
@@ -259,11 +275,16 @@ impl<'a> Analysis<'a> {
             if let Some(before) = baseline.accounts.get(&a.account.id) {
                 let now = a.sides();
                 let then = &before.sides;
-                a.moves = Some(moves::moves(
+                let mut m = moves::moves(
                     moves::Against::Baseline,
                     [&then[0], &then[1], &then[2]],
                     [&now[0], &now[1], &now[2]],
-                ));
+                );
+                m.revenue_then = before.revenue;
+                m.revenue_change_pct = metrics::growth_pct(a.metrics.revenue, m.revenue_then);
+                m.designation_then = Some(before.designation.clone());
+                m.quadrant_then = Some(before.quadrant.clone());
+                a.moves = Some(m);
             }
         }
         self

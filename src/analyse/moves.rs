@@ -130,6 +130,17 @@ pub enum Against {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Moves {
     pub against: Against,
+    /// Revenue of the quarter at the comparison point (its own P there).
+    #[serde(skip)]
+    pub revenue_then: Option<f64>,
+    /// 100 · (revenue now / revenue then − 1).
+    #[serde(skip)]
+    pub revenue_change_pct: Option<f64>,
+    /// Designation and quadrant in the baseline (P−1 has the account's own).
+    #[serde(skip)]
+    pub designation_then: Option<String>,
+    #[serde(skip)]
+    pub quadrant_then: Option<Option<String>>,
     /// Attractiveness, strength, health.
     pub attractiveness: ScoreMove,
     pub strength: ScoreMove,
@@ -159,6 +170,10 @@ impl Moves {
 pub fn moves(against: Against, then: [&Side; 3], now: [&Side; 3]) -> Moves {
     Moves {
         against,
+        revenue_then: None,
+        revenue_change_pct: None,
+        designation_then: None,
+        quadrant_then: None,
         attractiveness: decompose(then[0], now[0]),
         strength: decompose(then[1], now[1]),
         health: decompose(then[2], now[2]),

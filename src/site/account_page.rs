@@ -24,6 +24,8 @@ pub struct AccountPage<'a> {
     figure_sources: Vec<String>,
     period: Option<[String; 3]>,
     scores: [ScoreView; 3],
+    /// What moved since the comparison point (SPEC §17).
+    moved: Option<super::moved::MovedView>,
     pipeline: String,
     weighted_pipeline: String,
     charts: Vec<Chart>,
@@ -241,6 +243,7 @@ pub fn account<'a>(s: &'a Shared<'a>, i: usize, narrative: &'a Narrative) -> Acc
             score_view("Strength", &a.strength, "criteria"),
             score_view("Health", &a.health, "health"),
         ],
+        moved: super::moved::view(s, a),
         pipeline: s.fmt.money(Some(m.pipeline)),
         weighted_pipeline: s.fmt.money(Some(m.weighted_pipeline)),
         charts: account_charts(s, a),
@@ -248,21 +251,26 @@ pub fn account<'a>(s: &'a Shared<'a>, i: usize, narrative: &'a Narrative) -> Acc
             let rows = f
                 .contacts
                 .iter()
-                .map(|c| {
+                .zip(&a.stale_contacts)
+                .map(|(c, stale)| {
                     vec![
                         c.name.clone(),
                         c.title.clone().unwrap_or_default(),
                         c.role.map_or(DASH, |r| r.as_str()).replace('_', " "),
                         c.stance.map_or(DASH, |s| s.as_str()).to_string(),
                         c.our_contact.clone().unwrap_or_else(|| DASH.into()),
-                        c.last_contact
-                            .map_or_else(|| DASH.into(), |d| d.to_string()),
+                        match (c.last_contact, stale) {
+                            (Some(d), Some(days)) => format!("{d} (not met for {days} days)"),
+                            (Some(d), None) => d.to_string(),
+                            _ => DASH.into(),
+                        },
                     ]
                 })
                 .collect();
             super::relationship_map::map(
                 &format!("{}-rel", a.account.id),
                 &f.contacts,
+                &a.stale_contacts,
                 &a.relationship,
                 Table {
                     headers: [

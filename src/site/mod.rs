@@ -7,6 +7,7 @@ pub mod effectiveness;
 pub mod format;
 pub mod lists;
 pub mod markdown;
+pub mod moved;
 pub mod objectives;
 pub mod page;
 pub mod pages;

@@ -26,7 +26,19 @@ fn stance_colour(s: Option<Stance>) -> RGBColor {
 }
 
 /// The map of `contacts` with `relationship`'s shape; `id` makes the SVG's ids unique.
-pub fn map(id: &str, contacts: &[Contact], relationship: &Relationship, table: Table) -> Chart {
+pub fn map(
+    id: &str,
+    contacts: &[Contact],
+    stale: &[Option<i64>],
+    relationship: &Relationship,
+    table: Table,
+) -> Chart {
+    let stale_of = |c: &Contact| {
+        contacts
+            .iter()
+            .position(|x| std::ptr::eq(x, c))
+            .and_then(|i| stale.get(i).copied().flatten())
+    };
     // Customer contacts by role (in the order roles first appear), then our people in the order
     // they first hold a contact, so lines cross as little as a simple layout allows.
     let mut roles: Vec<&str> = Vec::new();
@@ -115,10 +127,11 @@ pub fn map(id: &str, contacts: &[Contact], relationship: &Relationship, table: T
                 stance_colour(c.stance).filled(),
             ))?;
             let stance = c.stance.map_or("stance not given", |s| s.as_str());
-            let last = c
-                .last_contact
-                .map(|d| format!(", last contact {d}"))
-                .unwrap_or_default();
+            let last = match (c.last_contact, stale_of(c)) {
+                (Some(d), Some(days)) => format!(", last contact {d}: not met for {days} days"),
+                (Some(d), None) => format!(", last contact {d}"),
+                _ => String::new(),
+            };
             let held = if c
                 .our_contact
                 .as_deref()
