@@ -17,6 +17,8 @@ pub struct Baseline {
     pub label: String,
     pub period: Option<String>,
     pub accounts: BTreeMap<String, Before>,
+    /// The commit of a git baseline or review: who changed what since is read from git.
+    pub commit: Option<String>,
     /// Every finding, as what makes it the same finding again, and its severity then.
     pub findings: BTreeMap<FindingKey, Severity>,
 }
@@ -54,6 +56,9 @@ pub struct Before {
     pub revenue_ttm: Option<f64>,
     /// Attractiveness, strength and health with their components (SPEC §17).
     pub sides: [super::moves::Side; 3],
+    /// The front matter as it was (from a git revision or a review; not in an export), for
+    /// the values that changed.
+    pub front: Option<serde_json::Value>,
 }
 
 impl Baseline {
@@ -61,6 +66,7 @@ impl Baseline {
     pub fn from_analysis(analysis: &Analysis<'_>, label: &str) -> Baseline {
         Baseline {
             label: label.to_string(),
+            commit: None,
             period: analysis.period.map(|p| p.to_string()),
             accounts: analysis
                 .accounts
@@ -76,6 +82,7 @@ impl Baseline {
                         revenue: a.metrics.revenue,
                         revenue_ttm: a.metrics.revenue_ttm,
                         sides: a.sides(),
+                        front: serde_json::to_value(&a.account.front).ok(),
                     };
                     (a.account.id.clone(), before)
                 })

@@ -13,6 +13,7 @@ pub mod changes;
 pub mod compare;
 pub mod effectiveness;
 pub mod findings;
+pub mod history;
 pub mod metrics;
 pub mod moves;
 pub mod objectives;
@@ -65,6 +66,10 @@ pub struct AccountAnalysis<'a> {
     /// Parallel to the account's contacts: days since the last contact when that is more
     /// than `stale-contact`'s `max_days` before as_of (the relationship map marks them).
     pub stale_contacts: Vec<Option<i64>>,
+    /// With git: the commits that touched the account since the comparison point.
+    pub history: Option<crate::model::AccountHistory>,
+    /// Front-matter values that differ from the baseline's account (SPEC §17).
+    pub changed_values: Vec<history::ValueChange>,
 }
 
 impl AccountAnalysis<'_> {
@@ -181,6 +186,8 @@ pub fn analyse(portfolio: &Portfolio, period: Option<Quarter>, as_of: Date) -> A
                 health_coverage_pct: 0.0,
                 band: None,
                 moves: None,
+                history: None,
+                changed_values: Vec::new(),
                 stale_contacts: account
                     .front
                     .contacts
@@ -285,7 +292,22 @@ impl<'a> Analysis<'a> {
                 m.designation_then = Some(before.designation.clone());
                 m.quadrant_then = Some(before.quadrant.clone());
                 a.moves = Some(m);
+                if let Some(then) = &before.front {
+                    let now = serde_json::to_value(&a.account.front).unwrap_or_default();
+                    a.changed_values = history::differences(then, &now);
+                }
             }
+        }
+        self
+    }
+
+    /// Who changed each account since the comparison point (account id → its history).
+    pub fn with_history(
+        mut self,
+        mut by_account: std::collections::HashMap<String, crate::model::AccountHistory>,
+    ) -> Analysis<'a> {
+        for a in &mut self.accounts {
+            a.history = by_account.remove(&a.account.id);
         }
         self
     }

@@ -107,5 +107,7 @@ fn from_git(rev: &str, portfolio: &Path) -> Result<Baseline, Error> {
         }
         Err(e) => return Err(Error::Baseline(e.to_string())),
     };
-    Ok(Baseline::from_analysis(&project.analyse(None), &label))
+    let mut b = Baseline::from_analysis(&project.analyse(None), &label);
+    b.commit = Some(commit);
+    Ok(b)
 }

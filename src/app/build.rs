@@ -236,9 +236,16 @@ impl<'a> Analyses<'a> {
             None => reviews::newest_baseline(&inputs.reviews, &reviews),
             Some(_) => None,
         };
-        let current = inputs
-            .project
-            .analyse(inputs.baseline.as_ref().or(newest.as_ref()));
+        let baseline = inputs.baseline.as_ref().or(newest.as_ref());
+        let mut current = inputs.project.analyse(baseline);
+        // Against a git revision: who changed what since, uncommitted edits included.
+        if let Some(commit) = baseline.and_then(|b| b.commit.as_deref()) {
+            if let Ok(repo) = crate::load::git::Repository::of(&inputs.project.root.dir) {
+                let who =
+                    super::history::between(&repo, commit, None, &inputs.project.portfolio);
+                current = current.with_history(who);
+            }
+        }
         t.mark("analyse");
         let trends = if inputs.reviews.is_empty() {
             Vec::new()

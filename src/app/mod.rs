@@ -7,6 +7,7 @@
 pub mod baseline;
 pub mod build;
 pub mod findings;
+pub mod history;
 pub mod project;
 pub mod reviews;
 pub mod revision;

@@ -23,6 +23,8 @@ pub struct Review {
     /// Whether the checked-out commit is this review's, unchanged: then the current site
     /// *is* this review, and compares with the one before it.
     pub at_head: bool,
+    /// The repository it comes from (who changed what between two reviews).
+    pub repo: Repository,
 }
 
 fn failed(tag: &str, message: String) -> Error {
@@ -144,6 +146,7 @@ pub fn open_all(portfolio: &Path, pattern: &str, cache: &ParseCache) -> Result<V
                     tag: t.clone(),
                     project,
                     at_head: head.as_deref() == Some(t.commit.as_str()),
+                    repo: repo.clone(),
                 })
             })
             .collect();
@@ -161,13 +164,26 @@ pub fn analyse_all(reviews: &[Review]) -> Vec<Analysis<'_>> {
     let baselines: Vec<Baseline> = plain
         .iter()
         .zip(reviews)
-        .map(|(a, r)| Baseline::from_analysis(a, &r.tag.label()))
+        .map(|(a, r)| {
+            let mut b = Baseline::from_analysis(a, &r.tag.label());
+            b.commit = Some(r.tag.commit.clone());
+            b
+        })
         .collect();
     plain
         .into_iter()
         .enumerate()
         .map(|(i, a)| match i.checked_sub(1) {
-            Some(prev) => a.with_baseline(&baselines[prev]),
+            Some(prev) => {
+                let r = &reviews[i];
+                let who = super::history::between(
+                    &r.repo,
+                    &reviews[prev].tag.commit,
+                    Some(&r.tag.commit),
+                    &r.project.portfolio,
+                );
+                a.with_baseline(&baselines[prev]).with_history(who)
+            }
             None => a,
         })
         .collect()
@@ -181,5 +197,7 @@ pub fn newest_baseline(reviews: &[Review], analyses: &[Analysis<'_>]) -> Option<
         .zip(analyses)
         .rev()
         .find(|(r, _)| !r.at_head)?;
-    Some(Baseline::from_analysis(a, &r.tag.label()))
+    let mut b = Baseline::from_analysis(a, &r.tag.label());
+    b.commit = Some(r.tag.commit.clone());
+    Some(b)
 }

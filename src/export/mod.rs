@@ -125,6 +125,7 @@ impl Document {
     pub fn baseline(self, label: &str) -> Baseline {
         Baseline {
             label: label.to_string(),
+            commit: None,
             period: self.period,
             accounts: self
                 .accounts
@@ -140,6 +141,7 @@ impl Document {
                         revenue: a.metrics.revenue,
                         revenue_ttm: a.metrics.revenue_ttm,
                         sides: a.scores.components.sides(&a.scores),
+                        front: None,
                     };
                     (a.id, before)
                 })

@@ -6,6 +6,7 @@
 
 mod frontmatter;
 pub mod git;
+pub mod history;
 pub mod manifest;
 pub mod positions;
 pub mod schema;

@@ -16,7 +16,25 @@ pub struct MovedView {
     /// "2026-Q2", or the baseline's name.
     pub since: String,
     pub lines: Vec<String>,
+    /// With git: "0123456789 · Dana Whitfield · 2026-08-10 · Service slipped".
+    pub commits: Vec<String>,
+    pub uncommitted: bool,
+    /// "strength.service: 4 → 2".
+    pub values: Vec<String>,
+    /// "3 values changed".
+    pub values_summary: String,
 }
+
+/// Keys whose values are money (masked with `--incognito`).
+const MONEY: [&str; 7] = [
+    "revenue",
+    "gross_margin",
+    "cost_to_serve",
+    "category_spend",
+    "value",
+    "investment",
+    "target",
+];
 
 /// A change with its sign: `+3.5`, `−25`, `±0`.
 pub fn signed(v: f64) -> String {
@@ -138,5 +156,37 @@ pub fn view(s: &Shared<'_>, a: &AccountAnalysis<'_>) -> Option<MovedView> {
             quadrant.as_deref().unwrap_or(DASH)
         ));
     }
-    Some(MovedView { since, lines })
+    let (commits, uncommitted) = a.history.as_ref().map_or((Vec::new(), false), |h| {
+        (
+            h.commits
+                .iter()
+                .map(|c| format!("{} · {} · {} · {}", c.short, c.author, c.date, c.subject))
+                .collect(),
+            h.uncommitted,
+        )
+    });
+    let values = a
+        .changed_values
+        .iter()
+        .map(|v| {
+            let money = MONEY.iter().any(|k| v.path.ends_with(k));
+            let shown = |x: &str| {
+                if money && s.fmt.incognito && x != DASH {
+                    super::format::MASK.to_string()
+                } else {
+                    x.to_string()
+                }
+            };
+            format!("{}: {} → {}", v.path, shown(&v.then), shown(&v.now))
+        })
+        .collect();
+    let values_summary = crate::numfmt::count(values.len(), "value") + " changed";
+    Some(MovedView {
+        since,
+        lines,
+        commits,
+        uncommitted,
+        values,
+        values_summary,
+    })
 }

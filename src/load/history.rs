@@ -1,0 +1,109 @@
+//! Who changed the portfolio since a revision (SPEC §17): the commits between two revisions,
+//! with the files each touched and, for text sources, the rows it changed — read with one
+//! `git log -p` for the pair — and the files changed in the working tree but not committed.
+
+use super::git::{git, Repository};
+use crate::model::Commit;
+
+/// A commit and what it changed under the portfolio: the files (relative to the portfolio)
+/// and, per file, the lines it added or removed.
+#[derive(Clone, Debug, Default)]
+pub struct Touched {
+    pub files: Vec<String>,
+    /// (file, changed line) for every added or removed line.
+    pub lines: Vec<(String, String)>,
+}
+
+/// The commits after `base` up to `head` (oldest first), with what each touched. `head`
+/// `None` is the checked-out commit.
+pub fn commits(
+    repo: &Repository,
+    base: &str,
+    head: Option<&str>,
+) -> Result<Vec<(Commit, Touched)>, String> {
+    let prefix = repo.prefix.as_str();
+    let pathspec = if prefix.is_empty() { "." } else { prefix };
+    let range = format!("{base}..{}", head.unwrap_or("HEAD"));
+    let out = git(
+        &repo.top,
+        &[
+            "log",
+            "--reverse",
+            "-p",
+            "-U0",
+            "--no-color",
+            "--no-ext-diff",
+            "--no-renames",
+            "--date=short",
+            "--format=%x1e%H%x1f%an%x1f%ad%x1f%s",
+            &range,
+            "--end-of-options",
+            "--",
+            pathspec,
+        ],
+    )?;
+    let text = String::from_utf8_lossy(&out);
+    let mut found = Vec::new();
+    for record in text.split('\u{1e}').filter(|r| !r.trim().is_empty()) {
+        let (head, body) = record.split_once('\n').unwrap_or((record, ""));
+        let mut fields = head.split('\u{1f}');
+        let (Some(id), Some(author), Some(date), subject) =
+            (fields.next(), fields.next(), fields.next(), fields.next())
+        else {
+            continue;
+        };
+        let commit = Commit {
+            short: super::git::short(id),
+            author: author.to_string(),
+            date: date.to_string(),
+            subject: subject.unwrap_or("").to_string(),
+        };
+        let mut touched = Touched::default();
+        let mut current: Option<String> = None;
+        for line in body.lines() {
+            if let Some(rest) = line.strip_prefix("diff --git a/") {
+                // `a/PATH b/PATH`: the same path twice (renames are off).
+                let path = rest.split(" b/").next().unwrap_or(rest);
+                let rel = path.strip_prefix(prefix).unwrap_or(path).to_string();
+                if !touched.files.contains(&rel) {
+                    touched.files.push(rel.clone());
+                }
+                current = Some(rel);
+            } else if line.starts_with("+++") || line.starts_with("---") {
+                continue;
+            } else if let (Some(file), Some(changed)) = (
+                &current,
+                line.strip_prefix('+').or_else(|| line.strip_prefix('-')),
+            ) {
+                touched.lines.push((file.clone(), changed.to_string()));
+            }
+        }
+        found.push((commit, touched));
+    }
+    Ok(found)
+}
+
+/// The portfolio's files with changes not committed yet (relative to the portfolio).
+pub fn uncommitted(repo: &Repository) -> Vec<String> {
+    let prefix = repo.prefix.as_str();
+    let pathspec = if prefix.is_empty() { "." } else { prefix };
+    let Ok(out) = git(
+        &repo.top,
+        &[
+            "status",
+            "--porcelain",
+            "--untracked-files=all",
+            "--no-renames",
+            "--",
+            pathspec,
+        ],
+    ) else {
+        return Vec::new();
+    };
+    String::from_utf8_lossy(&out)
+        .lines()
+        .filter_map(|l| l.get(3..))
+        .map(|p| p.trim_matches('"'))
+        .map(|p| p.strip_prefix(prefix).unwrap_or(p).to_string())
+        .collect()
+}
