@@ -165,7 +165,7 @@ pub fn view(s: &Shared<'_>, a: &AccountAnalysis<'_>) -> Option<MovedView> {
             h.uncommitted,
         )
     });
-    let values = a
+    let values: Vec<String> = a
         .changed_values
         .iter()
         .map(|v| {
