@@ -145,7 +145,8 @@ pub fn analyse(portfolio: &Portfolio, period: Option<Quarter>, as_of: Date) -> A
     let scoring = &config.scoring;
     let rules = RuleSettings::resolve(&config.findings);
     let single_threaded = rules::settings(&rules, "single-threaded").unwrap_or(&rules[0]);
-    let stale_after = rules::settings(&rules, "stale-contact").map_or(90.0, |s| s.threshold("max_days"));
+    let stale_after =
+        rules::settings(&rules, "stale-contact").map_or(90.0, |s| s.threshold("max_days"));
     let (min_contacts, min_our_contacts) = (
         single_threaded.threshold("min_contacts"),
         single_threaded.threshold("min_our_contacts"),

@@ -197,13 +197,26 @@ mod tests {
     /// nps: 120/4 − 0 = 30. Sum −7.5 = 57.5 − 65.
     #[test]
     fn contributions_sum_exactly_to_the_change_when_coverage_changes() {
-        let then = side(Some(65.0), &[("growth", 50.0, 1.0), ("satisfaction", 80.0, 1.0)]);
+        let then = side(
+            Some(65.0),
+            &[("growth", 50.0, 1.0), ("satisfaction", 80.0, 1.0)],
+        );
         let now = side(
             Some(57.5),
-            &[("growth", 30.0, 1.0), ("satisfaction", 80.0, 1.0), ("nps", 60.0, 2.0)],
+            &[
+                ("growth", 30.0, 1.0),
+                ("satisfaction", 80.0, 1.0),
+                ("nps", 60.0, 2.0),
+            ],
         );
         let m = decompose(&then, &now);
-        let by_name = |n: &str| m.components.iter().find(|c| c.name == n).unwrap().contribution;
+        let by_name = |n: &str| {
+            m.components
+                .iter()
+                .find(|c| c.name == n)
+                .unwrap()
+                .contribution
+        };
         assert_eq!(by_name("growth"), -17.5);
         assert_eq!(by_name("satisfaction"), -20.0);
         assert_eq!(by_name("nps"), 30.0);
@@ -215,7 +228,10 @@ mod tests {
 
     #[test]
     fn a_score_missing_on_one_side_has_no_components() {
-        let m = decompose(&side(None, &[]), &side(Some(40.0), &[("growth", 40.0, 1.0)]));
+        let m = decompose(
+            &side(None, &[]),
+            &side(Some(40.0), &[("growth", 40.0, 1.0)]),
+        );
         assert_eq!((m.then, m.now), (None, Some(40.0)));
         assert!(m.components.is_empty());
         assert_eq!(m.change(), None);

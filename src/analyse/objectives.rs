@@ -123,7 +123,9 @@ fn progress(
     };
     let span = from.until(by);
     let elapsed_pct = match period {
-        Some(p) if span > 0 => (100.0 * f64::from(from.until(p)) / f64::from(span)).clamp(0.0, 100.0),
+        Some(p) if span > 0 => {
+            (100.0 * f64::from(from.until(p)) / f64::from(span)).clamp(0.0, 100.0)
+        }
         _ => 0.0,
     };
     let status = match progress_pct {

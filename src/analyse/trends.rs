@@ -31,6 +31,8 @@ pub struct Account {
     pub health: Option<f64>,
     pub health_coverage_pct: f64,
     pub revenue_ttm: Option<f64>,
+    /// Measured objectives: (name, progress %, status), SPEC §16.
+    pub objectives: Vec<(String, Option<f64>, super::objectives::Status)>,
 }
 
 impl Column {
@@ -55,6 +57,14 @@ impl Column {
                     health: a.health.value,
                     health_coverage_pct: a.health_coverage_pct,
                     revenue_ttm: a.metrics.revenue_ttm,
+                    objectives: a
+                        .objectives
+                        .iter()
+                        .filter_map(|o| {
+                            let m = o.measured.as_ref()?;
+                            Some((o.name.clone(), m.progress_pct, m.status))
+                        })
+                        .collect(),
                 })
                 .collect(),
         }

@@ -241,8 +241,7 @@ impl<'a> Analyses<'a> {
         // Against a git revision: who changed what since, uncommitted edits included.
         if let Some(commit) = baseline.and_then(|b| b.commit.as_deref()) {
             if let Ok(repo) = crate::load::git::Repository::of(&inputs.project.root.dir) {
-                let who =
-                    super::history::between(&repo, commit, None, &inputs.project.portfolio);
+                let who = super::history::between(&repo, commit, None, &inputs.project.portfolio);
                 current = current.with_history(who);
             }
         }

@@ -48,7 +48,13 @@ pub fn between(
         for a in &portfolio.accounts {
             match matches.strip_prefix("ids.") {
                 Some(system) => {
-                    for k in a.front.ids.get(system).map(|k| k.keys.as_slice()).unwrap_or(&[]) {
+                    for k in a
+                        .front
+                        .ids
+                        .get(system)
+                        .map(|k| k.keys.as_slice())
+                        .unwrap_or(&[])
+                    {
                         keys.insert(k.clone(), a.id.as_str());
                     }
                 }

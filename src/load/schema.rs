@@ -9,8 +9,7 @@
 
 use crate::model::{
     ActionStatus, Coverage, DateFormat, Designation, Encoding, InitiativeStatus, Measure,
-    OpportunityStage,
-    RetentionRisk, Role, Severity, Stage, Stance, UnknownAccounts,
+    OpportunityStage, RetentionRisk, Role, Severity, Stage, Stance, UnknownAccounts,
 };
 
 /// What a value must look like.
@@ -151,7 +150,10 @@ static PLAN: Record = Record {
         opt("horizon_months", Shape::Integer),
         opt("last_reviewed", Shape::Date),
         opt("next_review", Shape::Date),
-        opt("objectives", Shape::List(&Shape::TextOr(&Shape::Record(&OBJECTIVE)))),
+        opt(
+            "objectives",
+            Shape::List(&Shape::TextOr(&Shape::Record(&OBJECTIVE))),
+        ),
     ],
     rest: None,
 };

@@ -156,9 +156,9 @@ pub fn manager<'a>(s: &'a Shared<'a>, m: &'a ManagerLoad) -> Manager<'a> {
 }
 
 #[derive(Serialize)]
-pub struct Findings<'a> {
+pub struct Findings {
     rules: Vec<RuleView>,
-    severities: &'a indexmap::IndexMap<String, usize>,
+    severities: Vec<super::view::SeverityCount>,
 }
 
 #[derive(Serialize)]
@@ -179,7 +179,7 @@ struct Threshold {
     value: String,
 }
 
-pub fn findings<'a>(s: &'a Shared<'a>) -> Findings<'a> {
+pub fn findings(s: &Shared<'_>) -> Findings {
     let an = s.analysis;
     let mut rules: Vec<(usize, RuleView)> = an
         .rules
@@ -220,7 +220,7 @@ pub fn findings<'a>(s: &'a Shared<'a>) -> Findings<'a> {
     rules.sort_by_key(|(worst, _)| *worst);
     Findings {
         rules: rules.into_iter().map(|(_, v)| v).collect(),
-        severities: &an.portfolio.severities,
+        severities: super::view::severity_counts(&an.portfolio.severities),
     }
 }
 
@@ -302,6 +302,11 @@ struct MovedRow<'a> {
     health: String,
     revenue: String,
     revenue_ttm: String,
+    /// The largest score move and its main reason ("Health −25", "profitability 100 → 50
+    /// −25"), SPEC §17.
+    largest: Option<super::moved::Reason>,
+    #[serde(skip)]
+    size: f64,
 }
 
 /// One portfolio figure then and now.
@@ -379,37 +384,47 @@ pub fn changes<'a>(s: &'a Shared<'a>) -> Option<ChangesPage<'a>> {
             money("Revenue in the review period", &p.revenue),
             money("Revenue, last 12 months", &p.revenue_ttm),
         ],
-        moved: c
-            .moved
-            .iter()
-            .map(|m| {
-                let a = &s.summaries[m.index];
-                MovedRow {
-                    a,
-                    designation: format!("{} → {}", m.designation_before, a.designation),
-                    designation_changed: m.designation_changed,
-                    quadrant: format!(
-                        "{} → {}",
-                        m.quadrant_before.as_deref().unwrap_or(DASH),
-                        a.quadrant
-                    ),
-                    quadrant_changed: m.quadrant_changed,
-                    attractiveness: moved(&m.attractiveness),
-                    strength: moved(&m.strength),
-                    health: moved(&m.health),
-                    revenue: format!(
-                        "{} → {}",
-                        s.fmt.money(m.revenue.before),
-                        s.fmt.money(m.revenue.now)
-                    ),
-                    revenue_ttm: format!(
-                        "{} → {}",
-                        s.fmt.money(m.revenue_ttm.before),
-                        s.fmt.money(m.revenue_ttm.now)
-                    ),
-                }
-            })
-            .collect(),
+        moved: {
+            let mut rows: Vec<MovedRow<'_>> = c
+                .moved
+                .iter()
+                .map(|m| {
+                    let a = &s.summaries[m.index];
+                    let moves = s.analysis.accounts[m.index].moves.as_ref();
+                    MovedRow {
+                        largest: moves.and_then(super::moved::main_reason),
+                        size: moves
+                            .and_then(|x| x.largest())
+                            .map_or(0.0, |(_, _, change)| change.abs()),
+                        a,
+                        designation: format!("{} → {}", m.designation_before, a.designation),
+                        designation_changed: m.designation_changed,
+                        quadrant: format!(
+                            "{} → {}",
+                            m.quadrant_before.as_deref().unwrap_or(DASH),
+                            a.quadrant
+                        ),
+                        quadrant_changed: m.quadrant_changed,
+                        attractiveness: moved(&m.attractiveness),
+                        strength: moved(&m.strength),
+                        health: moved(&m.health),
+                        revenue: format!(
+                            "{} → {}",
+                            s.fmt.money(m.revenue.before),
+                            s.fmt.money(m.revenue.now)
+                        ),
+                        revenue_ttm: format!(
+                            "{} → {}",
+                            s.fmt.money(m.revenue_ttm.before),
+                            s.fmt.money(m.revenue_ttm.now)
+                        ),
+                    }
+                })
+                .collect();
+            // Ranked by the size of the largest score move (SPEC §17); ties keep id order.
+            rows.sort_by(|x, y| y.size.total_cmp(&x.size));
+            rows
+        },
         added: c.added.iter().map(|&i| &s.summaries[i]).collect(),
         removed: c
             .removed

@@ -89,9 +89,17 @@ pub fn score_line(name: &str, m: &ScoreMove) -> Option<String> {
     }
 }
 
-/// The largest score move of an account in a few words, for the changes page:
-/// ("Health −25", "profitability 100 → 50 −25").
-pub fn main_reason(m: &Moves) -> Option<(String, String)> {
+/// An account's largest score move and its main reason, for the changes page.
+#[derive(Clone, Debug, Serialize)]
+pub struct Reason {
+    /// "Health −25".
+    pub head: String,
+    /// "profitability 100 → 50 −25".
+    pub why: String,
+}
+
+/// The largest score move of an account in a few words.
+pub fn main_reason(m: &Moves) -> Option<Reason> {
     let (name, s, c) = m.largest()?;
     let reason = s
         .largest()
@@ -106,7 +114,10 @@ pub fn main_reason(m: &Moves) -> Option<(String, String)> {
             )
         })
         .unwrap_or_default();
-    Some((format!("{} {}", capitalised(name), signed(c)), reason))
+    Some(Reason {
+        head: format!("{} {}", capitalised(name), signed(c)),
+        why: reason,
+    })
 }
 
 fn capitalised(name: &str) -> String {

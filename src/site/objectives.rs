@@ -127,3 +127,56 @@ pub fn counts(c: &StatusCounts) -> Vec<StatusCount> {
         })
         .collect()
 }
+
+/// An objective that is behind or missed, with its account.
+#[derive(Clone, Debug, Serialize)]
+pub struct OffTrack {
+    pub account: String,
+    pub href: String,
+    pub objective: String,
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub progress: String,
+    pub elapsed: String,
+}
+
+/// The dashboard's answer to "is the plan working?".
+#[derive(Clone, Debug, Serialize)]
+pub struct PortfolioObjectives {
+    pub counts: Vec<StatusCount>,
+    pub off_track: Vec<OffTrack>,
+}
+
+/// The portfolio's measured objectives, when any plan has one.
+pub fn portfolio(s: &super::pages::Shared<'_>) -> Option<PortfolioObjectives> {
+    let c = &s.analysis.portfolio.objectives;
+    if Status::ALL.iter().all(|st| c.of(*st) == 0) {
+        return None;
+    }
+    let off_track = s
+        .analysis
+        .accounts
+        .iter()
+        .zip(&s.summaries)
+        .flat_map(|(a, summary)| {
+            a.objectives.iter().filter_map(move |o| {
+                let p = o.measured.as_ref()?;
+                p.status.is_off_track().then(|| OffTrack {
+                    account: summary.name.clone(),
+                    href: summary.href.clone(),
+                    objective: o.name.clone(),
+                    status: p.status.as_str(),
+                    status_label: label(p.status),
+                    progress: p
+                        .progress_pct
+                        .map_or_else(|| DASH.into(), |v| format!("{v:.0} %")),
+                    elapsed: format!("{:.0} %", p.elapsed_pct),
+                })
+            })
+        })
+        .collect();
+    Some(PortfolioObjectives {
+        counts: counts(c),
+        off_track,
+    })
+}

@@ -1,7 +1,6 @@
 //! The dashboard: analysis in, typed template context out. Everything here is formatting and
 //! layout; every number comes from the [`Analysis`].
 
-use indexmap::IndexMap;
 use serde::Serialize;
 
 use super::charts::{self, Chart, Table, BLUE, GREEN, GREY, ORANGE, SKY, VERMILLION};
@@ -78,7 +77,7 @@ pub struct Dashboard<'a> {
     matrix: Chart,
     concentration: Chart,
     revenue_by_quarter: Chart,
-    severities: &'a IndexMap<String, usize>,
+    severities: Vec<super::view::SeverityCount>,
     quadrants: Vec<QuadrantCount>,
     findings: Vec<FindingView>,
     more_findings: usize,
@@ -89,6 +88,9 @@ pub struct Dashboard<'a> {
     partial_health: usize,
     /// Accounts the matrix cannot place, named beside it with the reason.
     unplaced: Vec<Unplaced<'a>>,
+    /// Measured objectives by status, and the off-track ones (SPEC §16); `None` when no plan
+    /// has a measured objective.
+    objectives: Option<super::objectives::PortfolioObjectives>,
 }
 
 #[derive(Serialize)]
@@ -194,7 +196,7 @@ pub fn dashboard<'a>(s: &'a Shared<'a>, overview: Option<&'a Narrative>) -> Dash
         matrix: matrix_chart(s),
         concentration: pareto_chart(s),
         revenue_by_quarter: revenue_chart(s),
-        severities: &g.severities,
+        severities: super::view::severity_counts(&g.severities),
         quadrants: Quadrant::ALL
             .iter()
             .map(|q| QuadrantCount {
@@ -227,6 +229,7 @@ pub fn dashboard<'a>(s: &'a Shared<'a>, overview: Option<&'a Narrative>) -> Dash
                 })
             })
             .collect(),
+        objectives: super::objectives::portfolio(s),
     }
 }
 

@@ -78,6 +78,18 @@ pub struct TrendsPage {
     pub accounts: Vec<AccountTrend>,
     pub steps: Vec<Step>,
     pub designation_changes: Vec<DesignationChange>,
+    /// Each measured objective's progress at each review (SPEC §16).
+    pub objectives: Vec<ObjectiveTrend>,
+}
+
+/// One measured objective across the columns.
+#[derive(Serialize)]
+pub struct ObjectiveTrend {
+    pub account: String,
+    pub href: Option<String>,
+    pub objective: String,
+    /// Per column: "25 % · on track", or `—`.
+    pub cells: Vec<String>,
 }
 
 /// One account across the columns.
@@ -179,6 +191,49 @@ pub fn trends_page(all: &[Column], fmt: Fmt) -> TrendsPage {
         })
         .collect();
 
+    let objectives = ids
+        .iter()
+        .zip(&at)
+        .flat_map(|(id, row)| {
+            let mut names: Vec<&str> = Vec::new();
+            for a in row.iter().rev().flatten() {
+                for (n, _, _) in &a.objectives {
+                    if !names.contains(&n.as_str()) {
+                        names.push(n);
+                    }
+                }
+            }
+            let account = name(row);
+            let href = row[current].map(|_| format!("accounts/{id}/index.html"));
+            names
+                .into_iter()
+                .map(|objective| ObjectiveTrend {
+                    account: account.clone(),
+                    href: href.clone(),
+                    objective: objective.to_string(),
+                    cells: row
+                        .iter()
+                        .map(|a| {
+                            a.and_then(|a| a.objectives.iter().find(|o| o.0 == objective))
+                                .map_or_else(
+                                    || DASH.to_string(),
+                                    |(_, p, st)| {
+                                        format!(
+                                            "{} · {}",
+                                            p.map_or_else(
+                                                || DASH.to_string(),
+                                                |p| format!("{p:.0} %")
+                                            ),
+                                            super::objectives::label(*st)
+                                        )
+                                    },
+                                )
+                        })
+                        .collect(),
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
     let steps = all
         .windows(2)
         .map(|w| {
@@ -219,6 +274,7 @@ pub fn trends_page(all: &[Column], fmt: Fmt) -> TrendsPage {
         accounts,
         steps,
         designation_changes,
+        objectives,
     }
 }
 
@@ -344,6 +400,7 @@ mod tests {
             health: None,
             health_coverage_pct: 0.0,
             revenue_ttm: None,
+            objectives: Vec::new(),
         }
     }
 

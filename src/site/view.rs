@@ -204,3 +204,28 @@ mod tests {
         );
     }
 }
+
+/// A count of findings of one severity, as a badge says it ("1 warning", "3 errors").
+#[derive(Clone, Debug, Serialize)]
+pub struct SeverityCount {
+    pub severity: &'static str,
+    pub text: String,
+}
+
+/// Errors, warnings and info, counted in words.
+pub fn severity_counts(counts: &indexmap::IndexMap<String, usize>) -> Vec<SeverityCount> {
+    [
+        ("error", "error", "errors"),
+        ("warning", "warning", "warnings"),
+        ("info", "info", "info"),
+    ]
+    .into_iter()
+    .map(|(severity, one, many)| {
+        let n = counts.get(severity).copied().unwrap_or(0);
+        SeverityCount {
+            severity,
+            text: format!("{n} {}", if n == 1 { one } else { many }),
+        }
+    })
+    .collect()
+}

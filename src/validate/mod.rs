@@ -573,7 +573,12 @@ fn check_account(config: &Config, trusted: Trusted, a: &Account, whole: bool) ->
         c.opt_range(at.key("probability"), o.probability, 0.0, 100.0, PCT);
     }
     for (i, o) in f.plan.objectives.iter().enumerate() {
-        check_objective(&mut c, root.key("plan").key("objectives").index(i), o, whole);
+        check_objective(
+            &mut c,
+            root.key("plan").key("objectives").index(i),
+            o,
+            whole,
+        );
     }
     for (i, j) in f.joint_initiatives.iter().enumerate() {
         c.money(
@@ -693,7 +698,10 @@ fn check_objective(c: &mut Checker<'_>, at: YamlPath, o: &crate::model::Objectiv
                 Target::Value,
                 "this objective has `from`, `target` or `by` but no `measure`".into(),
                 Some("a measured objective says what it measures".into()),
-                Some(format!("add `measure:` with one of: {}", Measure::NAMES.join(", "))),
+                Some(format!(
+                    "add `measure:` with one of: {}",
+                    Measure::NAMES.join(", ")
+                )),
             );
         }
         return;

@@ -12,7 +12,7 @@ const BROKEN: &str = "---\nname: Acme\ndesgnation: key\n---\n";
 fn example_portfolio_validates_and_its_error_findings_fail_by_default() {
     // The example is valid input; it deliberately has two error-severity findings
     // (unprofitable, retention-risk), which fail `check` under the default `--fail-on error`.
-    let summary = "checked 20 account files and 4 other files: 0 errors, 0 warnings, 1 info; findings: 2 errors, 14 warnings, 7 info";
+    let summary = "checked 20 account files and 4 other files: 0 errors, 0 warnings, 1 info; findings: 2 errors, 20 warnings, 11 info";
     let run = |fail_on: &str| {
         let mut cmd = Command::cargo_bin("kamsite").unwrap();
         cmd.args(["check", "--fail-on", fail_on])

@@ -9,19 +9,26 @@ use serde_json::{json, Value};
 
 use crate::common::{located, Fixture, NO_COUNT};
 
-const CONFIG: &str = "findings:\n  key-account-count: { enabled: false }\nas_of: 2026-10-05\nperiod: 2026-Q3\n";
+const CONFIG: &str =
+    "findings:\n  key-account-count: { enabled: false }\nas_of: 2026-10-05\nperiod: 2026-Q3\n";
 
 /// Revenue 100 in 2026-Q1 and 160 in 2026-Q3; cost to serve 20 (20 %) then 24 (15 %).
 const FINANCIALS: &str = "financials:\n  - { period: 2026-Q1, revenue: 100, gross_margin: 50, cost_to_serve: 20 }\n  - { period: 2026-Q3, revenue: 160, gross_margin: 80, cost_to_serve: 24 }\n";
 
 fn export(f: &Fixture) -> Value {
     let out = f.kamsite(&["export", "--format", "json"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
 fn account(objectives: &str) -> String {
-    format!("---\nname: Acme\ndesignation: other\n{FINANCIALS}plan:\n  objectives:\n{objectives}---\n")
+    format!(
+        "---\nname: Acme\ndesignation: other\n{FINANCIALS}plan:\n  objectives:\n{objectives}---\n"
+    )
 }
 
 /// P = 2026-Q3, tolerance 10. Every status, by hand:
@@ -45,14 +52,24 @@ fn measured_objectives_have_every_status_computed_by_hand() {
     let status: Vec<&str> = (0..6).map(|i| o[i]["status"].as_str().unwrap()).collect();
     assert_eq!(
         status,
-        ["achieved", "on_track", "behind", "missed", "on_track", "unmeasured"]
+        [
+            "achieved",
+            "on_track",
+            "behind",
+            "missed",
+            "on_track",
+            "unmeasured"
+        ]
     );
     assert_eq!(o[0]["progress_pct"].as_f64(), Some(120.0));
     assert_eq!(o[1]["progress_pct"].as_f64(), Some(60.0));
     let elapsed = o[1]["elapsed_pct"].as_f64().unwrap();
     assert!((elapsed - 200.0 / 3.0).abs() < 1e-9, "{elapsed}");
     assert_eq!(o[3]["elapsed_pct"].as_f64(), Some(100.0));
-    assert_eq!((o[4]["start"].as_f64(), o[4]["actual"].as_f64()), (Some(20.0), Some(15.0)));
+    assert_eq!(
+        (o[4]["start"].as_f64(), o[4]["actual"].as_f64()),
+        (Some(20.0), Some(15.0))
+    );
     assert_eq!(o[4]["progress_pct"].as_f64(), Some(62.5));
     assert_eq!(o[5]["start"], Value::Null);
     assert_eq!(o[6], json!({ "name": "Win the Ulm plant" }));
@@ -66,9 +83,15 @@ fn measured_objectives_have_every_status_computed_by_hand() {
         .into_iter()
         .find(|d| d["rule"] == "objective-off-track")
         .unwrap();
-    assert_eq!((finding["line"].as_u64(), finding["column"].as_u64()), (Some(11), Some(7)));
+    assert_eq!(
+        (finding["line"].as_u64(), finding["column"].as_u64()),
+        (Some(11), Some(7))
+    );
     let message = finding["message"].as_str().unwrap();
-    assert!(message.contains("“C” is behind (30 % of the way, 66.7 % of the time gone)"), "{message}");
+    assert!(
+        message.contains("“C” is behind (30 % of the way, 66.7 % of the time gone)"),
+        "{message}"
+    );
     assert!(message.contains("“D” is missed"), "{message}");
 }
 
@@ -123,7 +146,10 @@ fn stale_contacts_of_a_key_account_are_a_finding() {
     let page = std::fs::read_to_string(f.path().join("public/accounts/acme/index.html")).unwrap();
     assert!(page.contains("not met for 91 days"), "{page}");
     // None listed is stale too; a non-key account is not judged.
-    let f = f.account("acme.md", "---\nname: Acme\ndesignation: key\nowner: Dana\n---\n");
+    let f = f.account(
+        "acme.md",
+        "---\nname: Acme\ndesignation: key\nowner: Dana\n---\n",
+    );
     assert!(rules(&f).contains(&"stale-contact".to_string()));
     let f = Fixture::new()
         .file("kamsite.yaml", NO_COUNT)
@@ -151,9 +177,18 @@ fn a_score_move_is_decomposed_exactly_against_the_previous_quarter() {
     let moves = &doc["accounts"][0]["moves"];
     assert_eq!(moves["against"], "2026-Q2");
     let h = &moves["scores"]["health"];
-    assert_eq!((h["then"].as_f64(), h["now"].as_f64()), (Some(90.0), Some(65.0)));
-    assert_eq!(h["components"]["profitability"]["contribution"].as_f64(), Some(-25.0));
-    assert_eq!(h["components"]["satisfaction"]["contribution"].as_f64(), Some(0.0));
+    assert_eq!(
+        (h["then"].as_f64(), h["now"].as_f64()),
+        (Some(90.0), Some(65.0))
+    );
+    assert_eq!(
+        h["components"]["profitability"]["contribution"].as_f64(),
+        Some(-25.0)
+    );
+    assert_eq!(
+        h["components"]["satisfaction"]["contribution"].as_f64(),
+        Some(0.0)
+    );
     assert_eq!(
         doc["accounts"][0]["scores"]["components"]["health"]["profitability"],
         json!({ "score": 50, "weight": 1 })
@@ -161,7 +196,10 @@ fn a_score_move_is_decomposed_exactly_against_the_previous_quarter() {
     f.kamsite(&["build", "-q"]).assert().success();
     let page = std::fs::read_to_string(f.path().join("public/accounts/acme/index.html")).unwrap();
     assert!(page.contains("What moved since 2026-Q2"), "{page}");
-    assert!(page.contains("Health 90 → 65 (−25): profitability 100 → 50 −25"), "{page}");
+    assert!(
+        page.contains("Health 90 → 65 (−25): profitability 100 → 50 −25"),
+        "{page}"
+    );
 }
 
 fn git(dir: &Path, args: &[&str], who: &str, date: &str) {
@@ -169,7 +207,10 @@ fn git(dir: &Path, args: &[&str], who: &str, date: &str) {
         .current_dir(dir)
         .args(args)
         .env("GIT_AUTHOR_NAME", who)
-        .env("GIT_AUTHOR_EMAIL", format!("{}@example.com", who.to_lowercase().replace(' ', ".")))
+        .env(
+            "GIT_AUTHOR_EMAIL",
+            format!("{}@example.com", who.to_lowercase().replace(' ', ".")),
+        )
         .env("GIT_COMMITTER_NAME", who)
         .env("GIT_COMMITTER_EMAIL", "ci@example.com")
         .env("GIT_AUTHOR_DATE", date)
@@ -192,17 +233,50 @@ fn who_changed_it_names_the_commits_authors_and_values() {
         .file("kamsite.yaml", config)
         .account("acme.md", acme(4))
         .account("beta.md", "---\nname: Beta\ndesignation: other\n---\n")
-        .file("data/erp.csv", "acc,q,rev,gm,cts\nacme,2026-Q2,100,40,10\nbeta,2026-Q2,50,20,5\n");
+        .file(
+            "data/erp.csv",
+            "acc,q,rev,gm,cts\nacme,2026-Q2,100,40,10\nbeta,2026-Q2,50,20,5\n",
+        );
     git(f.path(), &["init", "-q"], "Setup", "2026-07-01T10:00:00");
     git(f.path(), &["add", "-A"], "Setup", "2026-07-01T10:00:00");
-    git(f.path(), &["commit", "-qm", "Q2 plans"], "Setup", "2026-07-01T10:00:00");
-    git(f.path(), &["tag", "review/2026-Q2"], "Setup", "2026-07-01T10:00:00");
+    git(
+        f.path(),
+        &["commit", "-qm", "Q2 plans"],
+        "Setup",
+        "2026-07-01T10:00:00",
+    );
+    git(
+        f.path(),
+        &["tag", "review/2026-Q2"],
+        "Setup",
+        "2026-07-01T10:00:00",
+    );
     let f = f.account("acme.md", acme(2));
-    git(f.path(), &["commit", "-qam", "Service slipped at Acme"], "Dana Whitfield", "2026-08-10T09:00:00");
-    let f = f.file("data/erp.csv", "acc,q,rev,gm,cts\nacme,2026-Q2,100,40,10\nacme,2026-Q3,120,30,15\nbeta,2026-Q2,50,20,5\n");
-    git(f.path(), &["commit", "-qam", "ERP export for Q3"], "Finance Bot", "2026-10-02T08:00:00");
-    git(f.path(), &["tag", "review/2026-Q3"], "Finance Bot", "2026-10-02T08:00:00");
-    f.kamsite(&["build", "--reviews", "review/*", "-q"]).assert().success();
+    git(
+        f.path(),
+        &["commit", "-qam", "Service slipped at Acme"],
+        "Dana Whitfield",
+        "2026-08-10T09:00:00",
+    );
+    let f = f.file(
+        "data/erp.csv",
+        "acc,q,rev,gm,cts\nacme,2026-Q2,100,40,10\nacme,2026-Q3,120,30,15\nbeta,2026-Q2,50,20,5\n",
+    );
+    git(
+        f.path(),
+        &["commit", "-qam", "ERP export for Q3"],
+        "Finance Bot",
+        "2026-10-02T08:00:00",
+    );
+    git(
+        f.path(),
+        &["tag", "review/2026-Q3"],
+        "Finance Bot",
+        "2026-10-02T08:00:00",
+    );
+    f.kamsite(&["build", "--reviews", "review/*", "-q"])
+        .assert()
+        .success();
     let page = std::fs::read_to_string(f.path().join("public/accounts/acme/index.html")).unwrap();
     for expected in [
         "Service slipped at Acme",
@@ -213,7 +287,10 @@ fn who_changed_it_names_the_commits_authors_and_values() {
         "strength.service",
         "4 → 2",
     ] {
-        assert!(page.contains(expected), "{expected} in the account page:\n{page}");
+        assert!(
+            page.contains(expected),
+            "{expected} in the account page:\n{page}"
+        );
     }
     // Beta's file and rows did not change: no commit is named on its page.
     let beta = std::fs::read_to_string(f.path().join("public/accounts/beta/index.html")).unwrap();

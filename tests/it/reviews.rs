@@ -167,9 +167,12 @@ fn projected(export: &Value, tag: Option<&str>, commit: Option<&str>) -> Value {
         .unwrap()
         .iter()
         .map(|a| {
+            // The scores without their components (the export's v1.2 detail).
+            let mut scores = a["scores"].clone();
+            scores.as_object_mut().unwrap().remove("components");
             json!({
                 "id": a["id"], "designation": a["designation"], "quadrant": a["quadrant"],
-                "scores": a["scores"], "revenue_ttm": a["metrics"]["revenue_ttm"],
+                "scores": scores, "revenue_ttm": a["metrics"]["revenue_ttm"],
             })
         })
         .collect();
