@@ -55,7 +55,7 @@ pub struct Before {
     pub revenue: Option<f64>,
     pub revenue_ttm: Option<f64>,
     /// Attractiveness, strength and health with their components (SPEC §17).
-    pub sides: [super::moves::Side; 3],
+    pub sides: [super::moves::Side<'static>; 3],
     /// The front matter as it was (from a git revision or a review; not in an export), for
     /// the values that changed.
     pub front: Option<serde_json::Value>,
@@ -81,7 +81,7 @@ impl Baseline {
                         health: a.health.value,
                         revenue: a.metrics.revenue,
                         revenue_ttm: a.metrics.revenue_ttm,
-                        sides: a.sides(),
+                        sides: a.sides().map(|s| s.owned()),
                         front: serde_json::to_value(&a.account.front).ok(),
                     };
                     (a.account.id.clone(), before)

@@ -54,7 +54,7 @@ pub struct Earlier {
     pub metrics: Metrics,
     pub health: Option<f64>,
     /// Health then with its components, for what moved (SPEC §17).
-    pub health_side: super::moves::Side,
+    pub health_side: super::moves::Side<'static>,
 }
 
 /// Growth of Σ revenue over the accounts with revenue in both periods, and how many those are.

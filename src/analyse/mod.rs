@@ -62,7 +62,7 @@ pub struct AccountAnalysis<'a> {
     pub objectives: Vec<objectives::ObjectiveProgress>,
     /// What moved since the comparison point (SPEC §17): the baseline's account when there
     /// is one, else P−1; `None` without either.
-    pub moves: Option<moves::Moves>,
+    pub moves: Option<moves::Moves<'a>>,
     /// Parallel to the account's contacts: days since the last contact when that is more
     /// than `stale-contact`'s `max_days` before as_of (the relationship map marks them).
     pub stale_contacts: Vec<Option<i64>>,
@@ -72,9 +72,9 @@ pub struct AccountAnalysis<'a> {
     pub changed_values: Vec<history::ValueChange>,
 }
 
-impl AccountAnalysis<'_> {
+impl<'a> AccountAnalysis<'a> {
     /// Attractiveness, strength and health as sides of a comparison.
-    pub fn sides(&self) -> [moves::Side; 3] {
+    pub fn sides(&self) -> [moves::Side<'a>; 3] {
         [
             moves::Side::of(&self.attractiveness),
             moves::Side::of(&self.strength),

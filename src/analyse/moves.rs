@@ -6,28 +6,44 @@
 //! a side where i is absent counting 0 — each side with its own weights and coverage — so the
 //! contributions sum to T_now − T_then exactly, even when a component appears or disappears.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use super::scores::Score;
 
 /// A score on one side of a comparison: its value and its present components (name, 0–100
 /// score, weight), in the configuration's order.
+/// Names are borrowed from the configuration (or are the health components' own), so a
+/// portfolio's thousands of sides allocate no strings; a baseline read back owns its names.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Side {
+pub struct Side<'a> {
     pub value: Option<f64>,
-    pub components: Vec<(String, f64, f64)>,
+    pub components: Vec<(Cow<'a, str>, f64, f64)>,
 }
 
-impl Side {
+impl<'a> Side<'a> {
     /// The side of a computed score: components with a score and a positive weight.
-    pub fn of(score: &Score<'_>) -> Side {
+    pub fn of(score: &Score<'a>) -> Side<'a> {
         Side {
             value: score.value,
             components: score
                 .components
                 .iter()
                 .filter(|c| c.weight > 0.0)
-                .filter_map(|c| c.score.map(|s| (c.name.to_string(), s, c.weight)))
+                .filter_map(|c| c.score.map(|s| (Cow::Borrowed(c.name), s, c.weight)))
+                .collect(),
+        }
+    }
+
+    /// The same side owning its names (to outlive the configuration it came from).
+    pub fn owned(&self) -> Side<'static> {
+        Side {
+            value: self.value,
+            components: self
+                .components
+                .iter()
+                .map(|(n, s, w)| (Cow::Owned(n.to_string()), *s, *w))
                 .collect(),
         }
     }
@@ -48,8 +64,8 @@ impl Side {
 
 /// One component's move.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct ComponentMove {
-    pub name: String,
+pub struct ComponentMove<'a> {
+    pub name: Cow<'a, str>,
     pub then: Option<f64>,
     pub now: Option<f64>,
     /// Its share of T_now − T_then.
@@ -59,13 +75,13 @@ pub struct ComponentMove {
 /// A score's move: its value on each side, and its components' contributions (none when
 /// either side has no score).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct ScoreMove {
+pub struct ScoreMove<'a> {
     pub then: Option<f64>,
     pub now: Option<f64>,
-    pub components: Vec<ComponentMove>,
+    pub components: Vec<ComponentMove<'a>>,
 }
 
-impl ScoreMove {
+impl<'a> ScoreMove<'a> {
     /// T_now − T_then, when both are known.
     pub fn change(&self) -> Option<f64> {
         Some(self.now? - self.then?)
@@ -73,8 +89,8 @@ impl ScoreMove {
 
     /// The components by the size of their contribution, largest first (ties by name, so
     /// the order never depends on anything else).
-    pub fn largest(&self) -> Vec<&ComponentMove> {
-        let mut c: Vec<&ComponentMove> = self.components.iter().collect();
+    pub fn largest(&self) -> Vec<&ComponentMove<'a>> {
+        let mut c: Vec<&ComponentMove<'a>> = self.components.iter().collect();
         c.sort_by(|a, b| {
             b.contribution
                 .abs()
@@ -86,7 +102,7 @@ impl ScoreMove {
 }
 
 /// The exact decomposition of `now` − `then`.
-pub fn decompose(then: &Side, now: &Side) -> ScoreMove {
+pub fn decompose<'a>(then: &Side<'_>, now: &Side<'a>) -> ScoreMove<'a> {
     if then.value.is_none() || now.value.is_none() {
         return ScoreMove {
             then: then.value,
@@ -94,19 +110,19 @@ pub fn decompose(then: &Side, now: &Side) -> ScoreMove {
             components: Vec::new(),
         };
     }
-    let mut names: Vec<&str> = now.components.iter().map(|c| c.0.as_str()).collect();
+    let mut names: Vec<Cow<'a, str>> = now.components.iter().map(|c| c.0.clone()).collect();
     for c in &then.components {
-        if !names.contains(&c.0.as_str()) {
-            names.push(&c.0);
+        if !names.contains(&c.0) {
+            names.push(Cow::Owned(c.0.to_string()));
         }
     }
     let components = names
         .into_iter()
         .map(|name| ComponentMove {
-            name: name.to_string(),
-            then: then.score(name),
-            now: now.score(name),
-            contribution: now.share(name) - then.share(name),
+            then: then.score(&name),
+            now: now.score(&name),
+            contribution: now.share(&name) - then.share(&name),
+            name,
         })
         .collect();
     ScoreMove {
@@ -128,7 +144,7 @@ pub enum Against {
 
 /// An account's three score moves.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Moves {
+pub struct Moves<'a> {
     pub against: Against,
     /// Revenue of the quarter at the comparison point (its own P there).
     #[serde(skip)]
@@ -142,13 +158,13 @@ pub struct Moves {
     #[serde(skip)]
     pub quadrant_then: Option<Option<String>>,
     /// Attractiveness, strength, health.
-    pub attractiveness: ScoreMove,
-    pub strength: ScoreMove,
-    pub health: ScoreMove,
+    pub attractiveness: ScoreMove<'a>,
+    pub strength: ScoreMove<'a>,
+    pub health: ScoreMove<'a>,
 }
 
-impl Moves {
-    pub fn scores(&self) -> [(&'static str, &ScoreMove); 3] {
+impl<'a> Moves<'a> {
+    pub fn scores(&self) -> [(&'static str, &ScoreMove<'a>); 3] {
         [
             ("attractiveness", &self.attractiveness),
             ("strength", &self.strength),
@@ -157,7 +173,7 @@ impl Moves {
     }
 
     /// The score that moved most (by the size of its change), if any moved.
-    pub fn largest(&self) -> Option<(&'static str, &ScoreMove, f64)> {
+    pub fn largest(&self) -> Option<(&'static str, &ScoreMove<'a>, f64)> {
         self.scores()
             .into_iter()
             .filter_map(|(n, m)| m.change().map(|c| (n, m, c)))
@@ -167,7 +183,7 @@ impl Moves {
 }
 
 /// The moves between two sets of sides (attractiveness, strength, health).
-pub fn moves(against: Against, then: [&Side; 3], now: [&Side; 3]) -> Moves {
+pub fn moves<'a>(against: Against, then: [&Side<'_>; 3], now: [&Side<'a>; 3]) -> Moves<'a> {
     Moves {
         against,
         revenue_then: None,
@@ -184,10 +200,13 @@ pub fn moves(against: Against, then: [&Side; 3], now: [&Side; 3]) -> Moves {
 mod tests {
     use super::*;
 
-    fn side(value: Option<f64>, c: &[(&str, f64, f64)]) -> Side {
+    fn side(value: Option<f64>, c: &[(&'static str, f64, f64)]) -> Side<'static> {
         Side {
             value,
-            components: c.iter().map(|(n, s, w)| (n.to_string(), *s, *w)).collect(),
+            components: c
+                .iter()
+                .map(|(n, s, w)| (Cow::Borrowed(*n), *s, *w))
+                .collect(),
         }
     }
 

@@ -219,10 +219,66 @@ fn rows(analysis: &Analysis<'_>) -> Vec<AccountRow> {
 /// `value` as pretty-printed JSON with a final newline, integral numbers written as integers:
 /// how every JSON file kamsite writes looks.
 pub fn to_json_text(value: &impl Serialize) -> String {
-    let value = normalise(serde_json::to_value(value).unwrap_or(Value::Null));
-    let mut out = serde_json::to_string_pretty(&value).unwrap_or_default();
+    // Written straight from the value (no `serde_json::Value` tree in between: a 10,000-account
+    // document would hold every number twice), pretty, with integral floats as integers.
+    let mut out = Vec::with_capacity(1 << 16);
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, Integral::default());
+    if value.serialize(&mut ser).is_err() {
+        return "null\n".into();
+    }
+    let mut out = String::from_utf8(out).unwrap_or_default();
     out.push('\n');
     out
+}
+
+/// serde_json's pretty formatter, writing integral floats as integers (`1250000`, not
+/// `1250000.0`), as [`normalise`] does for a value.
+#[derive(Default)]
+struct Integral(serde_json::ser::PrettyFormatter<'static>);
+
+impl serde_json::ser::Formatter for Integral {
+    fn write_f64<W: ?Sized + std::io::Write>(&mut self, w: &mut W, v: f64) -> std::io::Result<()> {
+        if v.fract() == 0.0 && v.abs() < 9.0e15 {
+            self.write_i64(w, v as i64)
+        } else {
+            serde_json::ser::CompactFormatter.write_f64(w, v)
+        }
+    }
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
+    }
 }
 
 /// The §11 document of `analysis` as pretty-printed JSON with a final newline.

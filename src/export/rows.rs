@@ -26,12 +26,12 @@ pub struct Components {
     pub health: IndexMap<String, ComponentScore>,
 }
 
-fn map(side: &Side) -> IndexMap<String, ComponentScore> {
+fn map(side: &Side<'_>) -> IndexMap<String, ComponentScore> {
     side.components
         .iter()
         .map(|(n, s, w)| {
             (
-                n.clone(),
+                n.to_string(),
                 ComponentScore {
                     score: *s,
                     weight: *w,
@@ -41,12 +41,12 @@ fn map(side: &Side) -> IndexMap<String, ComponentScore> {
         .collect()
 }
 
-fn side(value: Option<f64>, m: &IndexMap<String, ComponentScore>) -> Side {
+fn side(value: Option<f64>, m: &IndexMap<String, ComponentScore>) -> Side<'static> {
     Side {
         value,
         components: m
             .iter()
-            .map(|(n, c)| (n.clone(), c.score, c.weight))
+            .map(|(n, c)| (std::borrow::Cow::Owned(n.clone()), c.score, c.weight))
             .collect(),
     }
 }
@@ -62,7 +62,7 @@ impl Components {
     }
 
     /// The scores as sides of a comparison (a `--baseline FILE`).
-    pub fn sides(&self, scores: &Scores) -> [Side; 3] {
+    pub fn sides(&self, scores: &Scores) -> [Side<'static>; 3] {
         [
             side(scores.attractiveness, &self.attractiveness),
             side(scores.strength, &self.strength),
@@ -141,7 +141,7 @@ pub struct MovesRow {
     pub scores: IndexMap<String, ScoreMoveRow>,
 }
 
-fn score_row(m: &ScoreMove) -> ScoreMoveRow {
+fn score_row(m: &ScoreMove<'_>) -> ScoreMoveRow {
     ScoreMoveRow {
         then: m.then,
         now: m.now,
@@ -150,7 +150,7 @@ fn score_row(m: &ScoreMove) -> ScoreMoveRow {
             .iter()
             .map(|c| {
                 (
-                    c.name.clone(),
+                    c.name.to_string(),
                     ComponentMoveRow {
                         then: c.then,
                         now: c.now,
@@ -163,7 +163,7 @@ fn score_row(m: &ScoreMove) -> ScoreMoveRow {
 }
 
 impl MovesRow {
-    pub fn of(m: &Moves) -> MovesRow {
+    pub fn of(m: &Moves<'_>) -> MovesRow {
         MovesRow {
             against: match &m.against {
                 Against::Previous(q) => q.clone(),

@@ -53,7 +53,7 @@ fn score(v: Option<f64>) -> String {
 
 /// "Health 90 → 65 (−25): profitability 100 → 50 −25; satisfaction …": the two largest
 /// contributions. `None` when the score did not move.
-pub fn score_line(name: &str, m: &ScoreMove) -> Option<String> {
+pub fn score_line(name: &str, m: &ScoreMove<'_>) -> Option<String> {
     match m.change() {
         None if m.then.is_none() && m.now.is_none() => None,
         None => Some(format!(
@@ -99,7 +99,7 @@ pub struct Reason {
 }
 
 /// The largest score move of an account in a few words.
-pub fn main_reason(m: &Moves) -> Option<Reason> {
+pub fn main_reason(m: &Moves<'_>) -> Option<Reason> {
     let (name, s, c) = m.largest()?;
     let reason = s
         .largest()
