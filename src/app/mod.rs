@@ -8,6 +8,7 @@ pub mod baseline;
 pub mod build;
 pub mod findings;
 pub mod history;
+pub mod pack;
 pub mod project;
 pub mod reviews;
 pub mod revision;

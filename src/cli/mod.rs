@@ -4,6 +4,7 @@
 mod build;
 mod check;
 mod export;
+mod pack;
 mod scaffold;
 mod schema;
 mod score;
@@ -36,6 +37,8 @@ pub struct Cli {
 pub enum Command {
     /// Build the review site.
     Build(BuildArgs),
+    /// Write the review pack: one self-contained HTML file for the meeting, and its PDF.
+    Pack(PackArgs),
     /// Validate the portfolio and list findings.
     Check(CheckArgs),
     /// Serve the site locally and rebuild on change.
@@ -210,6 +213,22 @@ pub struct ExportArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct PackArgs {
+    /// Portfolio folder.
+    #[arg(default_value = ".")]
+    pub portfolio: PathBuf,
+    /// The HTML file to write (default: PORTFOLIO/review-<period>.html).
+    #[arg(short = 'o', long = "output")]
+    pub output: Option<PathBuf>,
+    /// Also print the pack to this PDF through a headless Chromium or Chrome (found on the
+    /// PATH, or KAMSITE_BROWSER).
+    #[arg(long, value_name = "FILE")]
+    pub pdf: Option<PathBuf>,
+    #[command(flatten)]
+    pub build: BuildOptions,
+}
+
+#[derive(Debug, Args)]
 pub struct NewArgs {
     /// The customer's name.
     pub name: String,
@@ -287,6 +306,7 @@ pub fn run() -> ExitCode {
     crate::output::clean_up_on_signals();
     let result = match cli.command {
         Command::Build(args) => build::run(&args),
+        Command::Pack(args) => pack::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Score(args) => score::run(&args),

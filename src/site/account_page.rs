@@ -47,6 +47,8 @@ pub struct AccountPage<'a> {
 #[derive(Serialize)]
 struct Front<'a> {
     sponsor: &'a Option<String>,
+    /// The sponsor, or "none" when there is none (also when written empty).
+    sponsor_name: String,
     team: &'a [TeamMember],
     industry: &'a Option<String>,
     country: &'a Option<String>,
@@ -80,6 +82,8 @@ struct ScoreView {
     partial: Option<String>,
     components: Vec<ComponentView>,
     kind: &'static str,
+    /// The three components that weigh most in it ("offer fit 75, service 50"), for the pack.
+    largest: String,
 }
 
 #[derive(Serialize)]
@@ -166,6 +170,21 @@ fn score_view(name: &'static str, score: &Score<'_>, kind: &'static str) -> Scor
         partial: super::view::partial_note(score),
         components: explain(score),
         kind,
+        largest: {
+            let mut present: Vec<(&str, f64, f64)> = score
+                .components
+                .iter()
+                .filter(|c| c.weight > 0.0)
+                .filter_map(|c| c.score.map(|s| (c.name, s, c.weight)))
+                .collect();
+            present.sort_by(|a, b| (b.1 * b.2).total_cmp(&(a.1 * a.2)));
+            present
+                .iter()
+                .take(3)
+                .map(|(n, s, _)| format!("{} {s:.0}", n.replace('_', " ")))
+                .collect::<Vec<_>>()
+                .join(", ")
+        },
     }
 }
 
@@ -214,6 +233,13 @@ pub fn account<'a>(s: &'a Shared<'a>, i: usize, narrative: &'a Narrative) -> Acc
         )),
         front: Front {
             sponsor: &f.sponsor,
+            sponsor_name: f
+                .sponsor
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .unwrap_or("none")
+                .to_string(),
             team: &f.team,
             industry: &f.industry,
             country: &f.country,

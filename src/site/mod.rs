@@ -9,6 +9,7 @@ pub mod lists;
 pub mod markdown;
 pub mod moved;
 pub mod objectives;
+pub mod pack;
 pub mod page;
 pub mod pages;
 pub mod relationship_map;

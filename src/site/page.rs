@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::markdown::{self, Narrative};
 use super::pages::Shared;
 use super::render::{page_html, BuildError};
-use super::{account_page, effectiveness, lists, pages, trends};
+use super::{account_page, effectiveness, lists, pack, pages, trends};
 use crate::analyse::trends::Column;
 use crate::analyse::Analysis;
 
@@ -35,6 +35,8 @@ pub enum Page {
     Reviews,
     /// Only in a build with `--reviews`, in the current site.
     Trends,
+    /// The review pack: one self-contained document (SPEC §18).
+    Pack,
     /// A manager's page: index into the analysis' managers.
     Manager(usize),
     /// An account's page: index into the analysis' accounts.
@@ -50,11 +52,13 @@ enum Nav {
     More,
     /// Under another page's entry (a manager under Managers).
     Under(Page),
+    /// Not in the navigation (the pack is linked from the dashboard).
+    Hidden,
 }
 
 impl Page {
     /// The portfolio-wide pages, in navigation order.
-    pub const PORTFOLIO: [Page; 10] = [
+    pub const PORTFOLIO: [Page; 11] = [
         Page::Dashboard,
         Page::Accounts,
         Page::Managers,
@@ -65,6 +69,7 @@ impl Page {
         Page::Changes,
         Page::Reviews,
         Page::Trends,
+        Page::Pack,
     ];
 
     /// The page's file, relative to the site's root.
@@ -93,6 +98,7 @@ impl Page {
             Page::Changes => "changes",
             Page::Reviews => "reviews",
             Page::Trends => "trends",
+            Page::Pack => "pack",
         }
     }
 
@@ -111,6 +117,7 @@ impl Page {
                 "effectiveness" => "effectiveness.html",
                 "changes" => "changes.html",
                 "reviews" => "reviews.html",
+                "pack" => "pack.html",
                 _ => "trends.html",
             },
         }
@@ -121,6 +128,7 @@ impl Page {
         match self {
             Page::Manager(i) => analysis.portfolio.managers[i].name.clone(),
             Page::Account(i) => analysis.accounts[i].account.front.name.clone(),
+            Page::Pack => "Review pack".into(),
             other => {
                 let key = other.key();
                 let mut title = key[..1].to_uppercase();
@@ -154,6 +162,10 @@ impl Page {
             Page::Changes => show(&lists::changes(s)),
             Page::Reviews => show(&trends::reviews_page(cx.trends, s.fmt)),
             Page::Trends => show(&trends::trends_page(cx.trends, s.fmt)),
+            Page::Pack => {
+                let narratives = pack::key_narratives(s);
+                show(&pack::pack(s, cx.overview, &narratives))
+            }
             Page::Manager(i) => show(&lists::manager(s, &an.portfolio.managers[i])),
             Page::Account(i) => {
                 let a = &an.accounts[i];
@@ -169,6 +181,7 @@ impl Page {
             Page::Changes | Page::Reviews | Page::Trends => Nav::More,
             Page::Manager(_) => Nav::Under(Page::Managers),
             Page::Account(_) => Nav::Under(Page::Accounts),
+            Page::Pack => Nav::Hidden,
             _ => Nav::Main,
         }
     }

@@ -101,7 +101,7 @@ struct Unplaced<'a> {
 }
 
 #[derive(Serialize)]
-struct Kpi {
+pub(super) struct Kpi {
     label: &'static str,
     value: String,
     vs_prev: Option<KpiChange>,
@@ -137,7 +137,8 @@ fn kpi_change(c: Option<&Change>, fmt: Fmt) -> Option<KpiChange> {
     })
 }
 
-pub fn dashboard<'a>(s: &'a Shared<'a>, overview: Option<&'a Narrative>) -> Dashboard<'a> {
+/// The headline figures, each with its like-for-like changes.
+pub(super) fn kpis(s: &Shared<'_>) -> Vec<Kpi> {
     let an = s.analysis;
     let g = &an.portfolio;
     let (p, y) = (an.vs_previous.as_ref(), an.vs_year_ago.as_ref());
@@ -182,6 +183,13 @@ pub fn dashboard<'a>(s: &'a Shared<'a>, overview: Option<&'a Narrative>) -> Dash
             &c.health_mean
         }),
     ];
+    kpis
+}
+
+pub fn dashboard<'a>(s: &'a Shared<'a>, overview: Option<&'a Narrative>) -> Dashboard<'a> {
+    let an = s.analysis;
+    let g = &an.portfolio;
+    let kpis = kpis(s);
     // Errors first, then warnings; a large portfolio shows the first ones and links to the rest.
     let mut important: Vec<&Finding> = an
         .findings
@@ -193,7 +201,7 @@ pub fn dashboard<'a>(s: &'a Shared<'a>, overview: Option<&'a Narrative>) -> Dash
     important.truncate(DASHBOARD_FINDINGS);
     Dashboard {
         kpis,
-        matrix: matrix_chart(s),
+        matrix: matrix_chart(s, &|i| s.summaries[i].href.clone()),
         concentration: pareto_chart(s),
         revenue_by_quarter: revenue_chart(s),
         severities: super::view::severity_counts(&g.severities),
@@ -239,7 +247,9 @@ const ALWAYS_LABELLED: usize = 5;
 /// The matrix draws at most this many bubbles; beyond it a chart is a wall of circles.
 const MATRIX_POINTS: usize = 500;
 
-fn matrix_chart(s: &Shared<'_>) -> Chart {
+/// The key account matrix; `href` is where account `i`'s bubble links (its page on the site,
+/// its page of the pack).
+pub(super) fn matrix_chart(s: &Shared<'_>, href: &dyn Fn(usize) -> String) -> Chart {
     let an = s.analysis;
     // Only scored accounts can be placed. Beyond `MATRIX_POINTS`, key accounts come first,
     // then candidates, then the rest, each by revenue: a large portfolio shows what the review
@@ -282,7 +292,7 @@ fn matrix_chart(s: &Shared<'_>) -> Chart {
         };
         points.push(charts::MatrixPoint {
             label: a.account.front.name.clone(),
-            href: summary.href.clone(),
+            href: href(i),
             title: format!(
                 "{} — attractiveness {}, strength {}, {health}, revenue (12 months) {}",
                 a.account.front.name,
@@ -345,7 +355,7 @@ fn matrix_chart(s: &Shared<'_>) -> Chart {
     chart
 }
 
-fn pareto_chart(s: &Shared<'_>) -> Chart {
+pub(super) fn pareto_chart(s: &Shared<'_>) -> Chart {
     let ranked = &s.analysis.concentration;
     let shares: Vec<f64> = ranked.iter().map(|r| r.share_pct).collect();
     let rows = ranked

@@ -12,6 +12,7 @@ mod diagnostics;
 mod export_schema;
 mod exports;
 mod layers;
+mod pack;
 mod review;
 mod reviews;
 mod robustness;
