@@ -51,6 +51,19 @@ pub fn short(x: f64) -> String {
     }
 }
 
+/// A whole percentage as prose shows it: `64 %`, `−9 %` (a minus sign, not a hyphen), and
+/// `0 %` for anything that rounds to zero — never `-0 %`.
+pub fn whole_pct(x: f64) -> String {
+    let r = x.round();
+    if r == 0.0 {
+        "0 %".into()
+    } else if r < 0.0 {
+        format!("−{} %", -r)
+    } else {
+        format!("{r} %")
+    }
+}
+
 /// `1 error`, `2 errors`: a count and its noun, in the number it needs.
 pub fn count(n: usize, noun: &str) -> String {
     if n == 1 {

@@ -308,7 +308,22 @@ impl<'a> Analysis<'a> {
         mut by_account: std::collections::HashMap<String, crate::model::AccountHistory>,
     ) -> Analysis<'a> {
         for a in &mut self.accounts {
-            a.history = by_account.remove(&a.account.id);
+            a.history = by_account.remove(&a.account.id).map(|mut h| {
+                // A workbook's change counts for an account only if its figures changed.
+                let figures = a.changed_values.iter().any(|v| {
+                    v.path.starts_with("financials") || v.path.starts_with("opportunities")
+                });
+                if !figures {
+                    let keep: Vec<bool> = h.by_workbook.iter().map(|w| !w).collect();
+                    let mut k = keep.iter();
+                    h.commits.retain(|_| *k.next().unwrap_or(&true));
+                    h.by_workbook.retain(|w| !w);
+                    if h.uncommitted_by_workbook {
+                        h.uncommitted = false;
+                    }
+                }
+                h
+            });
         }
         self
     }

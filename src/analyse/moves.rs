@@ -79,6 +79,12 @@ pub struct ScoreMove<'a> {
     pub then: Option<f64>,
     pub now: Option<f64>,
     pub components: Vec<ComponentMove<'a>>,
+    /// Components present on one side only: the score's inputs changed (a missing quarter, a
+    /// survey answered), which moves every other component's share too.
+    #[serde(skip)]
+    pub appeared: Vec<Cow<'a, str>>,
+    #[serde(skip)]
+    pub dropped: Vec<Cow<'a, str>>,
 }
 
 impl<'a> ScoreMove<'a> {
@@ -87,17 +93,25 @@ impl<'a> ScoreMove<'a> {
         Some(self.now? - self.then?)
     }
 
-    /// The components by the size of their contribution, largest first (ties by name, so
-    /// the order never depends on anything else).
+    /// The components by the size of their contribution, largest first — those pulling in
+    /// the direction of the move before those against it, so the first is a reason for the
+    /// move, never one against it (ties by name, so the order depends on nothing else).
     pub fn largest(&self) -> Vec<&ComponentMove<'a>> {
+        let direction = self.change().unwrap_or(0.0).signum();
         let mut c: Vec<&ComponentMove<'a>> = self.components.iter().collect();
         c.sort_by(|a, b| {
-            b.contribution
-                .abs()
-                .total_cmp(&a.contribution.abs())
+            let with = |x: &ComponentMove<'_>| x.contribution * direction > 0.0;
+            with(b)
+                .cmp(&with(a))
+                .then(b.contribution.abs().total_cmp(&a.contribution.abs()))
                 .then_with(|| a.name.cmp(&b.name))
         });
         c
+    }
+
+    /// Whether the score's inputs differ between the sides.
+    pub fn inputs_changed(&self) -> bool {
+        !self.appeared.is_empty() || !self.dropped.is_empty()
     }
 }
 
@@ -107,7 +121,7 @@ pub fn decompose<'a>(then: &Side<'_>, now: &Side<'a>) -> ScoreMove<'a> {
         return ScoreMove {
             then: then.value,
             now: now.value,
-            components: Vec::new(),
+            ..ScoreMove::default()
         };
     }
     let mut names: Vec<Cow<'a, str>> = now.components.iter().map(|c| c.0.clone()).collect();
@@ -116,6 +130,18 @@ pub fn decompose<'a>(then: &Side<'_>, now: &Side<'a>) -> ScoreMove<'a> {
             names.push(Cow::Owned(c.0.to_string()));
         }
     }
+    let appeared = now
+        .components
+        .iter()
+        .filter(|c| then.score(&c.0).is_none())
+        .map(|c| c.0.clone())
+        .collect();
+    let dropped = then
+        .components
+        .iter()
+        .filter(|c| now.score(&c.0).is_none())
+        .map(|c| Cow::Owned(c.0.to_string()))
+        .collect();
     let components = names
         .into_iter()
         .map(|name| ComponentMove {
@@ -129,6 +155,8 @@ pub fn decompose<'a>(then: &Side<'_>, now: &Side<'a>) -> ScoreMove<'a> {
         then: then.value,
         now: now.value,
         components,
+        appeared,
+        dropped,
     }
 }
 
@@ -242,7 +270,10 @@ mod tests {
         let sum: f64 = m.components.iter().map(|c| c.contribution).sum();
         assert_eq!(sum, -7.5);
         assert_eq!(m.change(), Some(-7.5));
-        assert_eq!(m.largest()[0].name, "nps");
+        // The health fell: the first reason given pulls down, though nps's +30 is larger.
+        assert_eq!(m.largest()[0].name, "satisfaction");
+        assert_eq!(m.appeared, ["nps"]);
+        assert!(m.dropped.is_empty());
     }
 
     #[test]

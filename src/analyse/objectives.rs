@@ -117,14 +117,17 @@ fn progress(
     let (measure, from, target, by) = (o.measure?, o.from?, o.target?, o.by?);
     let start = measure_at(account, measure, from, as_of);
     let actual = period.and_then(|p| measure_at(account, measure, p, as_of));
+    // To nine decimals: 100 · (4.9 − 5) / (4 − 5) is 10, not 9.999999999999964, and a status
+    // must never turn on binary noise.
+    let tidy = |v: f64| (v * 1e9).round() / 1e9;
     let progress_pct = match (start, actual) {
-        (Some(s), Some(a)) if target != s => Some(100.0 * (a - s) / (target - s)),
+        (Some(s), Some(a)) if target != s => Some(tidy(100.0 * (a - s) / (target - s))),
         _ => None,
     };
     let span = from.until(by);
     let elapsed_pct = match period {
         Some(p) if span > 0 => {
-            (100.0 * f64::from(from.until(p)) / f64::from(span)).clamp(0.0, 100.0)
+            tidy((100.0 * f64::from(from.until(p)) / f64::from(span)).clamp(0.0, 100.0))
         }
         _ => 0.0,
     };
@@ -132,7 +135,7 @@ fn progress(
         None => Status::Unmeasured,
         Some(p) if p >= 100.0 => Status::Achieved,
         Some(_) if period.is_some_and(|q| q >= by) => Status::Missed,
-        Some(p) if p >= elapsed_pct - tolerance_pts => Status::OnTrack,
+        Some(p) if p >= tidy(elapsed_pct - tolerance_pts) => Status::OnTrack,
         Some(_) => Status::Behind,
     };
     Some(Progress {

@@ -171,6 +171,25 @@ fn key(a: &AccountAnalysis<'_>) -> bool {
     a.account.front.designation == Designation::Key
 }
 
+fn is_senior(c: &crate::model::Contact) -> bool {
+    matches!(c.role, Some(Role::DecisionMaker | Role::Sponsor))
+}
+
+/// The decision maker or sponsor met most recently up to as_of: (index, days before as_of).
+fn latest_senior(ctx: &Context<'_>, a: &AccountAnalysis<'_>) -> Option<(usize, i64)> {
+    a.account
+        .front
+        .contacts
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| is_senior(c))
+        .filter_map(|(i, c)| {
+            let d = c.last_contact.filter(|d| *d <= ctx.as_of)?;
+            Some((i, ctx.as_of.days_since(d)))
+        })
+        .min_by_key(|(i, days)| (*days, *i))
+}
+
 fn plural(n: usize, word: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { word } else { many })
 }
@@ -534,11 +553,11 @@ pub static RULES: &[Rule] = &[
                         let m = o.measured.as_ref()?;
                         m.status.is_off_track().then(|| {
                             format!(
-                                "“{}” is {} ({} of the way, {} % of the time gone)",
+                                "“{}” is {} ({} of the way, {} of the time gone)",
                                 o.name,
                                 m.status.as_str().replace('_', " "),
-                                m.progress_pct.map_or_else(|| "—".to_string(), |p| format!("{} %", num(p))),
-                                num(m.elapsed_pct)
+                                m.progress_pct.map_or_else(|| "—".to_string(), crate::numfmt::whole_pct),
+                                crate::numfmt::whole_pct(m.elapsed_pct)
                             )
                         })
                     })
@@ -568,37 +587,50 @@ pub static RULES: &[Rule] = &[
         trigger: "a key account has no decision maker or sponsor at the customer whose `last_contact` is within `max_days` days of as_of (including none listed)",
         why: "relationships that are not nurtured become transactional, and a key account is lost with its decision makers",
         check: Check::Account {
-            at: At::Key("contacts"),
+            // The latest meeting with a decision maker or sponsor, else the list.
+            at: At::By(|ctx, a| match latest_senior(ctx, a) {
+                Some((i, _)) => At::Item("contacts", i, "last_contact"),
+                None => At::Key("contacts"),
+            }),
             check: |ctx, a, s| {
                 if !key(a) {
                     return None;
                 }
                 let max = s.threshold("max_days");
-                let senior: Vec<_> = a
+                let senior = a
                     .account
                     .front
                     .contacts
                     .iter()
-                    .filter(|c| matches!(c.role, Some(Role::DecisionMaker | Role::Sponsor)))
-                    .collect();
-                let fresh = senior.iter().any(|c| {
-                    c.last_contact
-                        .is_some_and(|d| d <= ctx.as_of && (ctx.as_of.days_since(d) as f64) <= max)
-                });
-                (!fresh).then(|| match senior.len() {
-                    0 => "no decision maker or sponsor at the customer is listed".to_string(),
-                    1 => format!(
-                        "{} ({}) has not been met in the last {} days",
-                        senior[0].name,
-                        senior[0].role.map_or("", |r| r.as_str()).replace('_', " "),
-                        num(max)
-                    ),
-                    n => format!(
-                        "none of the {} decision makers and sponsors has been met in the last {} days",
-                        n,
-                        num(max)
-                    ),
-                })
+                    .filter(|c| is_senior(c))
+                    .count();
+                match latest_senior(ctx, a) {
+                    Some((_, days)) if days as f64 <= max => None,
+                    Some((i, days)) => {
+                        let c = &a.account.front.contacts[i];
+                        Some(format!(
+                            "the latest meeting with a decision maker or sponsor was with {} ({}) on {}, {days} days before as_of (> {})",
+                            c.name,
+                            c.role.map_or("", |r| r.as_str()).replace('_', " "),
+                            c.last_contact.map(|d| d.to_string()).unwrap_or_default(),
+                            num(max)
+                        ))
+                    }
+                    None if senior == 0 => {
+                        Some("no decision maker or sponsor at the customer is listed".to_string())
+                    }
+                    None if senior == 1 => {
+                        let c = a.account.front.contacts.iter().find(|c| is_senior(c))?;
+                        Some(format!(
+                            "{} ({}) has no last_contact on or before as_of",
+                            c.name,
+                            c.role.map_or("", |r| r.as_str()).replace('_', " ")
+                        ))
+                    }
+                    None => Some(format!(
+                        "none of the {senior} decision makers and sponsors has a last_contact on or before as_of"
+                    )),
+                }
             },
         },
     },

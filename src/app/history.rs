@@ -12,11 +12,11 @@ use crate::model::{AccountHistory, Origin, Portfolio};
 /// Account id → its history between `base` and `head` (`None`: the working tree, whose
 /// uncommitted changes are marked). Empty when git cannot say (the caller's site simply has
 /// no "who changed it").
-pub fn between(
+pub fn between<'a>(
     repo: &Repository,
     base: &str,
     head: Option<&str>,
-    portfolio: &Portfolio,
+    portfolio: &'a Portfolio,
 ) -> HashMap<String, AccountHistory> {
     let Ok(commits) = history::commits(repo, base, head) else {
         return HashMap::new();
@@ -81,18 +81,9 @@ pub fn between(
             .map(|a| a.id.as_str())
             .collect()
     };
-    let mut out: HashMap<String, AccountHistory> = HashMap::new();
-    for (commit, touched) in commits {
-        let mut accounts: HashSet<&str> = HashSet::new();
-        for file in &touched.files {
-            if let Some(id) = by_file.get(file.as_str()) {
-                accounts.insert(id);
-            }
-            if sources.contains_key(file) && !touched.lines.iter().any(|(f, _)| f == file) {
-                accounts.extend(with_rows_in(file));
-            }
-        }
-        for (file, line) in &touched.lines {
+    // The accounts whose rows the changed lines of a text source hold.
+    let by_rows = |lines: &[(String, String)], accounts: &mut HashSet<&'a str>| {
+        for (file, line) in lines {
             if let Some((delimiter, keys)) = sources.get(file) {
                 for cell in line.split(*delimiter) {
                     if let Some(id) = keys.get(cell.trim().trim_matches('"')) {
@@ -101,25 +92,63 @@ pub fn between(
                 }
             }
         }
-        let mut accounts: Vec<&str> = accounts.into_iter().collect();
+    };
+    let mut out: HashMap<String, AccountHistory> = HashMap::new();
+    for (commit, touched) in commits {
+        // Row by row where the file is text; every account with rows in a workbook, marked.
+        let mut exact: HashSet<&str> = HashSet::new();
+        let mut workbook: HashSet<&str> = HashSet::new();
+        for file in &touched.files {
+            if let Some(id) = by_file.get(file.as_str()) {
+                exact.insert(id);
+            }
+            if sources.contains_key(file) && !touched.lines.iter().any(|(f, _)| f == file) {
+                workbook.extend(with_rows_in(file));
+            }
+        }
+        by_rows(&touched.lines, &mut exact);
+        let mut accounts: Vec<(&str, bool)> = exact
+            .iter()
+            .map(|id| (*id, false))
+            .chain(
+                workbook
+                    .iter()
+                    .filter(|id| !exact.contains(*id))
+                    .map(|id| (*id, true)),
+            )
+            .collect();
         accounts.sort_unstable();
-        for id in accounts {
-            out.entry(id.to_string())
-                .or_default()
-                .commits
-                .push(commit.clone());
+        for (id, via_workbook) in accounts {
+            let h = out.entry(id.to_string()).or_default();
+            h.commits.push(commit.clone());
+            h.by_workbook.push(via_workbook);
         }
     }
     if head.is_none() {
-        for file in history::uncommitted(repo) {
-            let ids: Vec<&str> = match by_file.get(file.as_str()) {
-                Some(id) => vec![id],
-                None if sources.contains_key(&file) => with_rows_in(&file),
-                None => Vec::new(),
-            };
-            for id in ids {
-                out.entry(id.to_string()).or_default().uncommitted = true;
+        let changed = history::uncommitted(repo);
+        let text_sources: Vec<String> = changed
+            .iter()
+            .filter(|f| sources.contains_key(*f))
+            .cloned()
+            .collect();
+        let lines = history::uncommitted_lines(repo, &text_sources);
+        let mut exact: HashSet<&str> = HashSet::new();
+        by_rows(&lines, &mut exact);
+        for file in &changed {
+            if let Some(id) = by_file.get(file.as_str()) {
+                exact.insert(id);
+            } else if sources.contains_key(file) && !lines.iter().any(|(f, _)| f == file) {
+                for id in with_rows_in(file) {
+                    let h = out.entry(id.to_string()).or_default();
+                    h.uncommitted = true;
+                    h.uncommitted_by_workbook = !exact.contains(id);
+                }
             }
+        }
+        for id in exact {
+            let h = out.entry(id.to_string()).or_default();
+            h.uncommitted = true;
+            h.uncommitted_by_workbook = false;
         }
     }
     out

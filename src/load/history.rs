@@ -107,3 +107,35 @@ pub fn uncommitted(repo: &Repository) -> Vec<String> {
         .map(|p| p.strip_prefix(prefix).unwrap_or(p).to_string())
         .collect()
 }
+
+/// The lines added or removed in the working tree (against the checked-out commit) of
+/// `files` (relative to the portfolio), from one `git diff`.
+pub fn uncommitted_lines(repo: &Repository, files: &[String]) -> Vec<(String, String)> {
+    if files.is_empty() {
+        return Vec::new();
+    }
+    let prefix = repo.prefix.as_str();
+    let paths: Vec<String> = files.iter().map(|f| format!("{prefix}{f}")).collect();
+    let mut args = vec!["diff", "-U0", "--no-color", "--no-ext-diff", "HEAD", "--"];
+    args.extend(paths.iter().map(String::as_str));
+    let Ok(out) = git(&repo.top, &args) else {
+        return Vec::new();
+    };
+    let text = String::from_utf8_lossy(&out);
+    let mut lines = Vec::new();
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("diff --git a/") {
+            let path = rest.split(" b/").next().unwrap_or(rest);
+            current = Some(path.strip_prefix(prefix).unwrap_or(path).to_string());
+        } else if line.starts_with("+++") || line.starts_with("---") {
+            continue;
+        } else if let (Some(file), Some(changed)) = (
+            &current,
+            line.strip_prefix('+').or_else(|| line.strip_prefix('-')),
+        ) {
+            lines.push((file.clone(), changed.to_string()));
+        }
+    }
+    lines
+}

@@ -18,4 +18,9 @@ pub struct Commit {
 pub struct AccountHistory {
     pub commits: Vec<Commit>,
     pub uncommitted: bool,
+    /// Parallel to `commits`: the commit changed a workbook the account has rows in, whose
+    /// changes cannot be read row by row — it counts only if the account's figures changed.
+    pub by_workbook: Vec<bool>,
+    /// The same for `uncommitted`.
+    pub uncommitted_by_workbook: bool,
 }

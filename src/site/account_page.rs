@@ -34,6 +34,8 @@ pub struct AccountPage<'a> {
     contact_count: usize,
     our_people: usize,
     shape: &'static str,
+    /// "4 contacts at the customer, held by 2 people on our side: a diamond relationship".
+    relationship_text: String,
     opportunities: Vec<OpportunityView<'a>>,
     whitespace: Vec<CoverageView<'a>>,
     initiatives: Vec<InitiativeView<'a>>,
@@ -316,6 +318,22 @@ pub fn account<'a>(s: &'a Shared<'a>, i: usize, narrative: &'a Narrative) -> Acc
         contact_count: a.relationship.contacts,
         our_people: a.relationship.our_people,
         shape: a.relationship.shape.as_str(),
+        relationship_text: match (a.relationship.contacts, a.relationship.our_people) {
+            (0, _) => {
+                "No contacts at the customer are listed: there is no relationship map to draw."
+                    .into()
+            }
+            (c, o) => format!(
+                "{} at the customer, held by {} on our side: a {} relationship.",
+                crate::numfmt::count(c, "contact"),
+                if o == 1 {
+                    "1 person".to_string()
+                } else {
+                    format!("{o} people")
+                },
+                a.relationship.shape.as_str()
+            ),
+        },
         opportunities: f
             .opportunities
             .iter()

@@ -79,10 +79,11 @@ pub fn score_line(name: &str, m: &ScoreMove<'_>) -> Option<String> {
                 })
                 .collect();
             Some(format!(
-                "{name} {} → {} ({}): {}",
+                "{name} {} → {} ({}){}: {}",
                 score(m.then),
                 score(m.now),
                 signed(c),
+                inputs_note(m),
                 reasons.join("; ")
             ))
         }
@@ -96,6 +97,28 @@ pub struct Reason {
     pub head: String,
     /// "profitability 100 → 50 −25".
     pub why: String,
+}
+
+/// ", its inputs changed (without profitability now; nps new)": a move that is partly the
+/// score's inputs changing, not its components moving.
+fn inputs_note(m: &ScoreMove<'_>) -> String {
+    if !m.inputs_changed() {
+        return String::new();
+    }
+    let names = |v: &[std::borrow::Cow<'_, str>]| {
+        v.iter()
+            .map(|n| n.replace('_', " "))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut parts = Vec::new();
+    if !m.dropped.is_empty() {
+        parts.push(format!("without {} now", names(&m.dropped)));
+    }
+    if !m.appeared.is_empty() {
+        parts.push(format!("{} new", names(&m.appeared)));
+    }
+    format!(", its inputs changed ({})", parts.join("; "))
 }
 
 /// The largest score move of an account in a few words.
@@ -114,8 +137,13 @@ pub fn main_reason(m: &Moves<'_>) -> Option<Reason> {
             )
         })
         .unwrap_or_default();
+    let head = format!("{} {}", capitalised(name), signed(c));
     Some(Reason {
-        head: format!("{} {}", capitalised(name), signed(c)),
+        head: if s.inputs_changed() {
+            format!("{head} (inputs changed)")
+        } else {
+            head
+        },
         why: reason,
     })
 }

@@ -33,6 +33,8 @@ pub struct MeasuredView {
     pub elapsed_bar: i64,
     pub status: &'static str,
     pub status_label: &'static str,
+    /// What the bar shows, in words (its accessible name).
+    pub aria: String,
 }
 
 /// The status in words.
@@ -42,7 +44,7 @@ pub fn label(s: Status) -> &'static str {
         Status::OnTrack => "on track",
         Status::Behind => "behind",
         Status::Missed => "missed",
-        Status::Unmeasured => "not measurable yet",
+        Status::Unmeasured => "not measurable",
     }
 }
 
@@ -88,12 +90,24 @@ fn measured(fmt: &Fmt, p: &Progress) -> MeasuredView {
         target: value(fmt, p.measure, Some(p.target)),
         progress: p
             .progress_pct
-            .map_or_else(|| DASH.into(), |v| format!("{v:.0} %")),
-        elapsed: format!("{:.0} %", p.elapsed_pct),
+            .map_or_else(|| DASH.into(), crate::numfmt::whole_pct),
+        elapsed: crate::numfmt::whole_pct(p.elapsed_pct),
         progress_bar: p.progress_pct.map_or(0, bar),
         elapsed_bar: bar(p.elapsed_pct),
         status: p.status.as_str(),
         status_label: label(p.status),
+        aria: match (p.progress_pct, p.start, p.actual) {
+            (Some(v), ..) => format!(
+                "{} of the way to the target, {} of the time gone",
+                crate::numfmt::whole_pct(v),
+                crate::numfmt::whole_pct(p.elapsed_pct)
+            ),
+            (None, Some(s), Some(_)) if s == p.target => {
+                "not measurable: the target is the starting value".into()
+            }
+            (None, None, _) => format!("not measurable: no value in {}", p.from),
+            (None, ..) => "not measurable: no value in the review period".into(),
+        },
     }
 }
 
@@ -169,8 +183,8 @@ pub fn portfolio(s: &super::pages::Shared<'_>) -> Option<PortfolioObjectives> {
                     status_label: label(p.status),
                     progress: p
                         .progress_pct
-                        .map_or_else(|| DASH.into(), |v| format!("{v:.0} %")),
-                    elapsed: format!("{:.0} %", p.elapsed_pct),
+                        .map_or_else(|| DASH.into(), crate::numfmt::whole_pct),
+                    elapsed: crate::numfmt::whole_pct(p.elapsed_pct),
                 })
             })
         })

@@ -127,9 +127,14 @@ pub fn map(
                 stance_colour(c.stance).filled(),
             ))?;
             let stance = c.stance.map_or("stance not given", |s| s.as_str());
+            let senior = matches!(
+                c.role,
+                Some(crate::model::Role::DecisionMaker | crate::model::Role::Sponsor)
+            );
             let last = match (c.last_contact, stale_of(c)) {
                 (Some(d), Some(days)) => format!(", last contact {d}: not met for {days} days"),
                 (Some(d), None) => format!(", last contact {d}"),
+                (None, _) if senior => ", no last contact recorded".to_string(),
                 _ => String::new(),
             };
             let held = if c

@@ -572,13 +572,26 @@ fn check_account(config: &Config, trusted: Trusted, a: &Account, whole: bool) ->
         c.money(at.key("value"), Some(o.value), false);
         c.opt_range(at.key("probability"), o.probability, 0.0, 100.0, PCT);
     }
+    let mut names: HashMap<&str, usize> = HashMap::new();
     for (i, o) in f.plan.objectives.iter().enumerate() {
-        check_objective(
-            &mut c,
-            root.key("plan").key("objectives").index(i),
-            o,
-            whole,
-        );
+        let at = root.key("plan").key("objectives").index(i);
+        check_objective(&mut c, at.clone(), o, whole);
+        // Objectives are followed across reviews by name: two of one name would be mixed up.
+        let name = o.name.trim();
+        if let Some(first) = names.insert(name, i) {
+            if !name.is_empty() {
+                let at = at.key("name");
+                c.problems.push(Problem {
+                    file: a.source.clone(),
+                    severity: Severity::Warning,
+                    locus: Locus::Yaml(at, Target::Value),
+                    message: format!("two objectives are named “{name}”"),
+                    label: Some(format!("also objective {} of the plan", first + 1)),
+                    help: Some("name each objective differently: the trends page and the changes follow them by name".into()),
+                    kind: "duplicate",
+                });
+            }
+        }
     }
     for (i, j) in f.joint_initiatives.iter().enumerate() {
         c.money(
@@ -689,6 +702,14 @@ fn too_deep(body: &str) -> Option<(usize, usize)> {
 /// but `from`, `target` or `by` written there were meant to measure something.
 fn check_objective(c: &mut Checker<'_>, at: YamlPath, o: &crate::model::Objective, whole: bool) {
     use crate::model::Measure;
+    if o.name.trim().is_empty() {
+        c.value(
+            // A text objective has no `name` key: the path falls back to the entry.
+            at.key("name"),
+            "the objective has no name",
+            "expected what the objective is, in words",
+        );
+    }
     let Some(measure) = o.measure else {
         // In a rejected file the measure may be the value that was wrong (already reported).
         if whole && (o.from.is_some() || o.target.is_some() || o.by.is_some()) {
@@ -715,7 +736,8 @@ fn check_objective(c: &mut Checker<'_>, at: YamlPath, o: &crate::model::Objectiv
     .filter(|(_, m)| *m)
     .map(|(k, _)| k)
     .collect();
-    if !missing.is_empty() {
+    // In a rejected file a value may be missing because it was wrong (already reported).
+    if whole && !missing.is_empty() {
         c.report(
             "missing key",
             at.clone(),
@@ -737,16 +759,17 @@ fn check_objective(c: &mut Checker<'_>, at: YamlPath, o: &crate::model::Objectiv
             );
         }
     }
+    // The range each measure can take (docs/format.md).
     if let Some(t) = o.target {
-        let pct = !matches!(
-            measure,
-            Measure::Revenue | Measure::RevenueTtm | Measure::GrossMargin | Measure::Profit
-        );
-        if pct {
-            c.range(at.key("target"), t, -1000.0, 1000.0, "a percentage");
-        } else {
-            let signed = matches!(measure, Measure::GrossMargin | Measure::Profit);
-            c.money(at.key("target"), Some(t), signed);
+        let at = at.key("target");
+        match measure {
+            Measure::Revenue | Measure::RevenueTtm => c.money(at, Some(t), false),
+            Measure::GrossMargin | Measure::Profit => c.money(at, Some(t), true),
+            Measure::ShareOfWalletPct | Measure::DiscountPct => c.range(at, t, 0.0, 100.0, PCT),
+            Measure::CostToServePct => c.range(at, t, 0.0, 1000.0, "a percentage of revenue"),
+            Measure::MarginPct | Measure::ProfitPct => {
+                c.range(at, t, -1000.0, 100.0, "a percentage of revenue")
+            }
         }
     }
 }

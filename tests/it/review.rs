@@ -89,7 +89,7 @@ fn measured_objectives_have_every_status_computed_by_hand() {
     );
     let message = finding["message"].as_str().unwrap();
     assert!(
-        message.contains("“C” is behind (30 % of the way, 66.7 % of the time gone)"),
+        message.contains("“C” is behind (30 % of the way, 67 % of the time gone)"),
         "{message}"
     );
     assert!(message.contains("“D” is missed"), "{message}");
@@ -97,17 +97,26 @@ fn measured_objectives_have_every_status_computed_by_hand() {
 
 #[test]
 fn a_wrong_measured_objective_is_an_error_at_its_line() {
-    let f = Fixture::new().file("kamsite.yaml", CONFIG).account(
-        "acme.md",
-        account("    - { name: A, measure: revenu, from: 2026-Q1, target: 150, by: 2026-Q4 }\n    - { name: B, measure: revenue, from: 2026-Q1, by: 2026-Q4 }\n    - { name: C, measure: revenue, from: 2026-Q4, target: 1, by: 2026-Q1 }\n"),
-    );
+    let f = Fixture::new()
+        .file("kamsite.yaml", CONFIG)
+        .account(
+            "acme.md",
+            account("    - { name: A, measure: revenu, from: 2026-Q1, target: 150, by: 2026-Q4 }\n    - { name: C, measure: revenue, from: 2026-Q4, target: 1, by: 2026-Q1 }\n    - { name: D, measure: discount_pct, from: 2026-Q1, target: 150, by: 2026-Q4 }\n"),
+        )
+        .account(
+            "beta.md",
+            account("    - { name: B, measure: revenue, from: 2026-Q1, by: 2026-Q4 }\n    - { name: B, measure: revenue, from: 2026-Q1, target: 1, by: 2026-Q4 }\n    - { name: \"\" }\n").replace("Acme", "Beta"),
+        );
     let d = f.diagnostics();
     assert_eq!(
         located(&d),
         [
             "accounts/acme.md:9:27 `revenu` is not a valid value here",
-            "accounts/acme.md:10:7 a measured objective needs `target`",
-            "accounts/acme.md:11:66 `by` (2026-Q1) is not after `from` (2026-Q4)",
+            "accounts/acme.md:10:66 `by` (2026-Q1) is not after `from` (2026-Q4)",
+            "accounts/acme.md:11:64 `plan.objectives[2].target` is out of range: 150",
+            "accounts/beta.md:9:7 a measured objective needs `target`",
+            "accounts/beta.md:10:15 two objectives are named “B”",
+            "accounts/beta.md:11:16 the objective has no name",
         ]
     );
     assert_eq!(d[0]["help"], "did you mean `revenue`?");
@@ -137,11 +146,14 @@ fn stale_contacts_of_a_key_account_are_a_finding() {
         .into_iter()
         .find(|d| d["rule"] == "stale-contact")
         .unwrap();
-    assert_eq!(found["line"], 5);
-    assert!(found["message"]
-        .as_str()
-        .unwrap()
-        .contains("Ann (decision maker) has not been met in the last 90 days"));
+    // At Ann's last_contact, with the date and how long ago.
+    assert_eq!(
+        (found["line"].as_u64(), found["column"].as_u64()),
+        (Some(6), Some(73))
+    );
+    assert!(found["message"].as_str().unwrap().contains(
+        "the latest meeting with a decision maker or sponsor was with Ann (decision maker) on 2026-07-06, 91 days before as_of (> 90)"
+    ));
     f.kamsite(&["build", "-q"]).assert().success();
     let page = std::fs::read_to_string(f.path().join("public/accounts/acme/index.html")).unwrap();
     assert!(page.contains("not met for 91 days"), "{page}");
