@@ -34,6 +34,7 @@ fn init_writes_a_workflow_that_checks_and_publishes_reviews() {
         "run: kamsite check --format github --fail-on never",
         "fetch-depth: 0",
         "run: kamsite build . --reviews 'review/*' --output public",
+        "run: kamsite pack . --reviews 'review/*' --output public/review-pack.html --pdf public/review-pack.pdf",
         "uses: actions/upload-pages-artifact@v3",
         "uses: actions/deploy-pages@v4",
         "pages: write",
