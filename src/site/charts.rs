@@ -234,8 +234,11 @@ pub fn matrix(
     let labelled: Vec<usize> = order.iter().copied().take(labelled).collect();
     let (mut bubbles, mut labels) = (String::new(), String::new());
     let svg = draw((720, 560), |root| {
+        // Room above and to the right for the largest bubble at 100 (never clipped).
         let mut chart = ChartBuilder::on(root)
             .margin(16)
+            .margin_top(28)
+            .margin_right(28)
             .x_label_area_size(44)
             .y_label_area_size(52)
             .build_cartesian_2d(0f64..100f64, 0f64..100f64)?;
@@ -278,9 +281,29 @@ pub fn matrix(
         // account with a tooltip; drawn as SVG directly (plotters has no links).
         let coord = chart.as_coord_spec().clone();
         let px = |x: f64, y: f64| coord.translate(&(x, y));
+        // Accounts on the same point of the rating lattice would hide each other: each further
+        // one is drawn a little around the first (in pixels; the numbers are unchanged).
+        let mut at: Vec<(i32, i32)> = vec![(0, 0); points.len()];
+        {
+            let mut seen: std::collections::HashMap<(i32, i32), i32> =
+                std::collections::HashMap::new();
+            for &i in &order {
+                let p = &points[i];
+                let (x, y) = px(p.strength, p.attractiveness);
+                let k = seen.entry((x, y)).or_insert(0);
+                let angle = f64::from(*k) * std::f64::consts::FRAC_PI_3;
+                let d = if *k == 0 {
+                    0.0
+                } else {
+                    9.0 + 3.0 * f64::from(*k / 6)
+                };
+                at[i] = (x + (d * angle.cos()) as i32, y - (d * angle.sin()) as i32);
+                *k += 1;
+            }
+        }
         for &i in &order {
             let p = &points[i];
-            let (cx, cy) = px(p.strength, p.attractiveness);
+            let (cx, cy) = at[i];
             let RGBColor(r, g, b) = p.colour;
             let _ = writeln!(
                 bubbles,
@@ -304,17 +327,23 @@ pub fn matrix(
             .iter()
             .map(|&i| {
                 let p = &points[i];
-                let (cx, cy) = px(p.strength, p.attractiveness);
+                let (cx, cy) = at[i];
                 let r = radius(p.revenue_ttm) as i32;
                 (cx - r, cy - r, cx + r, cy + r)
             })
             .collect();
+        // The quadrant captions in the corners are not covered by labels either.
+        let caption = |chars: i32| chars * 9 + 6;
+        taken.push((left, top, left + caption(4), top + 22));
+        taken.push((right - caption(9), top, right, top + 22));
+        taken.push((left, bottom - 22, left + caption(10), bottom));
+        taken.push((right - caption(6), bottom - 22, right, bottom));
         let overlaps = |a: &(i32, i32, i32, i32), b: &(i32, i32, i32, i32)| {
             a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
         };
         for (rank, &i) in labelled.iter().enumerate() {
             let p = &points[i];
-            let (cx, cy) = px(p.strength, p.attractiveness);
+            let (cx, cy) = at[i];
             let r = radius(p.revenue_ttm) as i32;
             let label = truncate(&p.label, LABEL_CHARS);
             let tw = (label.chars().count() as f64 * 7.0) as i32;
@@ -430,6 +459,8 @@ pub fn lines(
     table: Table,
 ) -> Chart {
     let values = series.iter().flat_map(|s| s.2.iter().flatten().copied());
+    // Without a single value the axes are drawn bare: no made-up scale, no empty legend.
+    let empty = values.clone().next().is_none();
     let (lo, hi) = values.fold((0.0f64, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
     let hi = if hi <= lo {
         lo + 1.0
@@ -444,10 +475,14 @@ pub fn lines(
             .x_label_area_size(34)
             .y_label_area_size(70)
             .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), lo..hi)?;
-        let y_ticks: Vec<(f64, String)> = nice_ticks(lo, hi, 5)
-            .into_iter()
-            .map(|v| (v, y_label(v)))
-            .collect();
+        let y_ticks: Vec<(f64, String)> = if empty {
+            vec![(0.0, y_label(0.0))]
+        } else {
+            nice_ticks(lo, hi, 5)
+                .into_iter()
+                .map(|v| (v, y_label(v)))
+                .collect()
+        };
         let x_ticks: Vec<(f64, String)> = categories
             .iter()
             .enumerate()
@@ -477,7 +512,7 @@ pub fn lines(
                 chart.draw_series(run.into_iter().map(|p| Circle::new(p, 3, colour.filled())))?;
             }
         }
-        if series.len() > 1 {
+        if series.len() > 1 && !empty {
             chart
                 .configure_series_labels()
                 .position(SeriesLabelPosition::MiddleRight)
