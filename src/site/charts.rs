@@ -67,7 +67,7 @@ pub(super) fn finish(id: &str, title: &str, description: &str, svg: String, tabl
         out.push_str("\"currentColor\"");
         out.push_str(part);
     }
-    let svg = out;
+    let svg = super::svg_compact::compact(&out);
     Chart {
         id: id.to_string(),
         title: title.to_string(),

@@ -14,6 +14,7 @@ pub mod page;
 pub mod pages;
 pub mod relationship_map;
 pub mod render;
+mod svg_compact;
 pub mod trends;
 pub mod view;
 
