@@ -403,7 +403,15 @@ impl Built {
         // Every file is one job in one parallel pass: the big list pages render while account
         // pages do, instead of before them.
         sources.par_iter().try_for_each(|(path, source)| {
+            let t0 = Instant::now();
             let bytes = self.bytes(*source)?;
+            if std::env::var_os("KAMSITE_SLOW").is_some() && t0.elapsed().as_millis() > 50 {
+                eprintln!(
+                    "slow: {path} {} ms {} KB",
+                    t0.elapsed().as_millis(),
+                    bytes.len() / 1024
+                );
+            }
             staging
                 .write(path, &bytes)
                 .map_err(|e| Error::Output(e.to_string()))?;

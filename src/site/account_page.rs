@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::charts::{self, Chart, Table, BLUE, GREEN, PURPLE, VERMILLION};
+use super::charts::{self, Chart, NumbersAt, Table, BLUE, GREEN, PURPLE, VERMILLION};
 use super::format::{self, DASH};
 use super::markdown::Narrative;
 use super::pages::{band_colour, Shared};
@@ -157,14 +157,6 @@ fn explain(score: &Score<'_>) -> Vec<ComponentView> {
         .collect()
 }
 
-/// The rows of a score chart's data table: the same explanation the score's details show.
-fn table_rows(score: &Score<'_>) -> Vec<Vec<String>> {
-    explain(score)
-        .into_iter()
-        .map(|c| vec![c.name, c.input, c.mapping.to_string(), c.weight, c.score])
-        .collect()
-}
-
 fn score_view(name: &'static str, score: &Score<'_>, kind: &'static str) -> ScoreView {
     ScoreView {
         name,
@@ -192,6 +184,25 @@ fn score_view(name: &'static str, score: &Score<'_>, kind: &'static str) -> Scor
 
 /// The full account page in review-pack order.
 pub fn account<'a>(s: &'a Shared<'a>, i: usize, narrative: &'a Narrative) -> AccountPage<'a> {
+    page(s, i, narrative, false)
+}
+
+/// An account's page as the review pack shows it: no narrative, and of the charts only the
+/// relationship map — drawing the other five was most of the pack's time at 10,000 accounts.
+pub fn account_in_pack<'a>(s: &'a Shared<'a>, i: usize) -> AccountPage<'a> {
+    static NO_NARRATIVE: Narrative = Narrative {
+        html: String::new(),
+        toc: Vec::new(),
+    };
+    page(s, i, &NO_NARRATIVE, true)
+}
+
+fn page<'a>(
+    s: &'a Shared<'a>,
+    i: usize,
+    narrative: &'a Narrative,
+    in_pack: bool,
+) -> AccountPage<'a> {
     let a: &AccountAnalysis<'_> = &s.analysis.accounts[i];
     let f = &a.account.front;
     let period = s.analysis.period;
@@ -258,7 +269,7 @@ pub fn account<'a>(s: &'a Shared<'a>, i: usize, narrative: &'a Narrative) -> Acc
             extra: &f.extra,
         },
         scorecard,
-        figure_sources: a.provenance.iter().map(figures_from).collect(),
+        figure_sources: figure_sources(&a.provenance),
         period: period.map(|p| {
             [
                 p.to_string(),
@@ -274,7 +285,11 @@ pub fn account<'a>(s: &'a Shared<'a>, i: usize, narrative: &'a Narrative) -> Acc
         moved: super::moved::view(s, a),
         pipeline: s.fmt.money(Some(m.pipeline)),
         weighted_pipeline: s.fmt.money(Some(m.weighted_pipeline)),
-        charts: account_charts(s, a),
+        charts: if in_pack {
+            Vec::new()
+        } else {
+            account_charts(a, s)
+        },
         relationship_map: (!f.contacts.is_empty()).then(|| {
             let rows = f
                 .contacts
@@ -296,7 +311,12 @@ pub fn account<'a>(s: &'a Shared<'a>, i: usize, narrative: &'a Narrative) -> Acc
                 })
                 .collect();
             super::relationship_map::map(
-                &format!("{}-rel", a.account.id),
+                // Ids are unique on the page: the pack holds many accounts' maps, a page one.
+                &if in_pack {
+                    format!("{}-rel", a.account.id)
+                } else {
+                    "rel".to_string()
+                },
                 &f.contacts,
                 &a.stale_contacts,
                 &a.relationship,
@@ -392,9 +412,8 @@ pub fn account<'a>(s: &'a Shared<'a>, i: usize, narrative: &'a Narrative) -> Acc
     }
 }
 
-/// The five charts of an account page.
-fn account_charts(s: &Shared<'_>, a: &AccountAnalysis<'_>) -> Vec<Chart> {
-    let id = &a.account.id;
+/// The five charts of an account page; their ids are short, as each is unique on its page.
+fn account_charts(a: &AccountAnalysis<'_>, s: &Shared<'_>) -> Vec<Chart> {
     let quarters: Vec<String> = s.analysis.quarters.iter().map(Quarter::to_string).collect();
     let per_quarter = |g: fn(&QuarterFigures) -> Option<f64>| -> Vec<Option<f64>> {
         a.series.iter().map(g).collect()
@@ -412,19 +431,15 @@ fn account_charts(s: &Shared<'_>, a: &AccountAnalysis<'_>) -> Vec<Chart> {
                 s.fmt.money(revenue[k]),
                 s.fmt.money(profit[k]),
                 s.fmt.money(cts[k]),
+                format::pct(sow[k]),
             ]
         })
-        .collect();
-    let sow_rows = quarters
-        .iter()
-        .zip(&sow)
-        .map(|(q, v)| vec![q.clone(), format::pct(*v)])
         .collect();
     let fmt = s.fmt;
     let headers = |h: &[&str]| h.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let mut out = vec![
         charts::lines(
-            &format!("{id}-fin"),
+            "fin",
             "Revenue, profit and cost to serve",
             "Revenue, profit after cost to serve and cost to serve per quarter.",
             &quarters,
@@ -435,52 +450,64 @@ fn account_charts(s: &Shared<'_>, a: &AccountAnalysis<'_>) -> Vec<Chart> {
             ],
             move |v| fmt.money_short(v),
             Table {
-                headers: headers(&["Quarter", "Revenue", "Profit", "Cost to serve"]),
+                headers: headers(&[
+                    "Quarter",
+                    "Revenue",
+                    "Profit",
+                    "Cost to serve",
+                    "Share of wallet",
+                ]),
                 rows: fin_rows,
             },
         ),
         charts::lines(
-            &format!("{id}-sow"),
+            "sow",
             "Share of wallet",
             "Our revenue as a share of the customer's addressable spend, per quarter.",
             &quarters,
             &[("Share of wallet".into(), PURPLE, sow)],
             |v| format!("{v:.0} %"),
-            Table {
-                headers: headers(&["Quarter", "Share of wallet"]),
-                rows: sow_rows,
-            },
+            // One table holds every quarter's figures: the first chart's.
+            Table::default(),
         ),
     ];
-    for (key, title, score) in [
-        ("att", "Attractiveness criteria", &a.attractiveness),
-        ("str", "Strength criteria", &a.strength),
+    out[1].numbers_at = Some(NumbersAt {
+        id: "fin-n".into(),
+        place: "with revenue, per quarter",
+    });
+    // The bars' numbers are the scores' computations in the scorecard: linked, not repeated.
+    let shown_in = |mut chart: Chart, score: &str| {
+        chart.numbers_at = Some(NumbersAt {
+            id: format!("score-{score}"),
+            place: "in the scorecard",
+        });
+        chart
+    };
+    for (key, title, score, name) in [
+        (
+            "att",
+            "Attractiveness criteria",
+            &a.attractiveness,
+            "attractiveness",
+        ),
+        ("str", "Strength criteria", &a.strength, "strength"),
     ] {
         let items: Vec<_> = score
             .components
             .iter()
             .map(|c| (c.name.replace('_', " "), c.score, BLUE))
             .collect();
-        let rows = table_rows(score);
-        out.push(charts::bars(
-            &format!("{id}-{key}"),
+        let chart = charts::bars(
+            key,
             title,
             &format!(
                 "Each criterion's rating mapped to 0–100; the score is their weighted mean, {}.",
                 format::score(score.value)
             ),
             &items,
-            Table {
-                headers: headers(&[
-                    "Criterion",
-                    "Rating 1–5",
-                    "Maps to 0–100",
-                    "Weight",
-                    "Score",
-                ]),
-                rows,
-            },
-        ));
+            Table::default(),
+        );
+        out.push(shown_in(chart, name));
     }
     let items: Vec<_> = a
         .health
@@ -494,21 +521,42 @@ fn account_charts(s: &Shared<'_>, a: &AccountAnalysis<'_>) -> Vec<Chart> {
             )
         })
         .collect();
-    let rows = table_rows(&a.health);
-    out.push(charts::bars(
-        &format!("{id}-health"),
+    let chart = charts::bars(
+        "health",
         "Health components",
         &format!(
             "Each health component on 0–100; health is their weighted mean, {}.",
             format::score(a.health.value)
         ),
         &items,
-        Table {
-            headers: headers(&["Component", "Input", "Maps to 0–100", "Weight", "Score"]),
-            rows,
-        },
-    ));
+        Table::default(),
+    );
+    out.push(shown_in(chart, "health"));
     out
+}
+
+/// Where each quarter's figures and the opportunities come from; quarters read whole from one
+/// file (an account file's own financials) are named together: "2026-Q3, 2026-Q2, 2025-Q3:
+/// accounts/acme.md".
+fn figure_sources(from: &[crate::analyse::provenance::FiguresFrom]) -> Vec<String> {
+    use crate::analyse::provenance::Figures;
+    let mut out: Vec<(Option<&str>, String)> = Vec::new();
+    for f in from {
+        let whole_file =
+            matches!(f.figures, Figures::Quarter(_)) && f.lines.is_empty() && f.sheet.is_none();
+        let line = figures_from(f);
+        match out.last_mut() {
+            Some((Some(file), text)) if whole_file && *file == f.file.as_str() => {
+                // "2026-Q3: file" + 2026-Q2 → "2026-Q3, 2026-Q2: file"
+                let at = text.find(": ").unwrap_or(text.len());
+                if let Figures::Quarter(q) = &f.figures {
+                    text.insert_str(at, &format!(", {q}"));
+                }
+            }
+            _ => out.push((whole_file.then_some(f.file.as_str()), line)),
+        }
+    }
+    out.into_iter().map(|(_, text)| text).collect()
 }
 
 /// "2026-Q3: data/erp-financials.csv, line 14", "2 opportunities: accounts/acme.md".

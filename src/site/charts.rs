@@ -12,6 +12,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 pub use plotters::style::RGBColor;
 use serde::Serialize;
 
+use super::svg::Svg;
+
 pub const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
 pub const ORANGE: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
 pub const GREEN: RGBColor = RGBColor(0x00, 0x9E, 0x73);
@@ -30,6 +32,16 @@ pub struct Chart {
     /// Inline SVG markup (trusted: generated here, with text escaped).
     pub svg: String,
     pub table: Table,
+    /// Where on the same page the chart's numbers already are (the score's computation, for
+    /// the criteria and health bars): linked instead of repeated.
+    pub numbers_at: Option<NumbersAt>,
+}
+
+/// The element showing a chart's numbers, and how a link to it reads ("in the scorecard").
+#[derive(Clone, Debug, Serialize)]
+pub struct NumbersAt {
+    pub id: String,
+    pub place: &'static str,
 }
 
 /// The chart's numbers, already formatted.
@@ -46,34 +58,27 @@ pub(crate) fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// Adds `<title>`/`<desc>` and ARIA attributes, and makes black follow the text colour.
+/// Names the chart for assistive technology: its accessible name and description are the
+/// figure's caption (`{id}-t`, `{id}-d` in the chart partial), said once on the page rather
+/// than again inside the SVG.
 pub(super) fn finish(id: &str, title: &str, description: &str, svg: String, table: Table) -> Chart {
-    // One pass: insert the accessible name after the opening tag and turn plotters' black
-    // (`"#000000"`, as fill or stroke) into `currentColor`.
+    // The accessible name goes just inside the opening tag.
     let head_end = svg.find('>').unwrap_or(0);
     let (head, rest) = svg.split_at(head_end);
-    let mut out = String::with_capacity(svg.len() + title.len() + description.len() + 160);
+    let mut out = String::with_capacity(svg.len() + 100);
     out.push_str(head);
-    out.push_str(&format!(
-        " role=\"img\" aria-labelledby=\"{id}-t {id}-d\" class=\"chart\"><title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>",
-        escape(title),
-        escape(description)
-    ));
-    let mut parts = rest.get(1..).unwrap_or("").split("\"#000000\"");
-    if let Some(first) = parts.next() {
-        out.push_str(first);
-    }
-    for part in parts {
-        out.push_str("\"currentColor\"");
-        out.push_str(part);
-    }
-    let svg = super::svg_compact::compact(&out);
+    let _ = write!(
+        out,
+        " role=\"img\" aria-labelledby=\"{id}-t\" aria-describedby=\"{id}-d\" class=\"chart\">"
+    );
+    out.push_str(rest.get(1..).unwrap_or(""));
     Chart {
         id: id.to_string(),
         title: title.to_string(),
         description: description.to_string(),
-        svg,
+        svg: out,
         table,
+        numbers_at: None,
     }
 }
 
@@ -82,12 +87,12 @@ pub(super) fn finish(id: &str, title: &str, description: &str, svg: String, tabl
 pub(super) fn draw(
     size: (u32, u32),
     f: impl FnOnce(
-        &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
+        &DrawingArea<Svg<'_>, plotters::coord::Shift>,
     ) -> Result<(), Box<dyn std::error::Error>>,
 ) -> String {
     let mut buf = String::new();
     {
-        let root = SVGBackend::with_string(&mut buf, size).into_drawing_area();
+        let root = Svg::new(&mut buf, size).into_drawing_area();
         let _ = f(&root).and_then(|_| root.present().map_err(Into::into));
     }
     buf
@@ -98,14 +103,14 @@ fn font(size: f64) -> TextStyle<'static> {
 }
 
 pub(super) type Plot<'a, 'b> =
-    ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+    ChartContext<'a, Svg<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 /// Axis lines, grid lines and tick labels, drawn directly: plotters' mesh computes and lays out
 /// far more than these charts show, and was 14 % of a whole build (docs/performance.md).
 /// `vertical_grid`: grid lines across x (bar charts); otherwise across y (line charts).
 pub(super) fn axes(
     chart: &Plot<'_, '_>,
-    root: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
+    root: &DrawingArea<Svg<'_>, plotters::coord::Shift>,
     x_ticks: &[(f64, String)],
     y_ticks: &[(f64, String)],
     vertical_grid: bool,
@@ -117,25 +122,30 @@ pub(super) fn axes(
     let px = |x: f64, y: f64| coord.translate(&(x, y));
     let grid = GREY.mix(0.3).stroke_width(1);
     let ink = INK.stroke_width(1);
+    // All grid lines, then all tick marks: each becomes one path in the SVG.
+    for (x, _) in x_ticks.iter().filter(|_| vertical_grid) {
+        root.draw(&PathElement::new(vec![px(*x, y0), px(*x, y1)], grid))?;
+    }
+    for (y, _) in y_ticks.iter().filter(|_| !vertical_grid) {
+        root.draw(&PathElement::new(vec![px(x0, *y), px(x1, *y)], grid))?;
+    }
+    let mut x_labels = Vec::with_capacity(x_ticks.len());
     for (x, label) in x_ticks {
-        let (bottom, top) = (px(*x, y0), px(*x, y1));
-        if vertical_grid {
-            root.draw(&PathElement::new(vec![bottom, top], grid))?;
-        }
+        let bottom = px(*x, y0);
         root.draw(&PathElement::new(
             vec![bottom, (bottom.0, bottom.1 + 5)],
             ink,
         ))?;
-        text(overlay, bottom.0, bottom.1 + 20, "middle", 15, label);
+        x_labels.push((bottom.0, bottom.1 + 20, label.as_str()));
     }
+    let mut y_labels = Vec::with_capacity(y_ticks.len());
     for (y, label) in y_ticks {
-        let (left, right) = (px(x0, *y), px(x1, *y));
-        if !vertical_grid {
-            root.draw(&PathElement::new(vec![left, right], grid))?;
-        }
+        let left = px(x0, *y);
         root.draw(&PathElement::new(vec![(left.0 - 5, left.1), left], ink))?;
-        text(overlay, left.0 - 8, left.1 + 5, "end", 15, label);
+        y_labels.push((left.0 - 8, left.1 + 5, label.as_str()));
     }
+    label_group(overlay, "text-anchor=\"middle\"", &x_labels);
+    label_group(overlay, "text-anchor=\"end\"", &y_labels);
     root.draw(&PathElement::new(
         vec![px(x0, y1), px(x0, y0), px(x1, y0)],
         ink,
@@ -145,12 +155,39 @@ pub(super) fn axes(
 
 /// Appends a plain SVG `<text>` (baseline at `y`): plotters' text drawing estimates layout and
 /// formats every attribute as a float, which made labels the most expensive part of a chart.
+/// The chart's defaults ([`Svg`]: font size 15, the text colour, anchored at the start) are
+/// not repeated.
 pub(super) fn text(out: &mut String, x: i32, y: i32, anchor: &str, size: u32, label: &str) {
-    let _ = writeln!(
-        out,
-        "<text x=\"{x}\" y=\"{y}\" text-anchor=\"{anchor}\" font-family=\"sans-serif\" font-size=\"{size}\" fill=\"currentColor\">{}</text>",
-        escape(label)
-    );
+    let _ = write!(out, "<text x=\"{x}\" y=\"{y}\"");
+    if anchor != "start" {
+        let _ = write!(out, " text-anchor=\"{anchor}\"");
+    }
+    if size != super::svg::FONT_SIZE {
+        let _ = write!(out, " font-size=\"{size}\"");
+    }
+    let _ = writeln!(out, ">{}</text>", escape(label));
+}
+
+/// Labels sharing their attributes (an axis' tick labels, a bar chart's names), in one group
+/// that says them once (`attributes` empty: the chart's defaults, no group).
+fn label_group<S: AsRef<str>>(out: &mut String, attributes: &str, labels: &[(i32, i32, S)]) {
+    if labels.is_empty() {
+        return;
+    }
+    if !attributes.is_empty() {
+        let _ = write!(out, "<g {attributes}>");
+    }
+    for (x, y, label) in labels {
+        let _ = write!(
+            out,
+            "<text x=\"{x}\" y=\"{y}\">{}</text>",
+            escape(label.as_ref())
+        );
+    }
+    if !attributes.is_empty() {
+        out.push_str("</g>");
+    }
+    out.push('\n');
 }
 
 /// Inserts `overlay` just before the closing `</svg>`.
@@ -414,7 +451,7 @@ pub fn matrix(
                 }
                 let _ = writeln!(
                     labels,
-                    "<text class=\"label\" x=\"{}\" y=\"{}\" font-family=\"sans-serif\" font-size=\"13\" fill=\"currentColor\">{}</text>",
+                    "<text class=\"label\" x=\"{}\" y=\"{}\" font-size=\"13\">{}</text>",
                     b.0,
                     b.1 + 11,
                     escape(&label)
@@ -549,10 +586,11 @@ pub fn bars(
             .collect();
         axes(&chart, root, &x_ticks, &[], true, &mut overlay)?;
         let coord = chart.as_coord_spec();
+        let (mut names, mut values) = (Vec::new(), Vec::new());
         for (i, (label, value, colour)) in items.iter().enumerate() {
             let y = (n - 1 - i) as f64;
             let (left, middle) = coord.translate(&(0.0, y + 0.5));
-            text(&mut overlay, left - 8, middle + 5, "end", 16, label);
+            names.push((left - 8, middle + 5, label.clone()));
             match value {
                 Some(v) => {
                     let v = v.clamp(0.0, 100.0);
@@ -560,21 +598,16 @@ pub fn bars(
                     let (x1, y1) = coord.translate(&(v, y + 0.18));
                     root.draw(&Rectangle::new([(x0, y0), (x1, y1)], colour.filled()))?;
                     let (at, _) = coord.translate(&((v + 1.0).min(94.0), y));
-                    text(
-                        &mut overlay,
-                        at,
-                        middle + 5,
-                        "start",
-                        15,
-                        &format!("{v:.0}"),
-                    );
+                    values.push((at, middle + 5, format!("{v:.0}")));
                 }
                 None => {
                     let (at, _) = coord.translate(&(1.0, y));
-                    text(&mut overlay, at, middle + 5, "start", 15, "not given");
+                    values.push((at, middle + 5, "not given".to_string()));
                 }
             }
         }
+        label_group(&mut overlay, "text-anchor=\"end\" font-size=\"16\"", &names);
+        label_group(&mut overlay, "", &values);
         Ok(())
     });
     finish(id, title, description, with_overlay(svg, &overlay), table)
@@ -648,10 +681,10 @@ mod tests {
     fn charts_are_accessible_and_theme_aware() {
         let c = pareto("p", &[60.0, 30.0, 10.0], Some(60.0), Table::default());
         assert!(c.svg.starts_with("<svg"), "{}", &c.svg[..80]);
-        assert!(c.svg.contains("role=\"img\" aria-labelledby=\"p-t p-d\""));
         assert!(c
             .svg
-            .contains("<title id=\"p-t\">Revenue concentration</title>"));
+            .contains("role=\"img\" aria-labelledby=\"p-t\" aria-describedby=\"p-d\""));
+        assert_eq!(c.title, "Revenue concentration");
         assert!(!c.svg.contains("#000000"));
         assert!(c.description.contains("hold 60 %"), "{}", c.description);
     }

@@ -14,7 +14,7 @@ pub mod page;
 pub mod pages;
 pub mod relationship_map;
 pub mod render;
-mod svg_compact;
+mod svg;
 pub mod trends;
 pub mod view;
 

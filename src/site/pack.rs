@@ -5,13 +5,15 @@
 //! objectives off track; the findings that need a decision; a page per key account; every
 //! account in one table.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::charts::Chart;
 use super::format::{self, DASH};
-use super::markdown::{self, Narrative};
+use super::markdown::Narrative;
 use super::pages::{self, Kpi, Shared};
 use super::view::Summary;
+use super::BuildError;
 use crate::analyse::metrics::is_to_do;
 use crate::model::{Designation, Severity};
 
@@ -32,7 +34,10 @@ pub struct Pack<'a> {
     moved_since: Option<String>,
     objectives: Option<super::objectives::PortfolioObjectives>,
     decisions: Vec<RuleGroup>,
-    key_accounts: Vec<KeyPage<'a>>,
+    /// The key accounts in the contents.
+    contents: Vec<Contents<'a>>,
+    /// Each key account's page, rendered (in parallel: at 10,000 accounts they are 2,000).
+    key_accounts: Vec<String>,
     appendix: Vec<&'a Summary>,
 }
 
@@ -76,9 +81,15 @@ struct DecisionLine {
     source: String,
 }
 
+#[derive(Serialize)]
+struct Contents<'a> {
+    id: &'a str,
+    name: &'a str,
+}
+
 /// A key account's page of the pack.
 #[derive(Serialize)]
-struct KeyPage<'a> {
+pub struct KeyPage<'a> {
     id: &'a str,
     page: super::account_page::AccountPage<'a>,
     /// Open and blocked actions, overdue first.
@@ -107,11 +118,12 @@ fn anchor(s: &Shared<'_>, i: usize) -> String {
 /// The pack's largest score moves shown (the changes page has them all).
 const MOVES_SHOWN: usize = 12;
 
+/// The pack of the review; `sheet` renders a key account's page.
 pub fn pack<'a>(
     s: &'a Shared<'a>,
     overview: Option<&'a Narrative>,
-    narratives: &'a [Narrative],
-) -> Pack<'a> {
+    sheet: &(dyn Fn(&KeyPage<'_>) -> Result<String, BuildError> + Sync),
+) -> Result<Pack<'a>, BuildError> {
     let an = s.analysis;
     let g = &an.portfolio;
     let comparison = match &an.changes {
@@ -161,9 +173,8 @@ pub fn pack<'a>(
         .filter(|&i| an.accounts[i].account.front.designation == Designation::Key)
         .collect();
     let key_accounts = key
-        .iter()
-        .zip(narratives)
-        .map(|(&i, narrative)| {
+        .par_iter()
+        .map(|&i| {
             let a = &an.accounts[i];
             let mut actions: Vec<ActionLine> = a
                 .account
@@ -180,14 +191,21 @@ pub fn pack<'a>(
                 })
                 .collect();
             actions.sort_by_key(|x| !x.overdue);
-            KeyPage {
+            sheet(&KeyPage {
                 id: &a.account.id,
-                page: super::account_page::account(s, i, narrative),
+                page: super::account_page::account_in_pack(s, i),
                 actions,
-            }
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    let contents = key
+        .iter()
+        .map(|&i| Contents {
+            id: &an.accounts[i].account.id,
+            name: &an.accounts[i].account.front.name,
         })
         .collect();
-    Pack {
+    Ok(Pack {
         css: STYLE,
         running: format::css_string(&format!(
             "{} · review period {}",
@@ -211,20 +229,10 @@ pub fn pack<'a>(
         moved_since,
         objectives,
         decisions: decisions(s),
+        contents,
         key_accounts,
         appendix: s.summaries.iter().collect(),
-    }
-}
-
-/// The narrative of each key account, in account order (the pack's key account pages show
-/// the account page's view, which holds its narrative).
-pub fn key_narratives(s: &Shared<'_>) -> Vec<Narrative> {
-    let an = s.analysis;
-    an.accounts
-        .iter()
-        .filter(|a| a.account.front.designation == Designation::Key)
-        .map(|a| markdown::render(&a.account.body, an.config.allow_raw_html, "plan-"))
-        .collect()
+    })
 }
 
 /// The account index of each off-track objective, in the order the dashboard lists them.

@@ -163,8 +163,10 @@ impl Page {
             Page::Reviews => show(&trends::reviews_page(cx.trends, s.fmt)),
             Page::Trends => show(&trends::trends_page(cx.trends, s.fmt)),
             Page::Pack => {
-                let narratives = pack::key_narratives(s);
-                show(&pack::pack(s, cx.overview, &narratives))
+                let sheet = |k: &pack::KeyPage<'_>| {
+                    super::render::partial(cx.tera, "partials/pack-account.html", &Sheet { k })
+                };
+                show(&pack::pack(s, cx.overview, &sheet)?)
             }
             Page::Manager(i) => show(&lists::manager(s, &an.portfolio.managers[i])),
             Page::Account(i) => {
@@ -185,6 +187,12 @@ impl Page {
             _ => Nav::Main,
         }
     }
+}
+
+/// The context of a key account's page of the pack.
+#[derive(serde::Serialize)]
+struct Sheet<'a, 'b> {
+    k: &'a pack::KeyPage<'b>,
 }
 
 /// Any page's view, rendered with the page's template (each page has its own view type).

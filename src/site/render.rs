@@ -103,6 +103,16 @@ fn render(
         .map_err(|e| BuildError(format!("rendering {name}: {}", template_error(&e))))
 }
 
+/// A partial template rendered on its own with `context` (the pack renders its key account
+/// pages in parallel this way).
+pub(super) fn partial(
+    tera: &tera::Tera,
+    name: &str,
+    context: &impl serde::Serialize,
+) -> Result<String, BuildError> {
+    render(tera, name, context)
+}
+
 /// NUL is not allowed in HTML; a value holding one (YAML `"\0"`) shows U+FFFD instead, the
 /// CommonMark rule that narratives already follow.
 fn nul_to_replacement(html: String) -> String {

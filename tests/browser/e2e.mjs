@@ -98,6 +98,13 @@ for (let i = 0; i < count; i++) allVisible = allVisible && (await charts.nth(i).
 check(`an account page shows its ${count} charts`, count >= 5 && allVisible);
 await page.locator("details.score summary").first().click();
 check("a score expands to show its explanation", await page.locator("details.score[open] table").first().isVisible());
+// A chart whose numbers are shown elsewhere on the page links there, and following the link
+// opens the collapsed table.
+await page.goto(account);
+await page.click('a[href="#score-strength"]');
+check("a chart's numbers link opens the score's table", await page.locator("#score-strength").isVisible());
+await page.click('a[href="#fin-n"]');
+check("share of wallet's numbers link opens the quarterly table", await page.locator("#fin-n").isVisible());
 
 // 6. On a phone the page does not scroll sideways.
 await page.setViewportSize({ width: 390, height: 800 });

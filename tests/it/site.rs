@@ -244,13 +244,13 @@ fn main_without_drawings(html: &str) -> String {
         out.push_str(&main[..open]);
         let close = main[open..].find("</svg>").unwrap() + open + "</svg>".len();
         let svg = &main[open..close];
-        let title = svg
-            .split("<title")
+        // A chart is named by its caption: the id it points at stands for the drawing.
+        let name = svg
+            .split("aria-labelledby=\"")
             .nth(1)
-            .and_then(|t| t.split('>').nth(1))
-            .and_then(|t| t.split('<').next())
+            .and_then(|t| t.split('"').next())
             .unwrap_or("");
-        out.push_str(&format!("<svg>{title}</svg>"));
+        out.push_str(&format!("<svg labelled-by {name}></svg>"));
         main = &main[close..];
     }
     out.push_str(main);
