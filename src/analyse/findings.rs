@@ -1,6 +1,7 @@
 //! The findings engine (SPEC §7): runs every enabled rule of the registry and applies the
 //! configured severities. The rules themselves live in [`super::rules`].
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::rules::{At, Check, Context, RuleSettings, MONEY_END, MONEY_START};
@@ -163,26 +164,32 @@ pub fn findings(
         }
     }
     out.sort_by(|a, b| (a.rule, &a.manager).cmp(&(b.rule, &b.manager)));
-    for a in accounts {
-        let first = out.len();
-        for s in &enabled {
-            if let Check::Account { at, check } = s.rule.check {
-                if let Some(found) = check(ctx, a, s) {
-                    out.push(finding(
-                        s,
-                        s.rule.severity,
-                        Some(&a.account.id),
-                        None,
-                        &found,
-                        Place::of(at, ctx, a),
-                    ));
+    // Each account's findings in parallel, then in account order.
+    let per_account: Vec<Vec<Finding>> = accounts
+        .par_iter()
+        .map(|a| {
+            let mut own = Vec::new();
+            for s in &enabled {
+                if let Check::Account { at, check } = s.rule.check {
+                    if let Some(found) = check(ctx, a, s) {
+                        own.push(finding(
+                            s,
+                            s.rule.severity,
+                            Some(&a.account.id),
+                            None,
+                            &found,
+                            Place::of(at, ctx, a),
+                        ));
+                    }
                 }
             }
-        }
-        // Accounts arrive sorted by id, so sorting each account's few findings by rule gives
-        // the (account, rule) order of SPEC §11 without a global sort over all findings.
-        out[first..].sort_by_key(|f| f.rule);
-    }
+            // Accounts arrive sorted by id, so sorting each account's few findings by rule
+            // gives the (account, rule) order of SPEC §11 without a global sort.
+            own.sort_by_key(|f| f.rule);
+            own
+        })
+        .collect();
+    out.extend(per_account.into_iter().flatten());
     out
 }
 

@@ -10,6 +10,7 @@ use super::pages::Shared;
 use super::view::Common;
 use crate::analyse::trends::Column;
 use crate::analyse::{Analysis, Finding};
+use rayon::prelude::*;
 
 /// Built-in templates, compiled into the binary so it works anywhere: every file under
 /// `templates/`, listed by `build.rs` (a new page's template needs no line here).
@@ -355,7 +356,7 @@ pub fn shared<'a>(analysis: &'a Analysis<'a>, options: Options) -> Shared<'a> {
     }
     let summaries = analysis
         .accounts
-        .iter()
+        .par_iter()
         .zip(&by_account)
         .map(|(a, f)| super::view::summary(a, f, fmt))
         .collect();

@@ -9,6 +9,8 @@ pub mod safety;
 
 use std::collections::{HashMap, HashSet};
 
+use rayon::prelude::*;
+
 use crate::diagnostics::{suggestion, Diagnostic};
 use crate::load::positions::{position, Locus, Problem, Target, YamlPath};
 use crate::load::{self, Loaded, Root, CONFIG_FILE};
@@ -190,9 +192,13 @@ pub fn validate(root: &Root, loaded: &Loaded, rules: &[RuleName]) -> Vec<Diagnos
         .chain(&loaded.rejected_accounts)
         .collect();
     let whole = loaded.portfolio.accounts.len();
-    for (i, account) in all_accounts.iter().enumerate() {
-        problems.extend(check_account(config, trusted, account, i < whole));
-    }
+    // Each account file on its own, in parallel, its problems in file order.
+    let per_account: Vec<Vec<Problem>> = all_accounts
+        .par_iter()
+        .enumerate()
+        .map(|(i, account)| check_account(config, trusted, account, i < whole))
+        .collect();
+    problems.extend(per_account.into_iter().flatten());
     problems.extend(check_duplicate_ids(&all_accounts));
     problems.extend(check_duplicate_keys(&all_accounts));
     let mut out = position(root, config, problems);

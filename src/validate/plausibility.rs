@@ -17,6 +17,7 @@ use crate::model::{
     Severity,
 };
 use crate::numfmt::{exact, short};
+use rayon::prelude::*;
 
 /// `v` when it is an amount in range: a value out of range is reported as such, and a
 /// plausibility problem on top of it would only repeat it in other words.
@@ -51,21 +52,29 @@ pub fn check(root: &Root, loaded: &Loaded, config: &Config, as_of: Date) -> Vec<
             });
         }
     }
-    let accounts = loaded
+    let accounts: Vec<&Account> = loaded
         .portfolio
         .accounts
         .iter()
-        .chain(&loaded.rejected_accounts);
-    for a in accounts {
-        let mut c = Checks {
-            account: a,
-            as_of,
-            problems: &mut problems,
-        };
-        c.financials(current);
-        c.probabilities();
-        c.dates();
-    }
+        .chain(&loaded.rejected_accounts)
+        .collect();
+    // Each account on its own, in parallel; problems in account order.
+    let per_account: Vec<Vec<Problem>> = accounts
+        .par_iter()
+        .map(|a| {
+            let mut own = Vec::new();
+            let mut c = Checks {
+                account: a,
+                as_of,
+                problems: &mut own,
+            };
+            c.financials(current);
+            c.probabilities();
+            c.dates();
+            own
+        })
+        .collect();
+    problems.extend(per_account.into_iter().flatten());
     position(root, config, problems)
 }
 

@@ -5,6 +5,7 @@
 mod analysis;
 mod baseline;
 mod browser;
+mod cache;
 mod ci;
 mod cli;
 mod common;

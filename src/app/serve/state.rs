@@ -112,9 +112,10 @@ impl Preview {
         let result = Snapshot::build(&self.plan, &self.cache);
         let mut status = lock(&self.status);
         status.attempts += 1;
+        let mut old = None;
         match result {
             Ok(snapshot) => {
-                *lock(&self.site) = Some(Arc::new(snapshot));
+                old = lock(&self.site).replace(Arc::new(snapshot));
                 status.problem = None;
                 self.tell(Event::Rebuilt(started.elapsed().as_millis()));
             }
@@ -125,6 +126,9 @@ impl Preview {
         }
         drop(status);
         self.changed.notify_all();
+        // The previous build is freed after the pages heard of the new one: at 10,000
+        // accounts freeing it takes longer than a reload should wait.
+        drop(old);
     }
 
     /// The latest status once the number of attempts differs from `seen`, or `None` after
