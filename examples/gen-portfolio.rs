@@ -1,6 +1,7 @@
 //! Writes a synthetic portfolio for benchmarks:
 //! `cargo run --release --example gen-portfolio -- --accounts 10000 --seed 1 [--financials-csv | --financials-xlsx] OUT`
-//! (`--financials-csv`: every quarter's financials in `data/financials.csv`; `--financials-xlsx`:
+//! (by default, as teams keep them: half the accounts with their financials from an ERP export,
+//! `data/financials.csv`; `--financials-csv`: every account's financials there; `--financials-xlsx`:
 //! in the workbook `data/financials.xlsx`)
 #![allow(clippy::unwrap_used)] // a failing test or benchmark may panic; the library may not
 

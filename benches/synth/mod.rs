@@ -308,7 +308,7 @@ pub fn account(i: usize, seed: u64) -> (String, String) {
         paragraph(&mut rng, 5),
         paragraph(&mut rng, 4)
     );
-    let _ = write!(s, "\n## Our strategy\n\n{}\n\n{}\n\n## SWOT\n\n| Strengths | Weaknesses | Opportunities | Threats |\n|---|---|---|---|\n", paragraph(&mut rng, 5), paragraph(&mut rng, 4));
+    let _ = write!(s, "\n## Our strategy\n\n{}\n\n{}\n\n## SWOT\n\n| Strengths | Weaknesses | Opportunities | Threats |\n|---|---|---|---|\n", paragraph(&mut rng, 5), paragraph(&mut rng, 6));
     for _ in 0..3 {
         let _ = writeln!(
             s,
@@ -330,24 +330,27 @@ pub fn account(i: usize, seed: u64) -> (String, String) {
     (format!("accounts/{}/{id}.md", region.to_lowercase()), s)
 }
 
-/// Writes a whole portfolio of `n` accounts into `dir`.
+/// Writes a whole portfolio of `n` accounts into `dir`, as teams keep them: half of the
+/// accounts (the odd ones) with their financials from the ERP's export, `data/financials.csv`,
+/// the other half with financials written in their front matter.
 pub fn write_portfolio(dir: &std::path::Path, n: usize, seed: u64) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir.join("accounts"))?;
-    std::fs::write(dir.join("kamsite.yaml"), config())?;
-    for i in 0..n {
-        let (rel, text) = account(i, seed);
-        let path = dir.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(path, text)?;
-    }
-    Ok(())
+    write_with_csv(dir, n, seed, |i| i % 2 == 1)
 }
 
-/// [`write_portfolio`] with every quarter of financials in `data/financials.csv` (matched by
-/// account id) instead of the account files: the same portfolio, for timing CSV sources.
+/// [`write_portfolio`] with every account's financials in `data/financials.csv` (matched by
+/// account id): for timing CSV sources.
 pub fn write_portfolio_csv(dir: &std::path::Path, n: usize, seed: u64) -> std::io::Result<()> {
+    write_with_csv(dir, n, seed, |_| true)
+}
+
+/// Writes the portfolio, the financials of the accounts `in_csv` picks moved to
+/// `data/financials.csv`.
+fn write_with_csv(
+    dir: &std::path::Path,
+    n: usize,
+    seed: u64,
+    in_csv: impl Fn(usize) -> bool,
+) -> std::io::Result<()> {
     std::fs::create_dir_all(dir.join("accounts"))?;
     std::fs::create_dir_all(dir.join("data"))?;
     let config = config()
@@ -358,6 +361,14 @@ pub fn write_portfolio_csv(dir: &std::path::Path, n: usize, seed: u64) -> std::i
     );
     for i in 0..n {
         let (rel, text) = account(i, seed);
+        let path = dir.join(&rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        if !in_csv(i) {
+            std::fs::write(path, text)?;
+            continue;
+        }
         let id = rel.rsplit('/').next().unwrap_or("").trim_end_matches(".md");
         let mut kept = String::with_capacity(text.len());
         for line in text.lines() {
@@ -386,10 +397,6 @@ pub fn write_portfolio_csv(dir: &std::path::Path, n: usize, seed: u64) -> std::i
                 value("category_spend"),
                 value("discount_pct")
             );
-        }
-        let path = dir.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
         }
         std::fs::write(path, kept)?;
     }

@@ -3,6 +3,7 @@
 //! fired. Built from an analysis (a git revision, a previous review) or read from an export
 //! document (`export::Document::baseline`); the comparison itself is [`super::changes`].
 
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 use crate::model::Severity;
@@ -68,9 +69,10 @@ impl Baseline {
             label: label.to_string(),
             commit: None,
             period: analysis.period.map(|p| p.to_string()),
+            // Each account's front matter is serialised to compare values later: in parallel.
             accounts: analysis
                 .accounts
-                .iter()
+                .par_iter()
                 .map(|a| {
                     let before = Before {
                         name: a.account.front.name.clone(),

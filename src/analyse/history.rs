@@ -75,24 +75,25 @@ fn walk(v: &Value, path: String, out: &mut Vec<(String, String)>) {
 pub fn differences(then: &Value, now: &Value) -> Vec<ValueChange> {
     let then = flatten(then);
     let now = flatten(now);
-    let find = |list: &[(String, String)], p: &str| {
-        list.iter().find(|(q, _)| q == p).map(|(_, v)| v.clone())
-    };
+    // Looked up by path (an account has a few hundred values: a scan per value was quadratic).
+    let then_at: std::collections::HashMap<&str, &str> =
+        then.iter().map(|(p, v)| (p.as_str(), v.as_str())).collect();
+    let now_at: std::collections::HashSet<&str> = now.iter().map(|(p, _)| p.as_str()).collect();
     let dash = || "—".to_string();
     let mut out: Vec<ValueChange> = now
         .iter()
         .filter_map(|(p, v)| {
-            let before = find(&then, p);
-            (before.as_deref() != Some(v.as_str())).then(|| ValueChange {
+            let before = then_at.get(p.as_str()).copied();
+            (before != Some(v.as_str())).then(|| ValueChange {
                 path: p.clone(),
-                then: before.unwrap_or_else(dash),
+                then: before.map_or_else(dash, str::to_string),
                 now: v.clone(),
             })
         })
         .collect();
     out.extend(
         then.iter()
-            .filter(|(p, _)| find(&now, p).is_none())
+            .filter(|(p, _)| !now_at.contains(p.as_str()))
             .map(|(p, v)| ValueChange {
                 path: p.clone(),
                 then: v.clone(),

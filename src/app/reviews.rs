@@ -162,7 +162,7 @@ pub fn analyse_all(reviews: &[Review]) -> Vec<Analysis<'_>> {
         .map(|r| r.project.analyse(None))
         .collect();
     let baselines: Vec<Baseline> = plain
-        .iter()
+        .par_iter()
         .zip(reviews)
         .map(|(a, r)| {
             let mut b = Baseline::from_analysis(a, &r.tag.label());
@@ -171,7 +171,7 @@ pub fn analyse_all(reviews: &[Review]) -> Vec<Analysis<'_>> {
         })
         .collect();
     plain
-        .into_iter()
+        .into_par_iter()
         .enumerate()
         .map(|(i, a)| match i.checked_sub(1) {
             Some(prev) => {
