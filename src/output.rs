@@ -450,6 +450,34 @@ impl Staging {
         Ok(staging)
     }
 
+    /// [`Staging::write`] with the content written by `fill` into the new file, for files too
+    /// large to hold in memory first. `fill`'s error fails the build like any write error.
+    /// `fill` runs while a stop signal waits for writes to finish, so it must be bounded work
+    /// (serialising a document), never a user's template.
+    pub fn write_with(
+        &self,
+        rel: &str,
+        fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<(), OutputError> {
+        let path = self.inside(rel)?;
+        let first = self
+            .written
+            .lock()
+            .map(|mut w| w.insert(rel.to_string()))
+            .unwrap_or(false);
+        if !first {
+            return Err(OutputError::Collision(rel.to_string()));
+        }
+        gated(|| {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            let mut file = std::fs::File::create(&path)?;
+            fill(&mut file)
+        })
+        .map_err(io(&path))
+    }
+
     /// Writes one file at `rel` (a relative path with `/` separators) inside the staging folder.
     /// Safe to call from several threads; a second write to one path is an error.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {

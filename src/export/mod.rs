@@ -286,6 +286,19 @@ pub fn json(analysis: &Analysis<'_>) -> String {
     to_json_text(&Document::of(analysis))
 }
 
+/// [`json`], written to `w` as it is serialised: at 10,000 accounts the document is 65 MB,
+/// which a build need not hold as one string.
+pub fn json_to(analysis: &Analysis<'_>, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, w);
+    let mut ser = serde_json::Serializer::with_formatter(&mut w, Integral::default());
+    Document::of(analysis)
+        .serialize(&mut ser)
+        .map_err(std::io::Error::other)?;
+    w.write_all(b"\n")?;
+    w.flush()
+}
+
 /// Integral floats as integers (`1250000`, not `1250000.0`), as JSON numbers are written.
 fn number(f: f64) -> String {
     if f.fract() == 0.0 && f.abs() < 9.0e15 {

@@ -286,6 +286,16 @@ impl<'a> Site<'a> {
         self
     }
 
+    /// One file written to `w`: the bytes of [`Site::render`], with the portfolio export
+    /// streamed rather than held whole.
+    pub fn render_to(&self, file: File, w: &mut dyn std::io::Write) -> Result<(), BuildError> {
+        let written = match file {
+            File::PortfolioJson => crate::export::json_to(self.shared.analysis, w),
+            other => w.write_all(&self.render(other)?),
+        };
+        written.map_err(|e| BuildError(e.to_string()))
+    }
+
     /// The bytes of one file.
     pub fn render(&self, file: File) -> Result<Vec<u8>, BuildError> {
         let shared = &self.shared;
