@@ -28,7 +28,12 @@ impl Fmt {
             return String::new();
         }
         let a = v.abs();
-        if a >= 1e6 {
+        // An axis of yen or won reaches billions and trillions: "2000000.0M" was unreadable.
+        if a >= 1e12 {
+            format!("{:.1}T", v / 1e12)
+        } else if a >= 1e9 {
+            format!("{:.1}B", v / 1e9)
+        } else if a >= 1e6 {
             format!("{:.1}M", v / 1e6)
         } else if a >= 1e3 {
             format!("{:.0}k", v / 1e3)
@@ -132,6 +137,8 @@ mod tests {
         assert_eq!(f.money(None), DASH);
         assert_eq!(f.money_short(1_250_000.0), "");
         assert_eq!(Fmt { incognito: false }.money_short(1_250_000.0), "1.2M");
+        assert_eq!(Fmt { incognito: false }.money_short(2.0e12), "2.0T");
+        assert_eq!(Fmt { incognito: false }.money_short(-1.2e9), "-1.2B");
         assert_eq!(pct(Some(5.94)), "5.9 %");
     }
 }

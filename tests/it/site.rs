@@ -289,3 +289,36 @@ fn effectiveness_page_shows_hand_computed_figures_with_coverage() {
     }
     assert!(read(&f, "public/index.html").contains("effectiveness/index.html"));
 }
+
+/// Every id on a page is unique, whatever the account ids and headings: a fragment link (the
+/// pack's contents, a matrix bubble, a chart's numbers) must land on its own target. Found by
+/// a hostile try: accounts `foo` and `foo-h` in the pack, and a `## H` heading in a plan or
+/// the overview, produced the same id twice.
+#[test]
+fn ids_are_unique_on_every_page_whatever_the_names() {
+    let key = |name: &str| {
+        format!("---\nname: {name}\ndesignation: key\nowner: Dana\ncontacts:\n  - {{ name: Ann, role: buyer }}\n---\n## H\n\n## Rel\n\nText.\n")
+    };
+    let f = Fixture::new()
+        .file("kamsite.yaml", format!("as_of: 2026-10-05\n{NO_COUNT}"))
+        .file("overview.md", "## H\n\nThe portfolio.\n")
+        .account("foo.md", key("Foo"))
+        .account("foo-h.md", key("Foo H"));
+    f.kamsite(&["build", "-q"]).assert().success();
+    for page in [
+        "public/index.html",
+        "public/pack/index.html",
+        "public/accounts/foo/index.html",
+        "public/accounts/foo-h/index.html",
+    ] {
+        let html = read(&f, page);
+        let mut seen = std::collections::BTreeSet::new();
+        for id in html
+            .split(" id=\"")
+            .skip(1)
+            .map(|s| &s[..s.find('"').unwrap()])
+        {
+            assert!(seen.insert(id.to_string()), "id {id:?} twice in {page}");
+        }
+    }
+}
