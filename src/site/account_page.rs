@@ -492,9 +492,12 @@ fn account_charts(a: &AccountAnalysis<'_>, s: &Shared<'_>) -> Vec<Chart> {
         ),
         ("str", "Strength criteria", &a.strength, "strength"),
     ] {
+        // A criterion weighted 0 is left out of the score, so out of its chart too (its row
+        // in the score's table says so).
         let items: Vec<_> = score
             .components
             .iter()
+            .filter(|c| c.weight > 0.0)
             .map(|c| (c.name.replace('_', " "), c.score, BLUE))
             .collect();
         let chart = charts::bars(

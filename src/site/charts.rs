@@ -577,7 +577,9 @@ pub fn bars(
     let svg = draw((720, height), |root| {
         let chart = ChartBuilder::on(root)
             .margin(10)
-            .margin_right(24)
+            // Room right of 100 for a value's label: a label inside a full bar had too little
+            // contrast against it.
+            .margin_right(40)
             .x_label_area_size(26)
             .y_label_area_size(230)
             .build_cartesian_2d(0f64..100f64, 0f64..n as f64)?;
@@ -597,7 +599,7 @@ pub fn bars(
                     let (x0, y0) = coord.translate(&(0.0, y + 0.82));
                     let (x1, y1) = coord.translate(&(v, y + 0.18));
                     root.draw(&Rectangle::new([(x0, y0), (x1, y1)], colour.filled()))?;
-                    let (at, _) = coord.translate(&((v + 1.0).min(94.0), y));
+                    let (at, _) = coord.translate(&(v + 1.0, y));
                     values.push((at, middle + 5, format!("{v:.0}")));
                 }
                 None => {

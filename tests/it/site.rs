@@ -322,3 +322,26 @@ fn ids_are_unique_on_every_page_whatever_the_names() {
         }
     }
 }
+
+/// A criterion weighted 0 is left out of the score (docs/format.md), so its chart has no bar
+/// for it either; the score's table still lists it, with its weight.
+#[test]
+fn a_criterion_weighted_zero_has_no_bar() {
+    let f = Fixture::new()
+        .file(
+            "kamsite.yaml",
+            format!("as_of: 2026-10-05\n{NO_COUNT}scoring:\n  attractiveness: {{ profitability: 2, strategic_value: 0 }}\n"),
+        )
+        .account(
+            "acme.md",
+            "---\nname: Acme\ndesignation: key\nowner: Dana\nattractiveness: { profitability: 4, strategic_value: 5 }\n---\n",
+        );
+    f.kamsite(&["build", "-q"]).assert().success();
+    let html = read(&f, "public/accounts/acme/index.html");
+    let chart = &html[html.find("id=\"fig-att\"").unwrap()..];
+    let svg = &chart[chart.find("<svg").unwrap()..chart.find("</svg>").unwrap()];
+    assert!(svg.contains(">profitability<"), "{svg}");
+    assert!(!svg.contains("strategic value"), "{svg}");
+    let table = &html[html.find("id=\"score-attractiveness\"").unwrap()..];
+    assert!(table[..table.find("</table>").unwrap()].contains("strategic value"));
+}
