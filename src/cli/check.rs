@@ -1,5 +1,5 @@
 //! `kamsite check`: load and validate, print every problem, then the findings of the analysis,
-//! each at the value that triggers it (SPEC §19). Exit 1 on any validation error, or on the
+//! each at the value that triggers it (docs/ci.md). Exit 1 on any validation error, or on the
 //! findings `--fail-on` names — with `--baseline`, only those the baseline does not have.
 
 use std::collections::HashMap;

@@ -1,4 +1,4 @@
-//! The command line (SPEC §10): argument parsing and one small module per command. Commands
+//! The command line (README, Commands): argument parsing and one small module per command. Commands
 //! only wire stages together and print; the work happens in the pipeline modules.
 
 mod build;
@@ -71,7 +71,7 @@ pub struct BuildArgs {
 }
 
 /// The options of a build, shared by `build`, `serve` (and `pack`): one set, so the preview
-/// can show exactly what a build would write (SPEC §10 v1.2).
+/// can show exactly what a build would write.
 #[derive(Debug, Args)]
 pub struct BuildOptions {
     #[command(flatten)]
@@ -102,7 +102,7 @@ impl BuildOptions {
     }
 }
 
-/// The review period and date, shared by every command that analyses (SPEC §5). clap parses
+/// The review period and date, shared by every command that analyses. clap parses
 /// them into the domain types, so a malformed value is a usage error before anything is read.
 #[derive(Debug, Args)]
 pub struct When {
@@ -319,7 +319,7 @@ pub fn run() -> ExitCode {
 }
 
 /// Every error a command returns, printed and mapped to its exit status: the one place that
-/// decides what an exit code means (SPEC §10), and where every message is made safe for a
+/// decides what an exit code means (README, exit codes), and where every message is made safe for a
 /// terminal (a file name or a revision may hold escape sequences).
 fn report(e: &Error) -> ExitCode {
     let (diagnostics, after, code) = match e {

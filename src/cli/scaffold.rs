@@ -10,7 +10,7 @@ use crate::model::Date;
 const CONFIG: &str = include_str!("scaffold/kamsite.yaml");
 const OVERVIEW: &str = include_str!("scaffold/overview.md");
 const ACCOUNT: &str = include_str!("scaffold/account.md");
-/// The CI workflow (SPEC §14): check on every push and pull request, publish on a review tag.
+/// The CI workflow (docs/ci.md): check on every push and pull request, publish on a review tag.
 pub const WORKFLOW: &str = include_str!("scaffold/kamsite.yml");
 /// Where GitHub looks for it: the portfolio folder is meant to be the repository's root.
 const WORKFLOW_PATH: &str = ".github/workflows/kamsite.yml";
@@ -110,7 +110,7 @@ pub fn init(args: &InitArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// An account id (SPEC §1: `[a-z0-9][a-z0-9-]*`, at most 64) from a customer name:
+/// An account id (docs/format.md: `[a-z0-9][a-z0-9-]*`, at most 64) from a customer name:
 /// `Müller & Söhne GmbH` → `mueller-soehne-gmbh`.
 pub fn account_id(name: &str) -> String {
     let id = crate::slug::slug(name);
