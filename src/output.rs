@@ -481,22 +481,7 @@ impl Staging {
     /// Writes one file at `rel` (a relative path with `/` separators) inside the staging folder.
     /// Safe to call from several threads; a second write to one path is an error.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
-        let path = self.inside(rel)?;
-        let first = self
-            .written
-            .lock()
-            .map(|mut w| w.insert(rel.to_string()))
-            .unwrap_or(false);
-        if !first {
-            return Err(OutputError::Collision(rel.to_string()));
-        }
-        gated(|| {
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            std::fs::write(&path, bytes)
-        })
-        .map_err(io(&path))
+        self.write_with(rel, |file| file.write_all(bytes))
     }
 
     /// `rel` joined to the staging folder, refusing anything that could leave it.

@@ -367,10 +367,7 @@ impl Built {
             _ => None,
         };
         match streamed {
-            Some(site) => staging.write_with(path, |w| {
-                site.render_to(File::PortfolioJson, w)
-                    .map_err(|e| std::io::Error::other(e.to_string()))
-            }),
+            Some(site) => staging.write_with(path, |w| site.write_portfolio_json(w)),
             None => staging.write(path, &self.bytes(source)?),
         }
         .map_err(|e| Error::Output(e.to_string()))

@@ -219,16 +219,20 @@ fn rows(analysis: &Analysis<'_>) -> Vec<AccountRow> {
 /// `value` as pretty-printed JSON with a final newline, integral numbers written as integers:
 /// how every JSON file kamsite writes looks.
 pub fn to_json_text(value: &impl Serialize) -> String {
-    // Written straight from the value (no `serde_json::Value` tree in between: a 10,000-account
-    // document would hold every number twice), pretty, with integral floats as integers.
     let mut out = Vec::with_capacity(1 << 16);
-    let mut ser = serde_json::Serializer::with_formatter(&mut out, Integral::default());
-    if value.serialize(&mut ser).is_err() {
+    if write_json(value, &mut out).is_err() {
         return "null\n".into();
     }
-    let mut out = String::from_utf8(out).unwrap_or_default();
-    out.push('\n');
-    out
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`to_json_text`] written to `w`. Straight from the value (no `serde_json::Value` tree in
+/// between: a 10,000-account document would hold every number twice), pretty, with integral
+/// floats as integers, and a final newline.
+fn write_json(value: &impl Serialize, mut w: impl std::io::Write) -> std::io::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(&mut w, Integral::default());
+    value.serialize(&mut ser).map_err(std::io::Error::other)?;
+    w.write_all(b"\n")
 }
 
 /// serde_json's pretty formatter, writing integral floats as integers (`1250000`, not
@@ -291,11 +295,7 @@ pub fn json(analysis: &Analysis<'_>) -> String {
 pub fn json_to(analysis: &Analysis<'_>, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     use std::io::Write as _;
     let mut w = std::io::BufWriter::with_capacity(1 << 16, w);
-    let mut ser = serde_json::Serializer::with_formatter(&mut w, Integral::default());
-    Document::of(analysis)
-        .serialize(&mut ser)
-        .map_err(std::io::Error::other)?;
-    w.write_all(b"\n")?;
+    write_json(&Document::of(analysis), &mut w)?;
     w.flush()
 }
 

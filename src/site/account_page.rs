@@ -543,23 +543,26 @@ fn account_charts(a: &AccountAnalysis<'_>, s: &Shared<'_>) -> Vec<Chart> {
 /// accounts/acme.md".
 fn figure_sources(from: &[crate::analyse::provenance::FiguresFrom]) -> Vec<String> {
     use crate::analyse::provenance::Figures;
-    let mut out: Vec<(Option<&str>, String)> = Vec::new();
-    for f in from {
-        let whole_file =
-            matches!(f.figures, Figures::Quarter(_)) && f.lines.is_empty() && f.sheet.is_none();
-        let line = figures_from(f);
-        match out.last_mut() {
-            Some((Some(file), text)) if whole_file && *file == f.file.as_str() => {
-                // "2026-Q3: file" + 2026-Q2 → "2026-Q3, 2026-Q2: file"
-                let at = text.find(": ").unwrap_or(text.len());
-                if let Figures::Quarter(q) = &f.figures {
-                    text.insert_str(at, &format!(", {q}"));
-                }
-            }
-            _ => out.push((whole_file.then_some(f.file.as_str()), line)),
-        }
-    }
-    out.into_iter().map(|(_, text)| text).collect()
+    // The quarter of an entry that is a quarter read whole from its file.
+    let whole_quarter = |f: &crate::analyse::provenance::FiguresFrom| match &f.figures {
+        Figures::Quarter(q) if f.lines.is_empty() && f.sheet.is_none() => Some(q.to_string()),
+        _ => None,
+    };
+    from.chunk_by(|a, b| {
+        a.file == b.file && whole_quarter(a).is_some() && whole_quarter(b).is_some()
+    })
+    .map(|run| match run {
+        [one] => figures_from(one),
+        _ => format!(
+            "{}: {}",
+            run.iter()
+                .filter_map(whole_quarter)
+                .collect::<Vec<_>>()
+                .join(", "),
+            run[0].file
+        ),
+    })
+    .collect()
 }
 
 /// "2026-Q3: data/erp-financials.csv, line 14", "2 opportunities: accounts/acme.md".

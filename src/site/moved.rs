@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::format::DASH;
 use super::pages::Shared;
-use crate::analyse::moves::{Against, Moves, ScoreMove};
+use crate::analyse::moves::{Against, ComponentMove, Moves, ScoreMove};
 use crate::analyse::AccountAnalysis;
 use crate::numfmt::short;
 
@@ -68,15 +68,7 @@ pub fn score_line(name: &str, m: &ScoreMove<'_>) -> Option<String> {
                 .into_iter()
                 .filter(|x| x.contribution.abs() >= 0.05)
                 .take(2)
-                .map(|x| {
-                    format!(
-                        "{} {} → {} {}",
-                        x.name.replace('_', " "),
-                        score(x.then),
-                        score(x.now),
-                        signed(x.contribution)
-                    )
-                })
+                .map(component_line)
                 .collect();
             Some(format!(
                 "{name} {} → {} ({}){}: {}",
@@ -88,6 +80,17 @@ pub fn score_line(name: &str, m: &ScoreMove<'_>) -> Option<String> {
             ))
         }
     }
+}
+
+/// "profitability 100 → 50 −25": a component, its change and its share of the score's move.
+fn component_line(x: &ComponentMove<'_>) -> String {
+    format!(
+        "{} {} → {} {}",
+        x.name.replace('_', " "),
+        score(x.then),
+        score(x.now),
+        signed(x.contribution)
+    )
 }
 
 /// An account's largest score move and its main reason, for the changes page.
@@ -127,15 +130,7 @@ pub fn main_reason(m: &Moves<'_>) -> Option<Reason> {
     let reason = s
         .largest()
         .first()
-        .map(|x| {
-            format!(
-                "{} {} → {} {}",
-                x.name.replace('_', " "),
-                score(x.then),
-                score(x.now),
-                signed(x.contribution)
-            )
-        })
+        .map(|x| component_line(x))
         .unwrap_or_default();
     let head = format!("{} {}", capitalised(name), signed(c));
     Some(Reason {

@@ -101,20 +101,35 @@ impl<'a> Svg<'a> {
     }
 }
 
+/// How a shape is painted with its colour.
+enum Paint {
+    Fill,
+    /// Outlined, with this stroke width.
+    Stroke(u32),
+}
+
+/// The paint attributes of a shape, the defaults left out: ` opacity="a"` unless opaque, then
+/// ` fill="C"`, or ` fill="none" stroke="C"` and ` stroke-width="w"` unless 1. `C` is
 /// `#RRGGBB`, or `currentColor` for black.
-fn colour(out: &mut String, c: BackendColor) {
+fn paint(out: &mut String, c: BackendColor, how: Paint) {
+    if c.alpha != 1.0 {
+        let _ = write!(out, " opacity=\"{}\"", c.alpha);
+    }
+    out.push_str(match how {
+        Paint::Fill => " fill=\"",
+        Paint::Stroke(_) => " fill=\"none\" stroke=\"",
+    });
     match c.rgb {
         (0, 0, 0) => out.push_str("currentColor"),
         (r, g, b) => {
             let _ = write!(out, "#{r:02X}{g:02X}{b:02X}");
         }
     }
-}
-
-/// ` opacity="a"` unless fully opaque (the default).
-fn opacity(out: &mut String, c: BackendColor) {
-    if c.alpha != 1.0 {
-        let _ = write!(out, " opacity=\"{}\"", c.alpha);
+    out.push('"');
+    if let Paint::Stroke(width) = how {
+        if width != 1 {
+            let _ = write!(out, " stroke-width=\"{width}\"");
+        }
     }
 }
 
@@ -169,10 +184,7 @@ impl DrawingBackend for Svg<'_> {
             return Ok(());
         }
         let mut style = String::new();
-        opacity(&mut style, c);
-        style.push_str(" fill=\"");
-        colour(&mut style, c);
-        style.push('"');
+        paint(&mut style, c, Paint::Fill);
         self.element(format_args!(
             "<rect x=\"{x}\" y=\"{y}\" width=\"1\" height=\"1\"{style}/>"
         ));
@@ -193,14 +205,7 @@ impl DrawingBackend for Svg<'_> {
             return Ok(());
         }
         self.style.clear();
-        self.style.push_str(" fill=\"none\"");
-        opacity(&mut self.style, c);
-        self.style.push_str(" stroke=\"");
-        colour(&mut self.style, c);
-        self.style.push('"');
-        if s.stroke_width() != 1 {
-            let _ = write!(self.style, " stroke-width=\"{}\"", s.stroke_width());
-        }
+        paint(&mut self.style, c, Paint::Stroke(s.stroke_width()));
         let d = self.join(Kind::Lines);
         let mut last: Option<BackendCoord> = None;
         for (x, y) in path {
@@ -229,20 +234,14 @@ impl DrawingBackend for Svg<'_> {
         }
         if fill {
             self.style.clear();
-            opacity(&mut self.style, c);
-            self.style.push_str(" fill=\"");
-            colour(&mut self.style, c);
-            self.style.push('"');
+            paint(&mut self.style, c, Paint::Fill);
             let d = self.join(Kind::Boxes);
             let (w, h) = (x1 - x0, y1 - y0);
             let _ = write!(d, "M{x0},{y0}h{w}v{h}h{}z", -w);
             return Ok(());
         }
         let mut style = String::new();
-        opacity(&mut style, c);
-        style.push_str(" fill=\"none\" stroke=\"");
-        colour(&mut style, c);
-        style.push('"');
+        paint(&mut style, c, Paint::Stroke(s.stroke_width()));
         self.element(format_args!(
             "<rect x=\"{x0}\" y=\"{y0}\" width=\"{}\" height=\"{}\"{style}/>",
             x1 - x0,
@@ -264,27 +263,17 @@ impl DrawingBackend for Svg<'_> {
         }
         if !fill {
             let mut style = String::new();
-            opacity(&mut style, c);
-            style.push_str(" fill=\"none\" stroke=\"");
-            colour(&mut style, c);
+            paint(&mut style, c, Paint::Stroke(s.stroke_width()));
             self.element(format_args!(
-                "<circle cx=\"{x}\" cy=\"{y}\" r=\"{r}\"{style}\" stroke-width=\"{}\"/>",
-                s.stroke_width()
+                "<circle cx=\"{x}\" cy=\"{y}\" r=\"{r}\"{style}/>"
             ));
             return Ok(());
         }
         // A filled dot is the round cap of a line of no length, as wide as the dot: a run of
         // them is one path of a few bytes per point.
         self.style.clear();
-        self.style.push_str(" fill=\"none\"");
-        opacity(&mut self.style, c);
-        self.style.push_str(" stroke=\"");
-        colour(&mut self.style, c);
-        let _ = write!(
-            self.style,
-            "\" stroke-width=\"{}\" stroke-linecap=\"round\"",
-            2 * r
-        );
+        paint(&mut self.style, c, Paint::Stroke(2 * r));
+        self.style.push_str(" stroke-linecap=\"round\"");
         let d = self.join(Kind::Dots);
         let _ = write!(d, "M{x},{y}h0");
         Ok(())
@@ -300,10 +289,7 @@ impl DrawingBackend for Svg<'_> {
             return Ok(());
         }
         let mut style = String::new();
-        opacity(&mut style, c);
-        style.push_str(" fill=\"");
-        colour(&mut style, c);
-        style.push('"');
+        paint(&mut style, c, Paint::Fill);
         let points = points(path);
         self.element(format_args!("<polygon{style} points=\"{points}\"/>"));
         Ok(())
@@ -341,10 +327,7 @@ impl DrawingBackend for Svg<'_> {
         }
         // Black at full opacity is the text colour the whole SVG already has.
         if c.rgb != (0, 0, 0) || c.alpha != 1.0 {
-            opacity(&mut attrs, c);
-            attrs.push_str(" fill=\"");
-            colour(&mut attrs, c);
-            attrs.push('"');
+            paint(&mut attrs, c, Paint::Fill);
         }
         match s.style() {
             FontStyle::Normal => {}
@@ -402,7 +385,7 @@ mod tests {
             "<svg font-family=\"sans-serif\" font-size=\"15\" fill=\"currentColor\" width=\"10\" height=\"10\" viewBox=\"0 0 10 10\">\n\
              <path fill=\"none\" stroke=\"#999999\" d=\"M1,2L3,4M5,6L7,8\"/>\n\
              <path fill=\"none\" stroke=\"#0000FF\" stroke-width=\"6\" stroke-linecap=\"round\" d=\"M1,2h0M4,5h0\"/>\n\
-             <path fill=\"none\" opacity=\"0.5\" stroke=\"currentColor\" stroke-width=\"4\" stroke-linecap=\"round\" d=\"M6,6h0\"/>\n\
+             <path opacity=\"0.5\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"4\" stroke-linecap=\"round\" d=\"M6,6h0\"/>\n\
              </svg>\n"
         );
     }
