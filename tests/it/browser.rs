@@ -93,9 +93,21 @@ fn example_site_works_in_a_real_browser() {
         return;
     };
     let out = build_example();
+    run_checks(
+        &node,
+        "e2e.mjs",
+        &out.path().join("site"),
+        &chromium,
+        "browser",
+    );
+}
+
+/// Runs the browser script `script` of tests/browser on `target` with `chromium`; its report
+/// (a line per check) is printed, and any failed check fails the test.
+pub(crate) fn run_checks(node: &Path, script: &str, target: &Path, chromium: &Path, what: &str) {
     let result = Command::new(node)
-        .arg(browser_dir().join("e2e.mjs"))
-        .arg(out.path().join("site"))
+        .arg(browser_dir().join(script))
+        .arg(target)
         .env("CHROMIUM", chromium)
         .output()
         .unwrap();
@@ -103,7 +115,7 @@ fn example_site_works_in_a_real_browser() {
     println!("{stdout}");
     assert!(
         result.status.success(),
-        "browser checks failed:\n{stdout}\n{}",
+        "{what} checks failed:\n{stdout}\n{}",
         String::from_utf8_lossy(&result.stderr)
     );
 }

@@ -9,7 +9,7 @@ use std::process::Command as Std;
 use assert_cmd::Command;
 use predicates::prelude::*;
 
-use crate::browser::{browser_dir, on_path, require};
+use crate::browser::{on_path, require, run_checks};
 use crate::common::{example, Fixture, NO_COUNT};
 
 fn kamsite() -> Command {
@@ -197,17 +197,5 @@ fn the_pack_prints_in_a_real_browser() {
         .filter(|p| p.contains("Acme Industrial GmbH"))
         .count();
     assert!(acme >= 1);
-    let result = Std::new(node)
-        .arg(browser_dir().join("pack.mjs"))
-        .arg(&html)
-        .env("CHROMIUM", &chromium)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&result.stdout);
-    println!("{stdout}");
-    assert!(
-        result.status.success(),
-        "pack checks failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&result.stderr)
-    );
+    run_checks(&node, "pack.mjs", &html, &chromium, "pack");
 }
