@@ -84,7 +84,7 @@ impl Baseline {
                         revenue: a.metrics.revenue,
                         revenue_ttm: a.metrics.revenue_ttm,
                         sides: a.sides().map(|s| s.owned()),
-                        front: serde_json::to_value(&a.account.front).ok(),
+                        front: serde_json::to_value(&*a.account.front).ok(),
                     };
                     (a.account.id.clone(), before)
                 })

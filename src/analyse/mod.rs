@@ -297,7 +297,7 @@ impl<'a> Analysis<'a> {
                 m.quadrant_then = Some(before.quadrant.clone());
                 a.moves = Some(m);
                 if let Some(then) = &before.front {
-                    let now = serde_json::to_value(&a.account.front).unwrap_or_default();
+                    let now = serde_json::to_value(&*a.account.front).unwrap_or_default();
                     // Most accounts did not change between two reviews.
                     if *then != now {
                         a.changed_values = history::differences(then, &now);

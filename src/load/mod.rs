@@ -106,6 +106,8 @@ pub fn load(root: &Root) -> Loaded {
 #[derive(Debug, Default)]
 pub struct ParseCache {
     files: std::sync::Mutex<std::collections::HashMap<String, Parsed>>,
+    /// The last merge of the CSV sources and workbooks, and what it read.
+    merged: std::sync::Mutex<Option<sources::memo::Memo>>,
 }
 
 /// A file's bytes, its metadata when read, and what parsing them gave.
@@ -301,8 +303,16 @@ pub fn load_with(root: &Root, cache: Option<&ParseCache>) -> Loaded {
     };
     if let Some(sources_from) = sources_from {
         let mut t = crate::timings::Timings::start();
-        let (problems, read) =
-            sources::merge(root, sources_from, &mut accounts, &rejected_accounts);
+        let (problems, read) = match cache {
+            Some(c) => sources::memo::merge(
+                root,
+                sources_from,
+                &mut accounts,
+                &rejected_accounts,
+                &c.merged,
+            ),
+            None => sources::merge(root, sources_from, &mut accounts, &rejected_accounts),
+        };
         t.mark("load: sources");
         diagnostics.extend(problems);
         files += read;
@@ -766,13 +776,13 @@ pub fn parse_account(rel: &str, file: &str, bytes: Vec<u8>) -> Result<Account, R
         Account {
             id: front.id.clone().unwrap_or_else(|| stem.to_string()),
             source: rel.to_string(),
-            body: split.body.to_string(),
+            body: split.body.into(),
             body_line: split.body_line,
             origins: crate::model::Origins {
                 financials: vec![crate::model::Origin::Account; front.financials.len()],
                 opportunities: vec![crate::model::Origin::Account; front.opportunities.len()],
             },
-            front,
+            front: Arc::new(front),
         }
     };
     match yaml::decode::<FrontMatter>(split.yaml, 2, file, &text, &schema::FRONT_MATTER) {

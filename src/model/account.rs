@@ -16,9 +16,11 @@ pub struct Account {
     pub id: String,
     /// Path relative to the portfolio root, with `/` separators (stable across platforms).
     pub source: String,
-    pub front: FrontMatter,
-    /// The Markdown narrative after the front matter.
-    pub body: String,
+    /// Shared, not copied: the preview's cache hands the same parsed file to every rebuild,
+    /// and a CSV source's rows copy it only when they add to it (`Arc::make_mut`).
+    pub front: std::sync::Arc<FrontMatter>,
+    /// The Markdown narrative after the front matter (shared like `front`).
+    pub body: std::sync::Arc<str>,
     /// 1-based line in the file where the body starts (for diagnostics in the narrative).
     pub body_line: usize,
     /// Where each financials entry and opportunity came from (the file, or a CSV row).

@@ -139,7 +139,7 @@ fn the_schema_names_exactly_the_model_keys() {
     // Decoding and re-serialising a file lists every field of the model, present or not.
     let text = std::fs::read_to_string(example().join("accounts/emea/acme-industrial.md")).unwrap();
     let account = kamsite::load::parse_account("a.md", "a.md", text.into_bytes()).unwrap();
-    let model = serde_json::to_value(&account.front).unwrap();
+    let model = serde_json::to_value(&*account.front).unwrap();
     let mut in_model: Vec<&String> = model.as_object().unwrap().keys().collect();
     in_model.sort();
     assert_eq!(in_schema, in_model);

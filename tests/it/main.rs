@@ -14,6 +14,7 @@ mod export_schema;
 mod exports;
 mod layers;
 mod pack;
+mod preview_equality;
 mod review;
 mod reviews;
 mod robustness;

@@ -24,6 +24,11 @@ pub fn number(cell: &str, decimal: char) -> Result<f64, String> {
         )
     };
     let s = cell.trim();
+    // Most cells of an export are plain digits with at most a decimal point: read them as
+    // they are (a 40,000-row export has 200,000 of them). Same result as below.
+    if let Some(v) = plain_number(s, decimal) {
+        return Ok(v);
+    }
     let (negative, s) = if let Some(rest) = s.strip_prefix('-') {
         (true, rest)
     } else if let Some(rest) = s.strip_suffix('-') {
@@ -56,6 +61,21 @@ pub fn number(cell: &str, decimal: char) -> Result<f64, String> {
     Ok(if negative { -v } else { v })
 }
 
+/// `s` when it is digits, optionally followed by `.` and digits (with `.` the decimal
+/// separator): the number it reads as, without the grouping rules `number` applies.
+fn plain_number(s: &str, decimal: char) -> Option<f64> {
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) if decimal == '.' => (i, Some(f)),
+        Some(_) => return None,
+        None => (s, None),
+    };
+    let digits = |g: &str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
+    if !digits(int) || frac.is_some_and(|f| !digits(f)) {
+        return None;
+    }
+    s.parse().ok()
+}
+
 /// What a quarter may look like in a CSV cell.
 pub const PERIOD_FORMATS: &str = "`2026-Q3`, `2026 Q3`, `Q3 2026` or `Q3/2026`";
 
@@ -68,6 +88,17 @@ pub fn period(cell: &str) -> Result<Quarter, String> {
             clip(cell)
         )
     };
+    // `2026-Q3`, as kamsite writes it and most exports do: read without copying.
+    if let [y0, y1, y2, y3, b'-', b'Q' | b'q', q] = *s.as_bytes() {
+        let digit = |b: u8| b.is_ascii_digit().then(|| i32::from(b - b'0'));
+        if let (Some(a), Some(b), Some(c), Some(d), Some(q)) =
+            (digit(y0), digit(y1), digit(y2), digit(y3), digit(q))
+        {
+            if let Some(quarter) = Quarter::new(a * 1000 + b * 100 + c * 10 + d, q as u8) {
+                return Ok(quarter);
+            }
+        }
+    }
     let upper = s.to_ascii_uppercase();
     let (year, q) = if let Some((y, q)) = upper.split_once("-Q").or_else(|| upper.split_once(" Q"))
     {

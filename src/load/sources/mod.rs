@@ -15,6 +15,7 @@
 pub mod cells;
 mod decode;
 mod grid;
+pub mod memo;
 mod rows;
 mod table;
 

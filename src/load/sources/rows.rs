@@ -259,7 +259,9 @@ impl Reader<'_> {
         }
         for e in merged {
             let account = &mut accounts[e.account];
-            account.front.financials.push(e.financials);
+            std::sync::Arc::make_mut(&mut account.front)
+                .financials
+                .push(e.financials);
             account.origins.financials.push(Origin::Csv {
                 file: self.rel.clone(),
                 sheet: self.sheet.clone(),
@@ -376,7 +378,9 @@ impl Reader<'_> {
         }
         for (a, o, line, cells) in merged {
             let account = &mut accounts[a];
-            account.front.opportunities.push(o);
+            std::sync::Arc::make_mut(&mut account.front)
+                .opportunities
+                .push(o);
             account.origins.opportunities.push(Origin::Csv {
                 file: self.rel.clone(),
                 sheet: self.sheet.clone(),
