@@ -153,11 +153,14 @@ pub fn analyse(portfolio: &Portfolio, period: Option<Quarter>, as_of: Date) -> A
         single_threaded.threshold("min_our_contacts"),
     );
     let quarters = series::quarters(period);
+    // In id order: the accounts are sorted as references (stable, so two files with one id
+    // keep their path order), not as analyses, which are large to move.
+    let mut by_id: Vec<&Account> = portfolio.accounts.iter().collect();
+    by_id.sort_by(|a, b| a.id.cmp(&b.id));
     // Each account on its own, in parallel (at 10,000 accounts this is most of an analysis);
     // the portfolio's figures below sum them in account order, so they do not depend on it.
-    let mut accounts: Vec<AccountAnalysis<'_>> = portfolio
-        .accounts
-        .par_iter()
+    let mut accounts: Vec<AccountAnalysis<'_>> = by_id
+        .into_par_iter()
         .map(|account| {
             let metrics = metrics::metrics(account, period, as_of);
             let attractiveness =
@@ -214,7 +217,6 @@ pub fn analyse(portfolio: &Portfolio, period: Option<Quarter>, as_of: Date) -> A
             }
         })
         .collect();
-    accounts.sort_by(|a, b| a.account.id.cmp(&b.account.id));
 
     let total_ttm = accounts
         .iter()
@@ -250,15 +252,30 @@ pub fn analyse(portfolio: &Portfolio, period: Option<Quarter>, as_of: Date) -> A
         as_of,
         accounts: accounts.len(),
     };
-    let findings = findings::findings(&ctx, &rules, &accounts);
-    let portfolio = aggregate::aggregate(config, &accounts, &findings, period, total_ttm);
-    let vs_previous =
-        period.map(|p| compare::compare(&accounts, |a| a.previous.as_ref(), p, p.minus(1)));
-    let vs_year_ago =
-        period.map(|p| compare::compare(&accounts, |a| a.year_ago.as_ref(), p, p.minus(4)));
-    let revenue_by_designation = series::revenue_by_designation(&accounts, &quarters);
-    let concentration = series::concentration(&accounts);
-    let effectiveness = effectiveness::effectiveness(&accounts, period);
+    // The portfolio's figures: each is one pass over the accounts, independent of the others,
+    // so they run side by side (each sums in account order, as it would alone).
+    let all = &accounts;
+    let (mut findings, mut portfolio) = (Vec::new(), Aggregates::default());
+    let (mut vs_previous, mut vs_year_ago) = (None, None);
+    let (mut revenue_by_designation, mut concentration) = (Vec::new(), Vec::new());
+    let mut effectiveness = effectiveness::Effectiveness::default();
+    rayon::scope(|s| {
+        s.spawn(|_| {
+            findings = findings::findings(&ctx, &rules, all);
+            portfolio = aggregate::aggregate(config, all, &findings, period, total_ttm);
+        });
+        s.spawn(|_| {
+            vs_previous =
+                period.map(|p| compare::compare(all, |a| a.previous.as_ref(), p, p.minus(1)));
+        });
+        s.spawn(|_| {
+            vs_year_ago =
+                period.map(|p| compare::compare(all, |a| a.year_ago.as_ref(), p, p.minus(4)));
+        });
+        s.spawn(|_| revenue_by_designation = series::revenue_by_designation(all, &quarters));
+        s.spawn(|_| concentration = series::concentration(all));
+        s.spawn(|_| effectiveness = effectiveness::effectiveness(all, period));
+    });
     Analysis {
         config,
         period,

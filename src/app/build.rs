@@ -15,9 +15,10 @@ use super::reviews::{self, Review};
 use crate::analyse::trends::Column;
 use crate::analyse::{Analysis, Baseline};
 use crate::diagnostics::Diagnostic;
-use crate::load::{Manifest, ParseCache, Root};
+use crate::load::{Manifest, Root};
 use crate::output::Staging;
 use crate::site::{Archive, File, Options, Site};
+use crate::validate::Cache;
 
 /// What a build is asked to do: every option of `kamsite build`, and of `serve` and `pack`,
 /// which take the same (SPEC §10 v1.2).
@@ -184,15 +185,16 @@ impl Inputs {
     /// preview keeps one); with reviews, a build shares one between the current portfolio and
     /// the reviews, since most account files are the same bytes at every tag. Without either,
     /// no cache: it would hold a second copy of every file for nothing.
-    pub fn open(plan: &BuildPlan, cache: Option<&ParseCache>) -> Result<Inputs, Error> {
-        let own = ParseCache::default();
+    pub fn open(plan: &BuildPlan, cache: Option<&Cache>) -> Result<Inputs, Error> {
+        let own = Cache::default();
         let cache = match (cache, &plan.reviews) {
             (Some(c), _) => Some(c),
             (None, Some(_)) => Some(&own),
             (None, None) => None,
         };
-        let project = Project::open_with(&plan.portfolio, plan.when, cache)?;
         let mut t = crate::timings::Timings::start();
+        let project = Project::open_with(&plan.portfolio, plan.when, cache)?;
+        t.mark("open (load … plausibility)");
         let reviews = match &plan.reviews {
             Some(pattern) => reviews::open_all(&plan.portfolio, pattern, cache.unwrap_or(&own))?,
             None => Vec::new(),
@@ -208,6 +210,7 @@ impl Inputs {
             .and_then(|t| crate::site::templates(t).map_err(|e| e.to_string()))
             .map_err(Error::Output)?;
         let statics = read_statics(&project.root).map_err(Error::Output)?;
+        t.mark("templates, static files");
         let archive = if reviews.is_empty() {
             Archive::None
         } else {
@@ -267,7 +270,7 @@ impl<'a> Analyses<'a> {
 
 impl Built {
     /// Opens, analyses and prepares everything `plan` asks for (`cache`: see [`Inputs::open`]).
-    pub fn open(plan: &BuildPlan, cache: Option<&ParseCache>) -> Result<Built, Error> {
+    pub fn open(plan: &BuildPlan, cache: Option<&Cache>) -> Result<Built, Error> {
         let inputs = Inputs::open(plan, cache)?;
         let analysed = Analysed::new(inputs, |i| Analyses::of(i));
         let mut t = crate::timings::Timings::start();

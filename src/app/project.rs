@@ -147,7 +147,7 @@ impl Project {
     pub fn open_with(
         dir: &Path,
         when: When,
-        cache: Option<&crate::load::ParseCache>,
+        cache: Option<&crate::validate::Cache>,
     ) -> Result<Project, Error> {
         Project::open_root(Root::new(dir), when, cache)
     }
@@ -158,7 +158,7 @@ impl Project {
     pub fn open_root(
         root: Root,
         when: When,
-        cache: Option<&crate::load::ParseCache>,
+        cache: Option<&crate::validate::Cache>,
     ) -> Result<Project, Error> {
         Project::settle(root, when, cache, true)
     }
@@ -173,7 +173,7 @@ impl Project {
     fn settle(
         root: Root,
         when: When,
-        cache: Option<&crate::load::ParseCache>,
+        cache: Option<&crate::validate::Cache>,
         strict: bool,
     ) -> Result<Project, Error> {
         let (loaded, mut diagnostics) =
@@ -195,7 +195,9 @@ impl Project {
                 )));
             }
         }
-        diagnostics.extend(crate::validate::plausibility(&root, &loaded, read, as_of));
+        diagnostics.extend(crate::validate::plausibility(
+            &root, &loaded, read, as_of, cache,
+        ));
         crate::diagnostics::sort(&mut diagnostics);
         crate::diagnostics::bound(&mut diagnostics);
         crate::diagnostics::sort(&mut diagnostics);

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use super::project::{Error, Project};
 use crate::analyse::{Analysis, Baseline};
 use crate::load::git::{cat_files, Repository, Tag, Tree, UNSHALLOW};
-use crate::load::ParseCache;
+use crate::validate::Cache;
 
 /// A review opened and ready to analyse.
 #[derive(Debug)]
@@ -37,7 +37,7 @@ fn failed(tag: &str, message: String) -> Error {
 
 /// Every tag matching `pattern`, oldest first, opened in parallel, sharing `cache`. Slugs must
 /// differ: two tags in one folder would overwrite each other.
-pub fn open_all(portfolio: &Path, pattern: &str, cache: &ParseCache) -> Result<Vec<Review>, Error> {
+pub fn open_all(portfolio: &Path, pattern: &str, cache: &Cache) -> Result<Vec<Review>, Error> {
     let repo = Repository::of(portfolio).map_err(|e| {
         failed(
             pattern,

@@ -7,8 +7,9 @@
 use std::collections::BTreeMap;
 
 use super::project::{Error, Project, When};
-use crate::load::{ParseCache, Root};
+use crate::load::Root;
 use crate::model::Date;
+use crate::validate::Cache;
 
 /// Opens the portfolio held in `files`, naming its files `label/<path>` in messages. `cache`
 /// holds account files already parsed (between two reviews most files are the same bytes).
@@ -16,7 +17,7 @@ pub fn open(
     label: &str,
     files: BTreeMap<String, Vec<u8>>,
     commit_date: Option<Date>,
-    cache: Option<&ParseCache>,
+    cache: Option<&Cache>,
 ) -> Result<Project, Error> {
     let root = Root::in_memory(label, files);
     let when = When {

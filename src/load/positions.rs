@@ -14,7 +14,7 @@ use super::{Root, CONFIG_FILE};
 use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, Span};
 
 /// A problem found by a check, before it is given a position.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Problem {
     /// Relative path of the file (kamsite.yaml, an account file or a CSV source).
     pub file: String,
@@ -29,7 +29,7 @@ pub struct Problem {
 
 /// Where in its file a problem is: a value of a YAML file, named by its path (its line and
 /// column are looked up only for files with problems), or a cell of a CSV source.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum Locus {
     Yaml(YamlPath, Target),
     Cell {

@@ -4,10 +4,14 @@
 //! Checks name the offending value by its YAML path; positions are looked up afterwards, only
 //! for the files that have problems.
 
+mod memo;
 mod plausibility;
 pub mod safety;
 
+pub use memo::Cache;
+
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -138,36 +142,48 @@ pub fn load_and_validate(root: &Root, rules: &[RuleName]) -> (Loaded, Vec<Diagno
     load_and_validate_with(root, None, rules)
 }
 
-/// [`load_and_validate`], reusing the parsed account files `cache` holds when their bytes are
-/// unchanged (the live preview re-parses only the files that changed).
+/// [`load_and_validate`], reusing what `cache` holds: the parsed account files whose bytes are
+/// unchanged, and their checks (the live preview re-parses and re-checks only what changed).
 pub fn load_and_validate_with(
     root: &Root,
-    cache: Option<&load::ParseCache>,
+    cache: Option<&Cache>,
     rules: &[RuleName],
 ) -> (Loaded, Vec<Diagnostic>) {
     let mut t = crate::timings::Timings::start();
-    let loaded = load::load_with(root, cache);
+    let loaded = load::load_with(root, cache.map(|c| &c.parsed));
     t.mark("load");
     let mut all = loaded.diagnostics.clone();
-    all.extend(validate(root, &loaded, rules));
+    all.extend(validate_with(root, &loaded, rules, cache));
     t.mark("validate");
     crate::diagnostics::sort(&mut all);
     (loaded, all)
 }
 
 /// The plausibility checks of SPEC §15, which need the review date: positioned diagnostics.
-/// `config` is the configuration as far as it could be read.
+/// `config` is the configuration as far as it could be read; `cache` holds the problems of
+/// account files checked before (see [`Cache`]).
 pub fn plausibility(
     root: &Root,
     loaded: &Loaded,
     config: &Config,
     as_of: crate::model::Date,
+    cache: Option<&Cache>,
 ) -> Vec<Diagnostic> {
-    plausibility::check(root, loaded, config, as_of)
+    plausibility::check(root, loaded, config, as_of, cache)
 }
 
 /// Runs every check and returns positioned diagnostics, sorted.
 pub fn validate(root: &Root, loaded: &Loaded, rules: &[RuleName]) -> Vec<Diagnostic> {
+    validate_with(root, loaded, rules, None)
+}
+
+/// [`validate`], with the checks of unchanged account files taken from `cache`.
+fn validate_with(
+    root: &Root,
+    loaded: &Loaded,
+    rules: &[RuleName],
+    cache: Option<&Cache>,
+) -> Vec<Diagnostic> {
     // A rejected kamsite.yaml is checked as far as it could be read (its range and
     // consistency problems too), and the account files against it.
     let read = loaded.config_read();
@@ -193,10 +209,18 @@ pub fn validate(root: &Root, loaded: &Loaded, rules: &[RuleName]) -> Vec<Diagnos
         .collect();
     let whole = loaded.portfolio.accounts.len();
     // Each account file on its own, in parallel, its problems in file order.
+    let fingerprint = cache.map(|_| memo::fingerprint(config));
     let per_account: Vec<Vec<Problem>> = all_accounts
         .par_iter()
         .enumerate()
-        .map(|(i, account)| check_account(config, trusted, account, i < whole))
+        .map(|(i, account)| match (cache, &fingerprint) {
+            (Some(c), Some(f)) => c.checked.get_or(
+                account,
+                (account.id.clone(), i < whole, trusted, Arc::clone(f)),
+                || check_account(config, trusted, account, i < whole),
+            ),
+            _ => check_account(config, trusted, account, i < whole),
+        })
         .collect();
     problems.extend(per_account.into_iter().flatten());
     problems.extend(check_duplicate_ids(&all_accounts));
@@ -440,7 +464,7 @@ fn is_slug(id: &str) -> bool {
 }
 
 /// Which parts of kamsite.yaml the account files can be checked against (SPEC §19).
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Trusted {
     managers: bool,
     scoring: bool,

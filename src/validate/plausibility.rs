@@ -31,7 +31,13 @@ const JUMP: f64 = 50.0;
 
 /// Every plausibility problem of the loaded portfolio (valid and rejected account files) as of
 /// `as_of`, positioned and unsorted. `config` is the configuration as far as it was read.
-pub fn check(root: &Root, loaded: &Loaded, config: &Config, as_of: Date) -> Vec<Diagnostic> {
+pub fn check(
+    root: &Root,
+    loaded: &Loaded,
+    config: &Config,
+    as_of: Date,
+    cache: Option<&super::Cache>,
+) -> Vec<Diagnostic> {
     let current = Quarter::of_date(as_of, config.fiscal_year_start);
     let mut problems = Vec::new();
     if let (Some(p), Some(c)) = (config.period, current) {
@@ -62,16 +68,22 @@ pub fn check(root: &Root, loaded: &Loaded, config: &Config, as_of: Date) -> Vec<
     let per_account: Vec<Vec<Problem>> = accounts
         .par_iter()
         .map(|a| {
-            let mut own = Vec::new();
-            let mut c = Checks {
-                account: a,
-                as_of,
-                problems: &mut own,
+            let check = || {
+                let mut own = Vec::new();
+                let mut c = Checks {
+                    account: a,
+                    as_of,
+                    problems: &mut own,
+                };
+                c.financials(current);
+                c.probabilities();
+                c.dates();
+                own
             };
-            c.financials(current);
-            c.probabilities();
-            c.dates();
-            own
+            match cache {
+                Some(m) => m.plausible.get_or(a, (as_of, current), check),
+                None => check(),
+            }
         })
         .collect();
     problems.extend(per_account.into_iter().flatten());

@@ -12,6 +12,7 @@ use std::path::Path;
 use kamsite::app::{Project, When};
 use kamsite::load::{load_with, ParseCache, Root};
 use kamsite::model::Date;
+use kamsite::validate::Cache;
 
 /// Everything a build shows of a load: accounts (with their merged rows and where each came
 /// from), problems, files read.
@@ -23,14 +24,18 @@ fn loaded(root: &Root, cache: Option<&ParseCache>) -> String {
     )
 }
 
-/// The analysis as `export` writes it, or the problems that stop it.
-fn analysed(dir: &Path, cache: Option<&ParseCache>) -> String {
+/// The checks' warnings and the analysis as `export` writes it, or the problems that stop it.
+fn analysed(dir: &Path, cache: Option<&Cache>) -> String {
     let when = When {
         as_of: Some(Date::new(2026, 10, 5).unwrap()),
         ..When::default()
     };
     match Project::open_with(dir, when, cache) {
-        Ok(p) => kamsite::export::json(&p.analyse(None)),
+        Ok(p) => format!(
+            "{:#?}\n{}",
+            p.warnings,
+            kamsite::export::json(&p.analyse(None))
+        ),
         Err(e) => format!("{e:?}"),
     }
 }
@@ -158,6 +163,30 @@ fn a_preview_equals_a_fresh_load_after_every_kind_of_edit() {
             }),
         ),
         (
+            "a score out of range (an error of the file's checks)",
+            Box::new(|_| edit(&acme, "  profitability: 2", "  profitability: 9")),
+        ),
+        (
+            "another file's narrative, the error still there",
+            Box::new(|_| {
+                let mut t = std::fs::read_to_string(&cascade).unwrap();
+                t.push_str("\nCalled the buyer.\n");
+                std::fs::write(&cascade, t).unwrap();
+            }),
+        ),
+        (
+            "the score fixed",
+            Box::new(|_| edit(&acme, "  profitability: 9", "  profitability: 3")),
+        ),
+        (
+            "a manager renamed in kamsite.yaml (the owner is unknown)",
+            Box::new(|_| edit(&config, "name: Dana Whitfield", "name: Dana Whitfield-Ng")),
+        ),
+        (
+            "the manager's name back",
+            Box::new(|_| edit(&config, "name: Dana Whitfield-Ng", "name: Dana Whitfield")),
+        ),
+        (
             "an account file removed",
             Box::new(|p| std::fs::remove_file(p.join("accounts/amer/lumen-medical.md")).unwrap()),
         ),
@@ -173,14 +202,14 @@ fn a_preview_equals_a_fresh_load_after_every_kind_of_edit() {
         ),
     ];
     let root = Root::new(p);
-    let cache = ParseCache::default();
+    let cache = Cache::default();
     // What a preview has seen before the first edit.
     let _ = analysed(p, Some(&cache));
     for (what, change) in rounds {
         change(p);
         std::thread::sleep(std::time::Duration::from_millis(2100));
         same(
-            &loaded(&root, Some(&cache)),
+            &loaded(&root, Some(&cache.parsed)),
             &loaded(&root, None),
             &format!("after {what}, the preview's load"),
         );

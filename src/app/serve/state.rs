@@ -11,7 +11,7 @@ use std::time::Duration;
 use super::Event;
 use crate::app::{BuildPlan, Built, Error};
 use crate::diagnostics::{self, Format};
-use crate::load::ParseCache;
+use crate::validate::Cache;
 
 /// One good build: the sites and the pages rendered from them so far.
 pub struct Snapshot {
@@ -21,7 +21,7 @@ pub struct Snapshot {
 
 impl Snapshot {
     /// Opens, analyses and prepares what `plan` asks for; problems as the text to show.
-    pub fn build(plan: &BuildPlan, cache: &ParseCache) -> Result<Snapshot, String> {
+    pub fn build(plan: &BuildPlan, cache: &Cache) -> Result<Snapshot, String> {
         let built = Built::open(plan, Some(cache)).map_err(|e| match e {
             Error::Invalid { diagnostics, .. } | Error::Review { diagnostics, .. }
                 if !diagnostics.is_empty() =>
@@ -77,7 +77,7 @@ pub struct Preview {
     pub plan: BuildPlan,
     events: Events,
     /// Parsed account files, kept across rebuilds: a save re-parses only what changed.
-    cache: ParseCache,
+    cache: Cache,
     site: Mutex<Option<Arc<Snapshot>>>,
     status: Mutex<Status>,
     changed: Condvar,
@@ -88,7 +88,7 @@ impl Preview {
         Preview {
             plan,
             events,
-            cache: ParseCache::default(),
+            cache: Cache::default(),
             site: Mutex::new(None),
             status: Mutex::new(Status::default()),
             changed: Condvar::new(),
