@@ -209,6 +209,37 @@ fn idle_preview_sends_no_reload_until_a_file_changes() {
     assert!(get(&addr, "/accounts/acme/").1.contains("Edited Ltd"));
 }
 
+/// An editor (or a script) that writes a file in place opens it, truncating it, then writes:
+/// on a busy machine the two can be further apart than the debounce. The preview waits for
+/// the file to be closed: one save, one reload, and never a build of the half-written file
+/// (which showed "empty file" over the page for a moment, and reloaded twice).
+#[test]
+fn a_save_paused_between_truncating_and_writing_reloads_once() {
+    use std::io::Write;
+    let f = Fixture::new()
+        .file("kamsite.yaml", NO_COUNT)
+        .account("acme.md", QUIET);
+    let (_serve, addr) = start(&f);
+    let mut events = subscribe(&addr);
+    let mut file = std::fs::File::create(f.path().join("accounts/acme.md")).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    file.write_all(QUIET.replace("Quiet Ltd", "Edited Ltd").as_bytes())
+        .unwrap();
+    drop(file);
+    let after =
+        wait_for(&mut events, "data: reload") + &listen(&mut events, Duration::from_millis(1500));
+    assert_eq!(
+        after.matches("data: reload").count(),
+        1,
+        "one save, one reload: {after}"
+    );
+    assert!(
+        !after.contains("event: problem"),
+        "the half-written file was built: {after}"
+    );
+    assert!(get(&addr, "/accounts/acme/").1.contains("Edited Ltd"));
+}
+
 /// Opens the event stream and waits for its headers.
 fn subscribe(addr: &str) -> TcpStream {
     let mut events = TcpStream::connect(addr).unwrap();

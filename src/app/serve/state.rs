@@ -79,6 +79,8 @@ pub struct Preview {
     /// Parsed account files, kept across rebuilds: a save re-parses only what changed.
     cache: Cache,
     site: Mutex<Option<Arc<Snapshot>>>,
+    /// Held while building: one build at a time, so the last to start is the one served.
+    building: Mutex<()>,
     status: Mutex<Status>,
     changed: Condvar,
 }
@@ -90,6 +92,7 @@ impl Preview {
             events,
             cache: Cache::default(),
             site: Mutex::new(None),
+            building: Mutex::new(()),
             status: Mutex::new(Status::default()),
             changed: Condvar::new(),
         }
@@ -108,6 +111,7 @@ impl Preview {
     /// Builds again; on failure keeps the last good site and records the problem. Tells every
     /// open page either way.
     pub fn rebuild(&self) {
+        let _building = lock(&self.building);
         let started = std::time::Instant::now();
         let result = Snapshot::build(&self.plan, &self.cache);
         let mut status = lock(&self.status);

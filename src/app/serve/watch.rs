@@ -15,25 +15,35 @@ use super::state::Preview;
 /// Events closer together than this are one change (a save writes, renames, sets metadata).
 const DEBOUNCE: Duration = Duration::from_millis(20);
 
+/// How long a file written in place may stay open before the preview builds anyway (a
+/// program that keeps its file open would otherwise never be seen).
+const OPEN_FOR_WRITING: Duration = Duration::from_millis(500);
+
 /// Watches `portfolio` until the returned value is dropped.
 pub fn start(portfolio: &Path, preview: Arc<Preview>) -> Result<impl Drop, String> {
     let root = portfolio.to_path_buf();
+    let saves = Arc::new(Saves::default());
     let mut debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
         let Ok(events) = result else { return };
         // What a build reads now: kamsite.yaml may name other sources after a change (read
         // once per burst, only when needed).
         let mut manifest: Option<crate::load::Manifest> = None;
-        let relevant = events.iter().any(|e| {
-            changes_content(&e.event.kind)
-                && e.event.paths.iter().any(|p| {
-                    let rel = super::relative(&root, p);
-                    manifest
+        let mut relevant = false;
+        for e in &events {
+            for p in &e.event.paths {
+                let rel = super::relative(&root, p);
+                if changes_content(&e.event.kind)
+                    && manifest
                         .get_or_insert_with(|| crate::load::Manifest::of_dir(&root))
                         .reads(&rel)
-                })
-        });
+                {
+                    relevant = true;
+                    saves.saw(&e.event.kind, rel);
+                }
+            }
+        }
         if relevant {
-            preview.rebuild();
+            saves.settle(&preview);
         }
     })
     .map_err(|e| format!("cannot watch files: {e}"))?;
@@ -41,6 +51,51 @@ pub fn start(portfolio: &Path, preview: Arc<Preview>) -> Result<impl Drop, Strin
         .watch(portfolio, notify::RecursiveMode::Recursive)
         .map_err(|e| format!("cannot watch {}: {e}", portfolio.display()))?;
     Ok(debouncer)
+}
+
+/// Files written in place and not yet closed. A save that opens a file (truncating it) and
+/// writes it a moment later reaches the watcher as two bursts on a busy machine; building
+/// after the first would build a half-written file and reload twice. The build waits for the
+/// file to be closed, or [`OPEN_FOR_WRITING`] at most.
+#[derive(Default)]
+struct Saves {
+    open: std::sync::Mutex<std::collections::HashSet<String>>,
+    /// Bumped by every burst, so that a deferred build runs only if nothing came since.
+    bursts: std::sync::atomic::AtomicU64,
+}
+
+impl Saves {
+    fn saw(&self, kind: &EventKind, rel: String) {
+        let mut open = super::state::lock(&self.open);
+        match kind {
+            EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Any) => {
+                open.insert(rel);
+            }
+            // Closed after writing, renamed, removed: the save is over.
+            _ => {
+                open.remove(&rel);
+            }
+        }
+    }
+
+    /// Builds now when no file is being written, else once the deadline passes without
+    /// news (a later burst that closes the file builds then).
+    fn settle(self: &Arc<Self>, preview: &Arc<Preview>) {
+        use std::sync::atomic::Ordering;
+        let burst = self.bursts.fetch_add(1, Ordering::SeqCst) + 1;
+        if super::state::lock(&self.open).is_empty() {
+            preview.rebuild();
+            return;
+        }
+        let (saves, preview) = (Arc::clone(self), Arc::clone(preview));
+        std::thread::spawn(move || {
+            std::thread::sleep(OPEN_FOR_WRITING);
+            if saves.bursts.load(Ordering::SeqCst) == burst {
+                super::state::lock(&saves.open).clear();
+                preview.rebuild();
+            }
+        });
+    }
 }
 
 /// Whether an event changes content: a create, a data write, a rename or a removal. On Linux,
