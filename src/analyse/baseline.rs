@@ -58,8 +58,9 @@ pub struct Before {
     /// Attractiveness, strength and health with their components (SPEC §17).
     pub sides: [super::moves::Side<'static>; 3],
     /// The front matter as it was (from a git revision or a review; not in an export), for
-    /// the values that changed.
-    pub front: Option<serde_json::Value>,
+    /// the values that changed. Shared, not copied: between two reviews most files are the
+    /// same bytes, parsed once into the same front matter, which needs no comparing.
+    pub front: Option<std::sync::Arc<crate::model::FrontMatter>>,
 }
 
 impl Baseline {
@@ -69,7 +70,6 @@ impl Baseline {
             label: label.to_string(),
             commit: None,
             period: analysis.period.map(|p| p.to_string()),
-            // Each account's front matter is serialised to compare values later: in parallel.
             accounts: analysis
                 .accounts
                 .par_iter()
@@ -84,7 +84,7 @@ impl Baseline {
                         revenue: a.metrics.revenue,
                         revenue_ttm: a.metrics.revenue_ttm,
                         sides: a.sides().map(|s| s.owned()),
-                        front: serde_json::to_value(&*a.account.front).ok(),
+                        front: Some(std::sync::Arc::clone(&a.account.front)),
                     };
                     (a.account.id.clone(), before)
                 })

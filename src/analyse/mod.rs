@@ -313,11 +313,17 @@ impl<'a> Analysis<'a> {
                 m.designation_then = Some(before.designation.clone());
                 m.quadrant_then = Some(before.quadrant.clone());
                 a.moves = Some(m);
-                if let Some(then) = &before.front {
+                // Most accounts did not change between two reviews: the very same front
+                // matter, or the same values.
+                if let Some(then) = before
+                    .front
+                    .as_ref()
+                    .filter(|then| !std::sync::Arc::ptr_eq(then, &a.account.front))
+                {
+                    let then = serde_json::to_value(&**then).unwrap_or_default();
                     let now = serde_json::to_value(&*a.account.front).unwrap_or_default();
-                    // Most accounts did not change between two reviews.
-                    if *then != now {
-                        a.changed_values = history::differences(then, &now);
+                    if then != now {
+                        a.changed_values = history::differences(&then, &now);
                     }
                 }
             }
