@@ -70,7 +70,7 @@ fn workbook(analysis: &Analysis<'_>) -> Result<Vec<u8>, XlsxError> {
     for (c, name) in columns.iter().enumerate() {
         sheet.write_string_with_format(0, c as u16, *name, &header)?;
     }
-    let accounts = rows(analysis);
+    let accounts: Vec<_> = rows(analysis).collect();
     for (r, row) in accounts.iter().enumerate() {
         let r = r as u32 + 1;
         let text = [
