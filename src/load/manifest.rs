@@ -61,6 +61,9 @@ impl Manifest {
             || name.ends_with(".swp")
             || name.ends_with(".swx")
             || name.ends_with(".tmp")
+            // JetBrains IDEs' "safe write"
+            || name.ends_with("___jb_tmp___")
+            || name.ends_with("___jb_old___")
             || name == "4913"; // vim's probe file
         if editor_file || hidden(rel) {
             return false;
@@ -177,6 +180,7 @@ mod tests {
             "accounts/acme.md~",
             "accounts/#acme.md#",
             "accounts/4913",
+            "accounts/acme.md___jb_tmp___",
             ".git/index",
             "notes.txt",
             "emea/kamsite.yaml",

@@ -240,6 +240,34 @@ fn a_save_paused_between_truncating_and_writing_reloads_once() {
     assert!(get(&addr, "/accounts/acme/").1.contains("Edited Ltd"));
 }
 
+/// The same for a new file: created empty, written a moment later.
+#[test]
+fn a_new_file_written_a_moment_after_its_creation_reloads_once() {
+    use std::io::Write;
+    let f = Fixture::new()
+        .file("kamsite.yaml", NO_COUNT)
+        .account("acme.md", QUIET);
+    let (_serve, addr) = start(&f);
+    let mut events = subscribe(&addr);
+    let mut file = std::fs::File::create(f.path().join("accounts/beta.md")).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    file.write_all(QUIET.replace("Quiet Ltd", "Beta Ltd").as_bytes())
+        .unwrap();
+    drop(file);
+    let after =
+        wait_for(&mut events, "data: reload") + &listen(&mut events, Duration::from_millis(1500));
+    assert_eq!(
+        after.matches("data: reload").count(),
+        1,
+        "one save, one reload: {after}"
+    );
+    assert!(
+        !after.contains("event: problem"),
+        "the half-written file was built: {after}"
+    );
+    assert!(get(&addr, "/accounts/beta/").1.contains("Beta Ltd"));
+}
+
 /// Opens the event stream and waits for its headers.
 fn subscribe(addr: &str) -> TcpStream {
     let mut events = TcpStream::connect(addr).unwrap();

@@ -68,7 +68,9 @@ impl Saves {
     fn saw(&self, kind: &EventKind, rel: String) {
         let mut open = super::state::lock(&self.open);
         match kind {
-            EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Any) => {
+            // A file created, or written to, in place: being written until it is closed.
+            EventKind::Create(notify::event::CreateKind::File)
+            | EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Any) => {
                 open.insert(rel);
             }
             // Closed after writing, renamed, removed: the save is over.
@@ -105,7 +107,10 @@ impl Saves {
 pub fn changes_content(kind: &EventKind) -> bool {
     match kind {
         EventKind::Create(_) | EventKind::Remove(_) => true,
-        EventKind::Modify(ModifyKind::Metadata(_)) => false,
+        // Reads never change metadata (they are `Access` events); a `chmod` that makes a file
+        // unreadable does, and a build would fail on it.
+        EventKind::Modify(ModifyKind::Metadata(notify::event::MetadataKind::AccessTime)) => false,
+        EventKind::Modify(ModifyKind::Metadata(_)) => true,
         EventKind::Modify(_) => true,
         // Closing a file opened for writing is the end of a save.
         EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
@@ -133,6 +138,17 @@ mod tests {
         assert!(crate::load::Manifest::of_dir(dir.path())
             .sources()
             .is_empty());
+        // A mistake elsewhere in kamsite.yaml: the build still reads the sources (and reports
+        // their problems with the mistake's), so an edit of one must still rebuild.
+        std::fs::write(
+            dir.path().join("kamsite.yaml"),
+            "manager_capacity: lots\nsources:\n  financials: { file: data/erp.csv, account: No, columns: { period: Q } }\n",
+        )
+        .unwrap();
+        assert_eq!(
+            crate::load::Manifest::of_dir(dir.path()).sources(),
+            ["data/erp.csv"]
+        );
     }
 
     #[test]
@@ -153,6 +169,10 @@ mod tests {
         ))));
         assert!(!changes_content(&EventKind::Modify(ModifyKind::Metadata(
             notify::event::MetadataKind::AccessTime
+        ))));
+        // inotify's IN_ATTRIB (chmod, touch): a file that became unreadable fails the build.
+        assert!(changes_content(&EventKind::Modify(ModifyKind::Metadata(
+            notify::event::MetadataKind::Any
         ))));
     }
 }

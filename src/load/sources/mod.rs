@@ -122,15 +122,24 @@ pub fn delimiter_of(config: &Config, rel: &str) -> u8 {
         .unwrap_or(b',')
 }
 
-/// The source files a kamsite.yaml text names; none when it does not decode (loading reports
-/// why). Also how a git baseline knows which files of a revision to read.
+/// The source files a kamsite.yaml text names. A kamsite.yaml with a mistake elsewhere still
+/// names its sources, as loading still reads them (so the preview watches them and a git
+/// baseline reads them); none when `sources:` itself does not decode (loading reports why).
 pub fn files_named_in(text: &str) -> Vec<String> {
-    serde_saphyr::from_str::<Option<Config>>(text)
-        .ok()
-        .flatten()
-        .map_or(Vec::new(), |c| {
-            c.sources.files().into_iter().map(normal).collect()
-        })
+    /// kamsite.yaml's `sources:`, whatever the rest says.
+    #[derive(serde::Deserialize)]
+    struct OnlySources {
+        #[serde(default)]
+        sources: crate::model::Sources,
+    }
+    let sources = match serde_saphyr::from_str::<Option<Config>>(text) {
+        Ok(c) => c.map(|c| c.sources),
+        Err(_) => serde_saphyr::from_str::<Option<OnlySources>>(text)
+            .ok()
+            .flatten()
+            .map(|o| o.sources),
+    };
+    sources.map_or(Vec::new(), |s| s.files().into_iter().map(normal).collect())
 }
 
 /// `./data/x.csv` as the watcher and a git revision name it: `data/x.csv`.
