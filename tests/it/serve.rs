@@ -268,6 +268,27 @@ fn a_new_file_written_a_moment_after_its_creation_reloads_once() {
     assert!(get(&addr, "/accounts/beta/").1.contains("Beta Ltd"));
 }
 
+/// An account file that is a link to a file elsewhere in the portfolio: an edit of that file
+/// is an edit of the account (the watcher hears of it under the file's own name).
+#[test]
+fn an_edit_through_a_link_is_seen() {
+    let f = Fixture::new()
+        .file("kamsite.yaml", NO_COUNT)
+        .file("shared/acme.md", QUIET);
+    std::fs::create_dir_all(f.path().join("accounts")).unwrap();
+    std::os::unix::fs::symlink("../shared/acme.md", f.path().join("accounts/acme.md")).unwrap();
+    let (_serve, addr) = start(&f);
+    assert!(get(&addr, "/accounts/acme/").1.contains("Quiet Ltd"));
+    let mut events = subscribe(&addr);
+    std::fs::write(
+        f.path().join("shared/acme.md"),
+        QUIET.replace("Quiet Ltd", "Linked Ltd"),
+    )
+    .unwrap();
+    wait_for(&mut events, "data: reload");
+    assert!(get(&addr, "/accounts/acme/").1.contains("Linked Ltd"));
+}
+
 /// Opens the event stream and waits for its headers.
 fn subscribe(addr: &str) -> TcpStream {
     let mut events = TcpStream::connect(addr).unwrap();

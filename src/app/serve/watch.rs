@@ -28,15 +28,25 @@ pub fn start(portfolio: &Path, preview: Arc<Preview>) -> Result<impl Drop, Strin
         // What a build reads now: kamsite.yaml may name other sources after a change (read
         // once per burst, only when needed).
         let mut manifest: Option<crate::load::Manifest> = None;
+        // Where linked inputs really are (a source or an account file linked to another
+        // place in the portfolio): an edit there is an edit of the input. Looked up only for
+        // a path the build does not read by its own name.
+        let mut linked: Option<Vec<std::path::PathBuf>> = None;
         let mut relevant = false;
         for e in &events {
+            if !changes_content(&e.event.kind) {
+                continue;
+            }
             for p in &e.event.paths {
                 let rel = super::relative(&root, p);
-                if changes_content(&e.event.kind)
-                    && manifest
-                        .get_or_insert_with(|| crate::load::Manifest::of_dir(&root))
-                        .reads(&rel)
-                {
+                let m = manifest.get_or_insert_with(|| crate::load::Manifest::of_dir(&root));
+                let read = m.reads(&rel)
+                    || (!crate::load::manifest::hidden(&rel)
+                        && linked
+                            .get_or_insert_with(|| m.linked_inputs(&root))
+                            .iter()
+                            .any(|real| p.starts_with(real)));
+                if read {
                     relevant = true;
                     saves.saw(&e.event.kind, rel);
                 }
