@@ -398,8 +398,6 @@ fn account_paths(root: &Root) -> (Vec<String>, Vec<Option<Stamp>>, Vec<Diagnosti
     }
     let mut paths = Vec::new();
     let mut stamps = Vec::new();
-    // The account files the walk finds: path relative to the root, whether it is a link, path.
-    let mut found: Vec<(String, bool, PathBuf)> = Vec::new();
     // (device, inode) → the first path of each file, whether it is a link, and its index in
     // `paths`: a link to another account file (or a hard link) would count the account twice
     // (SPEC §15). The link is the one reported, never the file it points at.
@@ -445,7 +443,42 @@ fn account_paths(root: &Root) -> (Vec<String>, Vec<Option<Stamp>>, Vec<Diagnosti
             continue;
         }
         if entry.path().extension().is_some_and(|x| x == "md") {
-            found.push((rel, entry.path_is_symlink(), entry.into_path()));
+            use std::os::unix::fs::MetadataExt;
+            let mut stamp = None;
+            if let Ok(meta) = entry.metadata() {
+                let link = entry.path_is_symlink();
+                let key = (meta.dev(), meta.ino());
+                if let Some((first, first_link, at)) = seen.get(&key).cloned() {
+                    // Blame the link: when the first path seen was the link, the real file
+                    // takes its place.
+                    let (blamed, real) = if first_link && !link {
+                        paths[at] = rel.clone();
+                        stamps[at] = Some(Stamp::of(&meta));
+                        seen.insert(key, (rel.clone(), false, at));
+                        (first, rel)
+                    } else {
+                        (rel, first)
+                    };
+                    problems.push(
+                        Diagnostic::error(
+                            root.display(&blamed),
+                            format!(
+                                "this is the same file as {} (a link to it): the account would count twice",
+                                root.display(&real)
+                            ),
+                        )
+                        .with_help(Some(
+                            "remove the link; each account has one file under accounts/".into(),
+                        ))
+                        .with_kind("duplicate"),
+                    );
+                    continue;
+                }
+                seen.insert(key, (rel.clone(), link, paths.len()));
+                stamp = Some(Stamp::of(&meta));
+            }
+            stamps.push(stamp);
+            paths.push(rel);
         } else {
             problems.push(Diagnostic::warning(
                 root.display(&rel),
@@ -453,50 +486,6 @@ fn account_paths(root: &Root) -> (Vec<String>, Vec<Option<Stamp>>, Vec<Diagnosti
                  (prefix the name with `_` to keep it here without this warning)",
             ));
         }
-    }
-    // Each file's identity and stamp, looked up in parallel (at 10,000 files this was most of
-    // the walk), then the duplicates in path order.
-    let metas: Vec<Option<std::fs::Metadata>> = found
-        .par_iter()
-        .map(|(_, _, path)| std::fs::metadata(path).ok())
-        .collect();
-    for ((rel, link, _), meta) in found.into_iter().zip(metas) {
-        use std::os::unix::fs::MetadataExt;
-        let Some(meta) = meta else {
-            stamps.push(None);
-            paths.push(rel);
-            continue;
-        };
-        let key = (meta.dev(), meta.ino());
-        if let Some((first, first_link, at)) = seen.get(&key).cloned() {
-            // Blame the link: when the first path seen was the link, the real file takes its
-            // place.
-            let (blamed, real) = if first_link && !link {
-                paths[at] = rel.clone();
-                stamps[at] = Some(Stamp::of(&meta));
-                seen.insert(key, (rel.clone(), false, at));
-                (first, rel)
-            } else {
-                (rel, first)
-            };
-            problems.push(
-                Diagnostic::error(
-                    root.display(&blamed),
-                    format!(
-                        "this is the same file as {} (a link to it): the account would count twice",
-                        root.display(&real)
-                    ),
-                )
-                .with_help(Some(
-                    "remove the link; each account has one file under accounts/".into(),
-                ))
-                .with_kind("duplicate"),
-            );
-            continue;
-        }
-        seen.insert(key, (rel.clone(), link, paths.len()));
-        stamps.push(Some(Stamp::of(&meta)));
-        paths.push(rel);
     }
     (paths, stamps, problems)
 }
@@ -774,7 +763,6 @@ fn load_account(
     }
     let path = root.dir.join(rel);
     // Unchanged since the preview read it: not read again.
-    let stamp = cache.and(stamp);
     if let (Some(c), Some(now)) = (cache, &stamp) {
         if let Some(result) = c.unchanged(rel, now) {
             return result;

@@ -199,73 +199,54 @@ fn idle_preview_sends_no_reload_until_a_file_changes() {
         QUIET.replace("Quiet Ltd", "Edited Ltd"),
     )
     .unwrap();
-    let after =
-        wait_for(&mut events, "data: reload") + &listen(&mut events, Duration::from_millis(1500));
+    one_reload(&mut events);
+    assert!(get(&addr, "/accounts/acme/").1.contains("Edited Ltd"));
+}
+
+/// The events that follow one save, for 1.5 s after its reload; fails unless there was
+/// exactly one reload.
+fn one_reload(events: &mut TcpStream) -> String {
+    let after = wait_for(events, "data: reload") + &listen(events, Duration::from_millis(1500));
     assert_eq!(
         after.matches("data: reload").count(),
         1,
         "one save, one reload: {after}"
     );
-    assert!(get(&addr, "/accounts/acme/").1.contains("Edited Ltd"));
+    after
 }
 
-/// An editor (or a script) that writes a file in place opens it, truncating it, then writes:
-/// on a busy machine the two can be further apart than the debounce. The preview waits for
-/// the file to be closed: one save, one reload, and never a build of the half-written file
-/// (which showed "empty file" over the page for a moment, and reloaded twice).
+/// Writes `rel` in place as an editor (or a script) does — opens it, truncating or creating
+/// it, and writes a moment later: on a busy machine the two can be further apart than the
+/// debounce — and checks one reload, never a build of the half-written file (which showed
+/// "empty file" over the page for a moment, and reloaded twice), and `name` on `page`.
+fn paused_save_reloads_once(rel: &str, name: &str, page: &str) {
+    use std::io::Write;
+    let f = Fixture::new()
+        .file("kamsite.yaml", NO_COUNT)
+        .account("acme.md", QUIET);
+    let (_serve, addr) = start(&f);
+    let mut events = subscribe(&addr);
+    let mut file = std::fs::File::create(f.path().join(rel)).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    file.write_all(QUIET.replace("Quiet Ltd", name).as_bytes())
+        .unwrap();
+    drop(file);
+    let after = one_reload(&mut events);
+    assert!(
+        !after.contains("event: problem"),
+        "the half-written file was built: {after}"
+    );
+    assert!(get(&addr, page).1.contains(name));
+}
+
 #[test]
 fn a_save_paused_between_truncating_and_writing_reloads_once() {
-    use std::io::Write;
-    let f = Fixture::new()
-        .file("kamsite.yaml", NO_COUNT)
-        .account("acme.md", QUIET);
-    let (_serve, addr) = start(&f);
-    let mut events = subscribe(&addr);
-    let mut file = std::fs::File::create(f.path().join("accounts/acme.md")).unwrap();
-    std::thread::sleep(Duration::from_millis(300));
-    file.write_all(QUIET.replace("Quiet Ltd", "Edited Ltd").as_bytes())
-        .unwrap();
-    drop(file);
-    let after =
-        wait_for(&mut events, "data: reload") + &listen(&mut events, Duration::from_millis(1500));
-    assert_eq!(
-        after.matches("data: reload").count(),
-        1,
-        "one save, one reload: {after}"
-    );
-    assert!(
-        !after.contains("event: problem"),
-        "the half-written file was built: {after}"
-    );
-    assert!(get(&addr, "/accounts/acme/").1.contains("Edited Ltd"));
+    paused_save_reloads_once("accounts/acme.md", "Edited Ltd", "/accounts/acme/");
 }
 
-/// The same for a new file: created empty, written a moment later.
 #[test]
 fn a_new_file_written_a_moment_after_its_creation_reloads_once() {
-    use std::io::Write;
-    let f = Fixture::new()
-        .file("kamsite.yaml", NO_COUNT)
-        .account("acme.md", QUIET);
-    let (_serve, addr) = start(&f);
-    let mut events = subscribe(&addr);
-    let mut file = std::fs::File::create(f.path().join("accounts/beta.md")).unwrap();
-    std::thread::sleep(Duration::from_millis(300));
-    file.write_all(QUIET.replace("Quiet Ltd", "Beta Ltd").as_bytes())
-        .unwrap();
-    drop(file);
-    let after =
-        wait_for(&mut events, "data: reload") + &listen(&mut events, Duration::from_millis(1500));
-    assert_eq!(
-        after.matches("data: reload").count(),
-        1,
-        "one save, one reload: {after}"
-    );
-    assert!(
-        !after.contains("event: problem"),
-        "the half-written file was built: {after}"
-    );
-    assert!(get(&addr, "/accounts/beta/").1.contains("Beta Ltd"));
+    paused_save_reloads_once("accounts/beta.md", "Beta Ltd", "/accounts/beta/");
 }
 
 /// An account file that is a link to a file elsewhere in the portfolio: an edit of that file

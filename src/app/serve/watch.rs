@@ -110,7 +110,8 @@ impl Saves {
     }
 }
 
-/// Whether an event changes content: a create, a data write, a rename or a removal. On Linux,
+/// Whether an event changes content: a create, a data write, a rename, a removal or a change
+/// of metadata other than the access time. On Linux,
 /// notify also reports reads (open, access, close without writing) — the build's own reads of
 /// the portfolio among them — and those must never trigger a rebuild, or each rebuild triggers
 /// the next.
@@ -120,7 +121,6 @@ pub fn changes_content(kind: &EventKind) -> bool {
         // Reads never change metadata (they are `Access` events); a `chmod` that makes a file
         // unreadable does, and a build would fail on it.
         EventKind::Modify(ModifyKind::Metadata(notify::event::MetadataKind::AccessTime)) => false,
-        EventKind::Modify(ModifyKind::Metadata(_)) => true,
         EventKind::Modify(_) => true,
         // Closing a file opened for writing is the end of a save.
         EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
