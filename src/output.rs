@@ -69,6 +69,21 @@ static LIVE: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
 /// it, so no write is half done when the folders are removed and none starts afterwards.
 static STOPPING: std::sync::RwLock<bool> = std::sync::RwLock::new(false);
 
+/// A file of the staging folder being written: each write of its buffer (64 KB) is gated,
+/// so the signal handler waits for at most one write, never for a template (a page is
+/// written as its template runs, and a template of one's own may never end).
+struct Gated(std::fs::File);
+
+impl std::io::Write for Gated {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        gated(|| self.0.write(buf))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
 fn live() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
     LIVE.lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -119,10 +134,8 @@ fn gated<T>(write: impl FnOnce() -> std::io::Result<T>) -> std::io::Result<T> {
         .read()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     if *stopping {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::Interrupted,
-            "interrupted",
-        ));
+        // Not `ErrorKind::Interrupted`: `write_all` retries that.
+        return Err(std::io::Error::other("interrupted"));
     }
     write()
 }
@@ -450,10 +463,10 @@ impl Staging {
         Ok(staging)
     }
 
-    /// [`Staging::write`] with the content written by `fill` into the new file, for files too
-    /// large to hold in memory first. `fill`'s error fails the build like any write error.
-    /// `fill` runs while a stop signal waits for writes to finish, so it must be bounded work
-    /// (serialising a document), never a user's template.
+    /// [`Staging::write`] with the content written by `fill` into the new file as it is
+    /// made, through a 64 KB buffer. `fill`'s error fails the build like any write error.
+    /// Only the buffer's writes hold off a stop signal, so `fill` may take as long as it
+    /// likes (a page's template runs in it); once the signal has come, writes fail.
     pub fn write_with(
         &self,
         rel: &str,
@@ -468,14 +481,17 @@ impl Staging {
         if !first {
             return Err(OutputError::Collision(rel.to_string()));
         }
-        gated(|| {
+        let file = gated(|| {
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent)?;
             }
-            let mut file = std::fs::File::create(&path)?;
-            fill(&mut file)
+            std::fs::File::create(&path)
         })
-        .map_err(io(&path))
+        .map_err(io(&path))?;
+        let mut file = std::io::BufWriter::with_capacity(64 * 1024, Gated(file));
+        fill(&mut file)
+            .and_then(|()| file.flush())
+            .map_err(io(&path))
     }
 
     /// Writes one file at `rel` (a relative path with `/` separators) inside the staging folder.

@@ -40,7 +40,7 @@ pub struct Inputs {
     pub reviews: Vec<Review>,
     /// `--baseline`, resolved; `None` with reviews means "the newest review".
     baseline: Option<Baseline>,
-    tera: tera::Tera,
+    templates: crate::site::Templates,
     statics: Vec<(String, Vec<u8>)>,
     options: Options,
 }
@@ -206,7 +206,7 @@ impl Inputs {
             Some(arg) => Some(super::baseline::resolve(arg, &plan.portfolio)?),
             None => None,
         };
-        let tera = read_templates(&project.root)
+        let templates = read_templates(&project.root)
             .and_then(|t| crate::site::templates(t).map_err(|e| e.to_string()))
             .map_err(Error::Output)?;
         let statics = read_statics(&project.root).map_err(Error::Output)?;
@@ -220,7 +220,7 @@ impl Inputs {
             project,
             reviews,
             baseline,
-            tera,
+            templates,
             statics,
             options: Options {
                 incognito: plan.incognito,
@@ -280,7 +280,7 @@ impl Built {
             let project = &inputs.project;
             let trends = (!analyses.trends.is_empty()).then_some(analyses.trends.as_slice());
             let current = Site::new(
-                &inputs.tera,
+                &inputs.templates,
                 project.portfolio.overview.as_deref(),
                 &analyses.current,
                 inputs.options,
@@ -295,7 +295,7 @@ impl Built {
                 .par_iter()
                 .zip(&analyses.reviews)
                 .map(|(r, analysis)| {
-                    let site = Site::new(&inputs.tera, None, analysis, review_options, None)
+                    let site = Site::new(&inputs.templates, None, analysis, review_options, None)
                         .archived_as(&r.tag.name);
                     (format!("reviews/{}/", r.tag.slug()), site)
                 })
@@ -359,21 +359,28 @@ impl Built {
         rendered.map_err(|e| Error::Output(e.to_string()))
     }
 
-    /// Writes one file into `staging`. The portfolio export (65 MB at 10,000 accounts) is
-    /// streamed into its file; every other file is rendered first and written whole, so that a
-    /// signal never waits for a template (a write holds off the signal's cleanup until done).
+    /// Writes one file into `staging`, as it is made ([`Site::write`]): nothing is held
+    /// whole that need not be. A signal stops a file's writing at its next write.
     fn write_one(&self, staging: &Staging, path: &str, source: Source) -> Result<(), Error> {
         let sites = self.borrow_dependent();
-        let streamed = match source {
-            Source::Current(File::PortfolioJson) => Some(&sites.current),
-            Source::Review(n, File::PortfolioJson) => Some(&sites.reviews[n].1),
-            _ => None,
+        let (site, file) = match source {
+            Source::Current(f) => (&sites.current, f),
+            Source::Review(n, f) => (&sites.reviews[n].1, f),
+            Source::Static(i) => {
+                let bytes = &self.borrow_owner().borrow_owner().statics[i].1;
+                return staging
+                    .write(path, bytes)
+                    .map_err(|e| Error::Output(e.to_string()));
+            }
         };
-        match streamed {
-            Some(site) => staging.write_with(path, |w| site.write_portfolio_json(w)),
-            None => staging.write(path, &self.bytes(source)?),
-        }
-        .map_err(|e| Error::Output(e.to_string()))
+        let mut template = Ok(());
+        let written = staging.write_with(path, |w| {
+            template = site.write(file, w)?;
+            Ok(())
+        });
+        // A template's error is what stopped the writing.
+        template.map_err(|e| Error::Output(e.to_string()))?;
+        written.map_err(|e| Error::Output(e.to_string()))
     }
 
     /// The file at `path` (relative to the output's root; a folder means its `index.html`),

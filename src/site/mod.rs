@@ -19,4 +19,4 @@ pub mod trends;
 pub mod view;
 
 pub use page::Page;
-pub use render::{templates, Archive, BuildError, File, Options, Site, TEMPLATES};
+pub use render::{templates, Archive, BuildError, File, Options, Site, Templates, TEMPLATES};

@@ -5,7 +5,6 @@
 //! objectives off track; the findings that need a decision; a page per key account; every
 //! account in one table.
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use super::charts::Chart;
@@ -13,7 +12,6 @@ use super::format::{self, DASH};
 use super::markdown::Narrative;
 use super::pages::{self, Kpi, Shared};
 use super::view::Summary;
-use super::BuildError;
 use crate::analyse::metrics::is_to_do;
 use crate::model::{Designation, Severity};
 
@@ -38,7 +36,42 @@ pub struct Pack<'a> {
     contents: Vec<Contents<'a>>,
     /// Each key account's page, rendered (in parallel: at 10,000 accounts they are 2,000).
     key_accounts: Vec<String>,
-    appendix: Vec<&'a Summary>,
+    appendix: Vec<AppendixRow<'a>>,
+}
+
+/// An account's row of the appendix: only what the table shows. At 10,000 accounts the
+/// whole [`Summary`] of each, copied into the template's values, was the pack's largest part.
+#[derive(Serialize)]
+struct AppendixRow<'a> {
+    id: &'a str,
+    name: &'a str,
+    designation: &'static str,
+    owner: &'a str,
+    quadrant: &'static str,
+    attractiveness: &'a str,
+    strength: &'a str,
+    health: &'a str,
+    revenue_ttm: &'a str,
+    growth: &'a str,
+    findings: usize,
+}
+
+impl<'a> From<&'a Summary> for AppendixRow<'a> {
+    fn from(s: &'a Summary) -> Self {
+        AppendixRow {
+            id: &s.id,
+            name: &s.name,
+            designation: s.designation,
+            owner: &s.owner,
+            quadrant: s.quadrant,
+            attractiveness: &s.attractiveness,
+            strength: &s.strength,
+            health: &s.health,
+            revenue_ttm: &s.revenue_ttm,
+            growth: &s.growth,
+            findings: s.findings,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -118,12 +151,47 @@ fn anchor(s: &Shared<'_>, i: usize) -> String {
 /// The pack's largest score moves shown (the changes page has them all).
 const MOVES_SHOWN: usize = 12;
 
-/// The pack of the review; `sheet` renders a key account's page.
+/// The key accounts, in the order of their pages in the pack.
+pub fn key_accounts(s: &Shared<'_>) -> Vec<usize> {
+    let an = s.analysis;
+    (0..an.accounts.len())
+        .filter(|&i| an.accounts[i].account.front.designation == Designation::Key)
+        .collect()
+}
+
+/// Key account `i`'s page of the pack: its account page without the charts and narrative
+/// the pack does not show, and its open actions, overdue first.
+pub fn key_page<'a>(s: &'a Shared<'a>, i: usize) -> KeyPage<'a> {
+    let a = &s.analysis.accounts[i];
+    let mut actions: Vec<ActionLine> = a
+        .account
+        .front
+        .actions
+        .iter()
+        .zip(&a.overdue)
+        .filter(|(x, _)| is_to_do(x))
+        .map(|(x, overdue)| ActionLine {
+            action: x.action.clone(),
+            owner: x.owner.clone().unwrap_or_else(|| DASH.into()),
+            due: x.due.map_or_else(|| DASH.into(), |d| d.to_string()),
+            overdue: *overdue,
+        })
+        .collect();
+    actions.sort_by_key(|x| !x.overdue);
+    KeyPage {
+        id: &a.account.id,
+        page: super::account_page::account_in_pack(s, i),
+        actions,
+    }
+}
+
+/// The pack of the review, with `key_pages`: the HTML of each key account's page, in the
+/// order of [`key_accounts`] (or, when the pack is written as it renders, a marker for each).
 pub fn pack<'a>(
     s: &'a Shared<'a>,
     overview: Option<&'a Narrative>,
-    sheet: &(dyn Fn(&KeyPage<'_>) -> Result<String, BuildError> + Sync),
-) -> Result<Pack<'a>, BuildError> {
+    key_pages: Vec<String>,
+) -> Pack<'a> {
     let an = s.analysis;
     let g = &an.portfolio;
     let comparison = match &an.changes {
@@ -169,43 +237,14 @@ pub fn pack<'a>(
             line.href = anchor(s, i);
         }
     }
-    let key: Vec<usize> = (0..an.accounts.len())
-        .filter(|&i| an.accounts[i].account.front.designation == Designation::Key)
-        .collect();
-    let key_accounts = key
-        .par_iter()
-        .map(|&i| {
-            let a = &an.accounts[i];
-            let mut actions: Vec<ActionLine> = a
-                .account
-                .front
-                .actions
-                .iter()
-                .zip(&a.overdue)
-                .filter(|(x, _)| is_to_do(x))
-                .map(|(x, overdue)| ActionLine {
-                    action: x.action.clone(),
-                    owner: x.owner.clone().unwrap_or_else(|| DASH.into()),
-                    due: x.due.map_or_else(|| DASH.into(), |d| d.to_string()),
-                    overdue: *overdue,
-                })
-                .collect();
-            actions.sort_by_key(|x| !x.overdue);
-            sheet(&KeyPage {
-                id: &a.account.id,
-                page: super::account_page::account_in_pack(s, i),
-                actions,
-            })
-        })
-        .collect::<Result<_, _>>()?;
-    let contents = key
-        .iter()
-        .map(|&i| Contents {
+    let contents = key_accounts(s)
+        .into_iter()
+        .map(|i| Contents {
             id: &an.accounts[i].account.id,
             name: &an.accounts[i].account.front.name,
         })
         .collect();
-    Ok(Pack {
+    Pack {
         css: STYLE,
         running: format::css_string(&format!(
             "{} · review period {}",
@@ -230,9 +269,9 @@ pub fn pack<'a>(
         objectives,
         decisions: decisions(s),
         contents,
-        key_accounts,
-        appendix: s.summaries.iter().collect(),
-    })
+        key_accounts: key_pages,
+        appendix: s.summaries.iter().map(AppendixRow::from).collect(),
+    }
 }
 
 /// The account index of each off-track objective, in the order the dashboard lists them.

@@ -2,6 +2,7 @@
 //! navigation and relative root live here, so adding a page touches its view, its template and
 //! one variant — not a positional table, a string match and hand-written navigation.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::markdown::{self, Narrative};
@@ -147,10 +148,15 @@ impl Page {
         }
     }
 
-    /// The page's HTML: the one place that says which view each page shows.
-    pub(super) fn render(self, cx: &Context<'_, '_>) -> Result<String, BuildError> {
+    /// The page's HTML, written to `w` as it renders: the one place that says which view
+    /// each page shows.
+    pub(super) fn write(
+        self,
+        cx: &Context<'_, '_>,
+        w: &mut dyn std::io::Write,
+    ) -> Result<(), BuildError> {
         let (s, an) = (cx.shared, cx.shared.analysis);
-        let show = |data: &dyn ErasedView| data.html(cx, self);
+        let mut show = |data: &dyn ErasedView| data.html(cx, self, &mut *w);
         match self {
             Page::Dashboard => show(&pages::dashboard(s, cx.overview)),
             Page::Accounts => show(&lists::accounts(s)),
@@ -163,10 +169,11 @@ impl Page {
             Page::Reviews => show(&trends::reviews_page(cx.trends, s.fmt)),
             Page::Trends => show(&trends::trends_page(cx.trends, s.fmt)),
             Page::Pack => {
-                let sheet = |k: &pack::KeyPage<'_>| {
-                    super::render::partial(cx.tera, "partials/pack-account.html", &Sheet { k })
-                };
-                show(&pack::pack(s, cx.overview, &sheet)?)
+                let key_pages = pack::key_accounts(s)
+                    .par_iter()
+                    .map(|&i| pack_sheet(cx, i))
+                    .collect::<Result<_, _>>()?;
+                show(&pack::pack(s, cx.overview, key_pages))
             }
             Page::Manager(i) => show(&lists::manager(s, &an.portfolio.managers[i])),
             Page::Account(i) => {
@@ -189,6 +196,26 @@ impl Page {
     }
 }
 
+/// Key account `i`'s page of the pack, rendered with its own template (the pack renders them
+/// in parallel).
+pub(super) fn pack_sheet(cx: &Context<'_, '_>, i: usize) -> Result<String, BuildError> {
+    let k = pack::key_page(cx.shared, i);
+    super::render::partial(cx.tera, "partials/pack-account.html", &Sheet { k: &k })
+}
+
+/// The pack with `key_pages` in place of its key accounts' pages (in the order of
+/// [`pack::key_accounts`]).
+pub(super) fn pack_html(
+    cx: &Context<'_, '_>,
+    key_pages: Vec<String>,
+) -> Result<String, BuildError> {
+    let (s, an) = (cx.shared, cx.shared.analysis);
+    let view = pack::pack(s, cx.overview, key_pages);
+    let mut html = Vec::new();
+    page_html(cx.tera, Page::Pack, &s.common, an, &view, &mut html)?;
+    String::from_utf8(html).map_err(|e| BuildError(e.to_string()))
+}
+
 /// The context of a key account's page of the pack.
 #[derive(serde::Serialize)]
 struct Sheet<'a, 'b> {
@@ -197,12 +224,29 @@ struct Sheet<'a, 'b> {
 
 /// Any page's view, rendered with the page's template (each page has its own view type).
 trait ErasedView {
-    fn html(&self, cx: &Context<'_, '_>, page: Page) -> Result<String, BuildError>;
+    fn html(
+        &self,
+        cx: &Context<'_, '_>,
+        page: Page,
+        w: &mut dyn std::io::Write,
+    ) -> Result<(), BuildError>;
 }
 
 impl<T: Serialize> ErasedView for T {
-    fn html(&self, cx: &Context<'_, '_>, page: Page) -> Result<String, BuildError> {
-        page_html(cx.tera, page, &cx.shared.common, cx.shared.analysis, self)
+    fn html(
+        &self,
+        cx: &Context<'_, '_>,
+        page: Page,
+        w: &mut dyn std::io::Write,
+    ) -> Result<(), BuildError> {
+        page_html(
+            cx.tera,
+            page,
+            &cx.shared.common,
+            cx.shared.analysis,
+            self,
+            w,
+        )
     }
 }
 

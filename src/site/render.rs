@@ -66,9 +66,19 @@ impl std::fmt::Display for BuildError {
     }
 }
 
+/// The site's templates: the built-in ones, with the portfolio's own on top.
+pub struct Templates {
+    tera: tera::Tera,
+    /// Whether `pack.html` is the built-in one, which outputs each key account's page whole
+    /// (`{{ sheet | safe }}`): then the pack can be written as it renders
+    /// ([`Site::write_pack`]). A template of one's own could do anything with a page.
+    builtin_pack: bool,
+}
+
 /// Tera with the built-in templates, then `overrides` (the portfolio's `templates/`, name and
 /// text) on top: same names replace, new names add.
-pub fn templates(overrides: Vec<(String, String)>) -> Result<tera::Tera, BuildError> {
+pub fn templates(overrides: Vec<(String, String)>) -> Result<Templates, BuildError> {
+    let builtin_pack = !overrides.iter().any(|(n, _)| n == PACK_TEMPLATE);
     let mut all: Vec<(String, String)> = TEMPLATES
         .iter()
         .map(|(n, c)| (n.to_string(), c.to_string()))
@@ -80,8 +90,18 @@ pub fn templates(overrides: Vec<(String, String)>) -> Result<tera::Tera, BuildEr
     let mut tera = tera::Tera::new();
     tera.add_raw_templates(all)
         .map_err(|e| BuildError(template_error(&e)))?;
-    Ok(tera)
+    Ok(Templates { tera, builtin_pack })
 }
+
+/// The pack's template, and the start of the marker that stands for a key account's page in
+/// it while the pack is written as it renders. An HTML comment: were a narrative to hold the
+/// same text, the markers would not be found exactly once each, and the pack renders whole.
+const PACK_TEMPLATE: &str = "pack.html";
+const KEY_PAGE_MARK: &str = "<!--kamsite:key-account-page:";
+
+/// How many key account pages of the pack are rendered (in parallel) before they are
+/// written: enough to keep both threads busy, few enough to hold little.
+const KEY_PAGES_AT_ONCE: usize = 64;
 
 fn template_error(e: &tera::Error) -> String {
     let mut msg = e.to_string();
@@ -93,14 +113,15 @@ fn template_error(e: &tera::Error) -> String {
     msg
 }
 
-fn render(
+/// Template `name` with `context`, written to `w` as it renders.
+fn render_to(
     tera: &tera::Tera,
     name: &str,
     context: &impl serde::Serialize,
-) -> Result<String, BuildError> {
+    w: &mut dyn std::io::Write,
+) -> Result<(), BuildError> {
     let ctx = tera::Context::from_serialize(context).map_err(|e| BuildError(template_error(&e)))?;
-    tera.render(name, &ctx)
-        .map(nul_to_replacement)
+    tera.render_to(name, &ctx, w)
         .map_err(|e| BuildError(format!("rendering {name}: {}", template_error(&e))))
 }
 
@@ -111,16 +132,67 @@ pub(super) fn partial(
     name: &str,
     context: &impl serde::Serialize,
 ) -> Result<String, BuildError> {
-    render(tera, name, context)
+    let mut html = Vec::new();
+    render_to(tera, name, context, &mut NulToReplacement::new(&mut html))?;
+    String::from_utf8(html).map_err(|e| BuildError(e.to_string()))
 }
 
 /// NUL is not allowed in HTML; a value holding one (YAML `"\0"`) shows U+FFFD instead, the
-/// CommonMark rule that narratives already follow.
-fn nul_to_replacement(html: String) -> String {
-    if html.contains('\0') {
-        html.replace('\0', "\u{fffd}")
-    } else {
-        html
+/// CommonMark rule that narratives already follow. Every page and partial is written
+/// through this, which also keeps the first error of the writer below: Tera reports it as
+/// its own, and it is the writer's error that the caller should see.
+struct NulToReplacement<'w> {
+    inner: &'w mut dyn std::io::Write,
+    failed: Option<std::io::Error>,
+}
+
+impl<'w> NulToReplacement<'w> {
+    fn new(inner: &'w mut dyn std::io::Write) -> Self {
+        NulToReplacement {
+            inner,
+            failed: None,
+        }
+    }
+
+    /// `result` of rendering, unless the writer failed: then the writer's error.
+    fn outcome<T>(self, result: Result<T, BuildError>) -> std::io::Result<Result<T, BuildError>> {
+        match self.failed {
+            Some(e) => Err(e),
+            None => Ok(result),
+        }
+    }
+
+    fn write_all_nul_free(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        let mut parts = buf.split(|&b| b == 0);
+        if let Some(first) = parts.next() {
+            self.inner.write_all(first)?;
+        }
+        for part in parts {
+            self.inner.write_all("\u{fffd}".as_bytes())?;
+            self.inner.write_all(part)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::io::Write for NulToReplacement<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.write_all(buf).map(|()| buf.len())
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        if self.failed.is_some() {
+            return Err(std::io::Error::other("an earlier write failed"));
+        }
+        self.write_all_nul_free(buf).map_err(|e| {
+            let shown = std::io::Error::new(e.kind(), e.to_string());
+            self.failed = Some(e);
+            shown
+        })
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
     }
 }
 
@@ -131,12 +203,14 @@ pub(super) fn page_html<T: serde::Serialize>(
     common: &Common,
     analysis: &Analysis<'_>,
     data: &T,
-) -> Result<String, BuildError> {
+    w: &mut dyn std::io::Write,
+) -> Result<(), BuildError> {
     let title = page.title(analysis);
-    render(
+    render_to(
         tera,
         page.template(),
         &context(common, page.root(), page.key(), &title, data),
+        w,
     )
 }
 
@@ -183,6 +257,8 @@ pub enum File {
 /// browser asks for. Both call [`Site::render`], so the preview is the build, byte for byte.
 pub struct Site<'a> {
     tera: &'a tera::Tera,
+    /// Whether the pack may be written as it renders (see [`Templates`]).
+    stream_pack: bool,
     shared: Shared<'a>,
     overview: Option<Narrative>,
     /// The trend columns, in the current site of a build with reviews.
@@ -196,7 +272,7 @@ impl<'a> Site<'a> {
     /// The site of `analysis` with `tera`'s templates; `overview` is overview.md; `trends`
     /// the columns of a build with reviews (the current site shows them).
     pub fn new(
-        tera: &'a tera::Tera,
+        templates: &'a Templates,
         overview: Option<&str>,
         analysis: &'a Analysis<'a>,
         options: Options,
@@ -252,7 +328,8 @@ impl<'a> Site<'a> {
             .map(|(i, (p, _))| (p.clone(), i))
             .collect();
         Site {
-            tera,
+            tera: &templates.tera,
+            stream_pack: templates.builtin_pack,
             shared,
             overview,
             trends,
@@ -286,32 +363,94 @@ impl<'a> Site<'a> {
         self
     }
 
-    /// [`File::PortfolioJson`] written to `w` as it is serialised: the same bytes as
-    /// [`Site::render`], without holding the whole export (65 MB at 10,000 accounts).
-    pub fn write_portfolio_json(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
-        crate::export::json_to(self.shared.analysis, w)
+    /// One file written to `w` as it is made: the same bytes as [`Site::render`], without
+    /// holding more than needs be. `portfolio.json` (65 MB at 10,000 accounts) is serialised
+    /// row by row, a page is written as its template runs, the pack's key account pages a
+    /// few dozen at a time ([`Site::write_pack`]). A template's error is the inner `Err`;
+    /// the outer one is `w`'s own.
+    pub fn write(
+        &self,
+        file: File,
+        w: &mut dyn std::io::Write,
+    ) -> std::io::Result<Result<(), BuildError>> {
+        let an = self.shared.analysis;
+        let trends = self.trends.unwrap_or_default();
+        let whole = |w: &mut dyn std::io::Write, bytes: &[u8]| w.write_all(bytes).map(Ok);
+        let page = match file {
+            File::Page(p) => p,
+            File::Asset(i) => return whole(w, ASSETS[i].1.as_bytes()),
+            File::PortfolioJson => return crate::export::json_to(an, w).map(Ok),
+            File::AccountsCsv => return whole(w, crate::export::csv(an).as_bytes()),
+            File::TrendsJson => return whole(w, crate::export::trends::json(trends).as_bytes()),
+        };
+        let mut out = NulToReplacement::new(w);
+        let written = if page == Page::Pack && self.stream_pack {
+            self.write_pack(&mut out)
+        } else {
+            page.write(&self.page_context(), &mut out)
+        };
+        out.outcome(written)
+    }
+
+    /// The review pack written to `w` as it renders. The document is rendered with a marker
+    /// in place of each key account's page; those pages are then rendered a few dozen at a
+    /// time and written in order between the document's parts. Holding them all at once
+    /// (20 MB of HTML at 10,000 accounts, then Tera's copy of it and the output) was the
+    /// largest peak of memory of a build. Should the markers not each be found once, in
+    /// order, the pack renders whole.
+    fn write_pack(&self, w: &mut dyn std::io::Write) -> Result<(), BuildError> {
+        let cx = self.page_context();
+        let keys = super::pack::key_accounts(&self.shared);
+        let markers: Vec<String> = (0..keys.len())
+            .map(|k| format!("{KEY_PAGE_MARK}{k}-->"))
+            .collect();
+        let shell = page::pack_html(&cx, markers.clone())?;
+        let found: Vec<usize> = shell
+            .match_indices(KEY_PAGE_MARK)
+            .map(|(at, _)| at)
+            .collect();
+        let each_once = found.len() == markers.len()
+            && found
+                .iter()
+                .zip(&markers)
+                .all(|(&at, m)| shell[at..].starts_with(m.as_str()));
+        if !each_once {
+            return Page::Pack.write(&cx, w);
+        }
+        // `w` keeps its own error; the caller reports that one.
+        let io = |e: std::io::Error| BuildError(e.to_string());
+        let mut from = 0;
+        let mut places = found.iter().zip(&markers);
+        for chunk in keys.chunks(KEY_PAGES_AT_ONCE) {
+            let pages = chunk
+                .par_iter()
+                .map(|&i| page::pack_sheet(&cx, i))
+                .collect::<Result<Vec<_>, _>>()?;
+            for (html, (&at, marker)) in pages.iter().zip(places.by_ref()) {
+                w.write_all(&shell.as_bytes()[from..at]).map_err(io)?;
+                w.write_all(html.as_bytes()).map_err(io)?;
+                from = at + marker.len();
+            }
+        }
+        w.write_all(&shell.as_bytes()[from..]).map_err(io)
+    }
+
+    fn page_context(&self) -> page::Context<'_, 'a> {
+        page::Context {
+            tera: self.tera,
+            shared: &self.shared,
+            overview: self.overview.as_ref(),
+            trends: self.trends.unwrap_or_default(),
+        }
     }
 
     /// The bytes of one file.
     pub fn render(&self, file: File) -> Result<Vec<u8>, BuildError> {
-        let shared = &self.shared;
-        let an = shared.analysis;
-        let trends = self.trends.unwrap_or_default();
-        let page = match file {
-            File::Page(p) => p,
-            File::Asset(i) => return Ok(ASSETS[i].1.as_bytes().to_vec()),
-            File::PortfolioJson => return Ok(crate::export::json(an).into_bytes()),
-            File::AccountsCsv => return Ok(crate::export::csv(an).into_bytes()),
-            File::TrendsJson => return Ok(crate::export::trends::json(trends).into_bytes()),
-        };
-        let context = page::Context {
-            tera: self.tera,
-            shared,
-            overview: self.overview.as_ref(),
-            trends,
-        };
-        let html = page.render(&context)?;
-        Ok(html.into_bytes())
+        let mut bytes = Vec::new();
+        match self.write(file, &mut bytes) {
+            Ok(written) => written.map(|()| bytes),
+            Err(e) => Err(BuildError(e.to_string())),
+        }
     }
 }
 

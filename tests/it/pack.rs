@@ -199,3 +199,64 @@ fn the_pack_prints_in_a_real_browser() {
     assert!(acme >= 1);
     run_checks(&node, "pack.mjs", &html, &chromium, "pack");
 }
+
+/// The build writes the pack as it renders: the document with a marker where each key
+/// account's page goes, then those pages a few at a time. It must be the very pack rendered
+/// whole, which is what a `pack.html` of one's own gets (here: the built-in one, copied).
+/// A narrative holding a marker's text makes the markers ambiguous: the pack renders whole.
+#[test]
+fn the_pack_written_as_it_renders_is_the_pack_rendered_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let portfolio = dir.path().join("portfolio");
+    crate::common::copy_dir(&example(), &portfolio);
+    let build = |out: &str| {
+        kamsite()
+            .arg("build")
+            .arg(&portfolio)
+            .arg("-o")
+            .arg(dir.path().join(out))
+            .arg("-q")
+            .assert()
+            .success();
+        std::fs::read_to_string(dir.path().join(out).join("pack/index.html")).unwrap()
+    };
+    let streamed = build("streamed");
+    let own = portfolio.join("templates");
+    std::fs::create_dir(&own).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/pack.html"),
+        own.join("pack.html"),
+    )
+    .unwrap();
+    assert_eq!(build("whole"), streamed);
+    assert_eq!(
+        streamed
+            .matches("<section class=\"sheet account-sheet\"")
+            .count(),
+        13
+    );
+
+    std::fs::remove_dir_all(&own).unwrap();
+    let config = std::fs::read_to_string(portfolio.join("kamsite.yaml")).unwrap();
+    std::fs::write(
+        portfolio.join("kamsite.yaml"),
+        config.replace("allow_raw_html: false", "allow_raw_html: true"),
+    )
+    .unwrap();
+    let mut overview = std::fs::read_to_string(portfolio.join("overview.md")).unwrap();
+    overview.push_str("\n<!--kamsite:key-account-page:0-->\n");
+    std::fs::write(portfolio.join("overview.md"), overview).unwrap();
+    let marked = build("marked");
+    assert_eq!(
+        marked.matches("<!--kamsite:key-account-page:0-->").count(),
+        1
+    );
+    assert_eq!(
+        marked
+            .matches("<section class=\"sheet account-sheet\"")
+            .count(),
+        13
+    );
+    let first = marked.find("id=\"account-acme-industrial\"").unwrap();
+    assert!(marked[..first].contains("<!--kamsite:key-account-page:0-->"));
+}
