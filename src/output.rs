@@ -473,14 +473,7 @@ impl Staging {
         fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
     ) -> Result<(), OutputError> {
         let path = self.inside(rel)?;
-        let first = self
-            .written
-            .lock()
-            .map(|mut w| w.insert(rel.to_string()))
-            .unwrap_or(false);
-        if !first {
-            return Err(OutputError::Collision(rel.to_string()));
-        }
+        self.claim(rel)?;
         let file = gated(|| {
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent)?;
@@ -492,6 +485,64 @@ impl Staging {
         fill(&mut file)
             .and_then(|()| file.flush())
             .map_err(io(&path))
+    }
+
+    /// `rel` in the site being replaced, when that is a folder kamsite made and holds a
+    /// regular file there (not a link, not a folder).
+    fn previous_file(&self, rel: &str) -> Option<PathBuf> {
+        self.inside(rel).ok()?;
+        if !self.target.join(MARKER).is_file() {
+            return None;
+        }
+        let path = self.target.join(rel);
+        let meta = std::fs::symlink_metadata(&path).ok()?;
+        meta.file_type().is_file().then_some(path)
+    }
+
+    /// The bytes of `rel` in the site being replaced (see [`Staging::keep`]).
+    pub fn previous(&self, rel: &str) -> Option<Vec<u8>> {
+        std::fs::read(self.previous_file(rel)?).ok()
+    }
+
+    /// Whether the site being replaced has `rel`, a regular file, to [`Staging::keep`].
+    pub fn has_previous(&self, rel: &str) -> bool {
+        self.previous_file(rel).is_some()
+    }
+
+    /// Brings the file at `rel` of the site being replaced into the new one as it is: a hard
+    /// link (the previous site is removed once the new one is in place), or a copy where the
+    /// file system has no links. Like a write, a second one to the same path is an error.
+    pub fn keep(&self, rel: &str) -> Result<(), OutputError> {
+        let path = self.inside(rel)?;
+        let from = self.previous_file(rel).ok_or_else(|| {
+            OutputError::Io(
+                self.target.join(rel),
+                std::io::Error::new(std::io::ErrorKind::NotFound, "no such file to keep"),
+            )
+        })?;
+        self.claim(rel)?;
+        gated(|| {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::hard_link(&from, &path).or_else(|_| std::fs::copy(&from, &path).map(drop))
+        })
+        .map_err(io(&path))
+    }
+
+    /// Marks `rel` as written by this build: two pages mapped to one path are an error, not
+    /// a race.
+    fn claim(&self, rel: &str) -> Result<(), OutputError> {
+        let first = self
+            .written
+            .lock()
+            .map(|mut w| w.insert(rel.to_string()))
+            .unwrap_or(false);
+        if first {
+            Ok(())
+        } else {
+            Err(OutputError::Collision(rel.to_string()))
+        }
     }
 
     /// Writes one file at `rel` (a relative path with `/` separators) inside the staging folder.

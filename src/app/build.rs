@@ -11,6 +11,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use super::project::{Error, Project, When};
+use super::published;
 use super::reviews::{self, Review};
 use crate::analyse::trends::Column;
 use crate::analyse::{Analysis, Baseline};
@@ -41,6 +42,8 @@ pub struct Inputs {
     /// `--baseline`, resolved; `None` with reviews means "the newest review".
     baseline: Option<Baseline>,
     templates: crate::site::Templates,
+    /// With reviews: what their sites depend on besides their revisions (see `published`).
+    published: super::published::Basis,
     statics: Vec<(String, Vec<u8>)>,
     options: Options,
 }
@@ -91,6 +94,8 @@ enum Source {
 #[derive(Debug)]
 pub struct Report {
     pub pages: usize,
+    /// Reviews whose sites were kept from the output as they were (unchanged since).
+    pub kept: usize,
     pub seconds: f64,
     pub target: PathBuf,
     /// Something to tell the user although the build succeeded (see `output::Committed`).
@@ -193,6 +198,10 @@ impl Inputs {
             (None, None) => None,
         };
         let mut t = crate::timings::Timings::start();
+        let program = plan
+            .reviews
+            .is_some()
+            .then(super::published::Program::start);
         let project = Project::open_with(&plan.portfolio, plan.when, cache)?;
         t.mark("open (load … plausibility)");
         let reviews = match &plan.reviews {
@@ -206,9 +215,13 @@ impl Inputs {
             Some(arg) => Some(super::baseline::resolve(arg, &plan.portfolio)?),
             None => None,
         };
-        let templates = read_templates(&project.root)
-            .and_then(|t| crate::site::templates(t).map_err(|e| e.to_string()))
-            .map_err(Error::Output)?;
+        let overrides = read_templates(&project.root).map_err(Error::Output)?;
+        let published = match program {
+            Some(p) => super::published::Basis::of(p, &overrides, plan.incognito),
+            None => super::published::Basis::default(),
+        };
+        let templates =
+            crate::site::templates(overrides).map_err(|e| Error::Output(e.to_string()))?;
         let statics = read_statics(&project.root).map_err(Error::Output)?;
         t.mark("templates, static files");
         let archive = if reviews.is_empty() {
@@ -221,6 +234,7 @@ impl Inputs {
             reviews,
             baseline,
             templates,
+            published,
             statics,
             options: Options {
                 incognito: plan.incognito,
@@ -426,7 +440,15 @@ impl Built {
         let manifest = Manifest::new(&project.portfolio.config);
         let staging = Staging::new(out, &project.root.dir, &manifest)
             .map_err(|e| Error::Output(e.to_string()))?;
-        let sources = self.sources();
+        let kept = self.keep_published(&staging)?;
+        if !kept.is_empty() {
+            t.mark("reviews kept as published");
+        }
+        let sources: Vec<(String, Source)> = self
+            .sources()
+            .into_iter()
+            .filter(|(_, s)| !matches!(s, Source::Review(n, _) if kept[*n]))
+            .collect();
         // Every file is one job in one parallel pass: the big list pages render while account
         // pages do, instead of before them.
         sources.par_iter().try_for_each(|(path, source)| {
@@ -436,23 +458,56 @@ impl Built {
             }
             Ok::<(), Error>(())
         })?;
-        let pages = sources
-            .iter()
-            .filter(|(_, s)| {
-                matches!(
-                    s,
-                    Source::Current(File::Page(_)) | Source::Review(_, File::Page(_))
-                )
-            })
-            .count();
+        let sites = self.borrow_dependent();
+        let pages = std::iter::once(&sites.current)
+            .chain(sites.reviews.iter().map(|(_, site)| site))
+            .map(Site::pages)
+            .sum();
         t.mark("pages, assets, exports, static");
         let committed = staging.commit().map_err(|e| Error::Output(e.to_string()))?;
         t.mark("commit (swap + remove old)");
         Ok(Report {
             pages,
+            kept: kept.iter().filter(|k| **k).count(),
             seconds: started.elapsed().as_secs_f64(),
             target: committed.target,
             warning: committed.warning,
         })
+    }
+
+    /// Keeps, as they are, the files of each review whose site the output already holds
+    /// with the same fingerprint (see `published`), and writes every review's fingerprint
+    /// beside its site. Which reviews were kept, oldest first.
+    fn keep_published(&self, staging: &Staging) -> Result<Vec<bool>, Error> {
+        let inputs = self.borrow_owner().borrow_owner();
+        let output = |e: crate::output::OutputError| Error::Output(e.to_string());
+        let sites = &self.borrow_dependent().reviews;
+        let mut kept = Vec::with_capacity(sites.len());
+        for (n, (prefix, site)) in sites.iter().enumerate() {
+            let Some(fingerprint) = published::fingerprint(inputs.published, &inputs.reviews, n)
+            else {
+                kept.push(false);
+                continue;
+            };
+            let file = format!("{prefix}{}", published::FINGERPRINT);
+            let unchanged = staging
+                .previous(&file)
+                .is_some_and(|b| b == fingerprint.as_bytes())
+                && site
+                    .files()
+                    .par_iter()
+                    .all(|(p, _)| staging.has_previous(&format!("{prefix}{p}")));
+            if unchanged {
+                site.files()
+                    .par_iter()
+                    .try_for_each(|(p, _)| staging.keep(&format!("{prefix}{p}")))
+                    .map_err(output)?;
+            }
+            staging
+                .write(&file, fingerprint.as_bytes())
+                .map_err(output)?;
+            kept.push(unchanged);
+        }
+        Ok(kept)
     }
 }

@@ -10,6 +10,7 @@ pub mod findings;
 pub mod history;
 pub mod pack;
 pub mod project;
+pub mod published;
 pub mod reviews;
 pub mod revision;
 pub mod serve;

@@ -57,7 +57,14 @@ pub fn run(args: &BuildArgs) -> Result<ExitCode, Error> {
             n(analysis.accounts.len(), "account"),
             match built.reviews() {
                 0 => String::new(),
-                n => format!(" and {n} review{}", if n == 1 { "" } else { "s" }),
+                n => format!(
+                    " and {n} review{}{}",
+                    if n == 1 { "" } else { "s" },
+                    match report.kept {
+                        0 => String::new(),
+                        k => format!(" ({k} unchanged since the last build: kept)"),
+                    }
+                ),
             },
             report.pages,
             report.seconds,

@@ -496,3 +496,72 @@ fn each_review_reads_its_own_csv_sources() {
         .collect();
     assert_eq!(revenue, vec![json!(100), json!(250), json!(250)]);
 }
+
+/// A build into the folder of the last one keeps each review's site whose inputs did not
+/// change (issue 23), and it is the site rendering would make, byte for byte. What a review's
+/// site depends on renders it anew: a new review before it, a template, an option, a page
+/// missing from the folder.
+#[test]
+fn unchanged_reviews_are_kept_from_the_last_build_as_rendering_would_make_them() {
+    let r = three_reviews();
+    let out = tempfile::tempdir().unwrap();
+    let (kept, fresh) = (out.path().join("again"), out.path().join("fresh"));
+    let build = |site: &Path, extra: &[&str]| -> String {
+        let mut args = vec!["build", ".", "--reviews", "review/*", "-o"];
+        args.push(site.to_str().unwrap());
+        args.extend(extra);
+        let said = kamsite(r.path(), &args)
+            .success()
+            .get_output()
+            .stderr
+            .clone();
+        String::from_utf8(said).unwrap()
+    };
+    let same_as_fresh = |extra: &[&str]| {
+        let _ = std::fs::remove_dir_all(&fresh);
+        build(&fresh, extra);
+        assert_eq!(tree(&kept), tree(&fresh));
+    };
+    let said = build(&kept, &[]);
+    assert!(!said.contains("kept"), "{said}");
+
+    // The current portfolio changes, the reviews do not.
+    r.write(
+        "accounts/acme.md",
+        &account("Acme", "key", 3, &[("2026-Q3", 350)]),
+    );
+    let said = build(&kept, &[]);
+    assert!(
+        said.contains(" and 3 reviews (3 unchanged since the last build: kept)"),
+        "{said}"
+    );
+    same_as_fresh(&[]);
+
+    // A new review: the three before it are kept.
+    r.review("review/2026-Q3b", "2026-10-20T10:00:00Z", false);
+    let said = build(&kept, &[]);
+    assert!(said.contains(" and 4 reviews (3 unchanged"), "{said}");
+    same_as_fresh(&[]);
+
+    // A page gone from the folder: its review renders again, the others are kept.
+    std::fs::remove_file(kept.join("reviews/review-2026-q2/accounts/acme/index.html")).unwrap();
+    let said = build(&kept, &[]);
+    assert!(said.contains(" and 4 reviews (3 unchanged"), "{said}");
+    same_as_fresh(&[]);
+
+    // Masked amounts, then the portfolio's own template: every review renders anew.
+    let said = build(&kept, &["--incognito"]);
+    assert!(!said.contains("kept"), "{said}");
+    same_as_fresh(&["--incognito"]);
+    r.write(
+        "templates/account.html",
+        "<p>{{ page_title }}, own template</p>",
+    );
+    let said = build(&kept, &[]);
+    assert!(!said.contains("kept"), "{said}");
+    assert_eq!(
+        read(&kept.join("reviews/review-2026-q1/accounts/acme/index.html")),
+        "<p>Acme, own template</p>"
+    );
+    same_as_fresh(&[]);
+}

@@ -372,7 +372,10 @@ fn equals_a_build(addr: &str, portfolio: &std::path::Path, args: &[&str]) -> usi
         .into_iter()
         .filter_map(Result::ok)
     {
-        if !entry.file_type().is_file() || entry.file_name() == ".kamsite-output" {
+        // kamsite's own marks (whose folder it is, what a published review is made of) are
+        // not pages to preview.
+        let mark = entry.file_name().to_string_lossy().starts_with(".kamsite-");
+        if !entry.file_type().is_file() || mark {
             continue;
         }
         let rel = entry

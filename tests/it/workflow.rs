@@ -45,6 +45,10 @@ fn init_writes_a_workflow_that_checks_and_publishes_reviews() {
         ),
         "branches: [main]",
         "group: kamsite-pages",
+        // The last publication's program and site: unchanged reviews are kept, not rendered.
+        "path: ~/.cargo/bin/kamsite",
+        "if: steps.kamsite-program.outputs.cache-hit != 'true'",
+        "path: public\n          key: kamsite-site-${{ github.sha }}\n          restore-keys: kamsite-site-",
     ] {
         assert!(text.contains(expected), "{expected} missing:\n{text}");
     }
