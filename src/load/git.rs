@@ -27,11 +27,14 @@ pub struct Repository {
 /// What to do about a shallow clone, for the message of the command that needs history.
 pub const UNSHALLOW: &str = "fetch the full history and tags: `git fetch --unshallow --tags`; in GitHub Actions, check out with `fetch-depth: 0`; in GitLab CI, set the variable `GIT_DEPTH: 0`";
 
-/// Runs `git -C dir args…`; its standard output, or its error message.
+/// Runs `git -C dir args…`; its standard output, or its error message. Paths come out as they
+/// are (not quoted and escaped, as git writes a name with letters beyond ASCII by default):
+/// what kamsite reads of git must not depend on the user's settings.
 pub fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
     let out = Command::new("git")
         .arg("-C")
         .arg(dir)
+        .args(["-c", "core.quotePath=false"])
         .args(args)
         .output()
         .map_err(|e| format!("cannot run git: {e}"))?;

@@ -34,6 +34,10 @@ pub fn commits(
             "--no-color",
             "--no-ext-diff",
             "--no-renames",
+            // Whatever the user's diff.noprefix or diff.mnemonicPrefix, and no signature lines.
+            "--src-prefix=a/",
+            "--dst-prefix=b/",
+            "--no-show-signature",
             "--date=short",
             "--format=%x1e%H%x1f%an%x1f%ad%x1f%s",
             &range,
@@ -116,7 +120,16 @@ pub fn uncommitted_lines(repo: &Repository, files: &[String]) -> Vec<(String, St
     }
     let prefix = repo.prefix.as_str();
     let paths: Vec<String> = files.iter().map(|f| format!("{prefix}{f}")).collect();
-    let mut args = vec!["diff", "-U0", "--no-color", "--no-ext-diff", "HEAD", "--"];
+    let mut args = vec![
+        "diff",
+        "-U0",
+        "--no-color",
+        "--no-ext-diff",
+        "--src-prefix=a/",
+        "--dst-prefix=b/",
+        "HEAD",
+        "--",
+    ];
     args.extend(paths.iter().map(String::as_str));
     let Ok(out) = git(&repo.top, &args) else {
         return Vec::new();

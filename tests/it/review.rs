@@ -309,3 +309,50 @@ fn who_changed_it_names_the_commits_authors_and_values() {
     assert!(!beta.contains("Service slipped"));
     assert!(!beta.contains("ERP export for Q3"));
 }
+
+/// "Who changed it" reads `git log -p`: an account file under a folder with a non-ASCII name
+/// (git quotes such paths by default) and a user's `diff.noprefix` (no `a/` and `b/`) must
+/// not hide the commits.
+#[test]
+fn who_changed_it_holds_for_non_ascii_folders_and_any_diff_settings() {
+    let acme = |service: u8| {
+        format!("---\nname: Acme\ndesignation: other\nstrength: {{ offer_fit: 4, service: {service} }}\n---\nBody\n")
+    };
+    let f = Fixture::new()
+        .file("kamsite.yaml", CONFIG)
+        .account("müller/acme.md", acme(4));
+    git(f.path(), &["init", "-q"], "Setup", "2026-07-01T10:00:00");
+    git(
+        f.path(),
+        &["config", "diff.noprefix", "true"],
+        "Setup",
+        "2026-07-01T10:00:00",
+    );
+    git(f.path(), &["add", "-A"], "Setup", "2026-07-01T10:00:00");
+    git(
+        f.path(),
+        &["commit", "-qm", "Q2 plans"],
+        "Setup",
+        "2026-07-01T10:00:00",
+    );
+    git(
+        f.path(),
+        &["tag", "review/2026-Q2"],
+        "Setup",
+        "2026-07-01T10:00:00",
+    );
+    let f = f.account("müller/acme.md", acme(2));
+    git(
+        f.path(),
+        &["commit", "-qam", "Service slipped at Acme"],
+        "Dana Whitfield",
+        "2026-08-10T09:00:00",
+    );
+    f.kamsite(&["build", "--reviews", "review/*", "-q"])
+        .assert()
+        .success();
+    let page = std::fs::read_to_string(f.path().join("public/accounts/acme/index.html")).unwrap();
+    for expected in ["Service slipped at Acme", "Dana Whitfield", "4 → 2"] {
+        assert!(page.contains(expected), "{expected}:\n{page}");
+    }
+}
