@@ -273,6 +273,28 @@ pub struct Staging {
     _lock: Option<std::fs::File>,
     /// Every file written, so that two pages mapped to one path are an error, not a race.
     written: std::sync::Mutex<std::collections::HashSet<String>>,
+    /// The permissions a new file gets here (the umask's): a file kept from the previous
+    /// site must have them too.
+    new_mode: Option<u32>,
+    /// Whether the output is a site kamsite made (has its marker): only then are its files
+    /// kept.
+    previous_is_ours: bool,
+    /// The folders of the output found to be folders (not links to one).
+    previous_folders: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+}
+
+/// A file's permission bits (`None` where there are none to compare).
+fn mode_of(meta: &std::fs::Metadata) -> Option<u32> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        Some(meta.permissions().mode() & 0o7777)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        None
+    }
 }
 
 /// What a commit did: where the site is, and what could not be tidied up afterwards.
@@ -445,12 +467,15 @@ impl Staging {
             .map_err(io(&parent))?
             .keep();
         register(&dir);
-        let staging = Staging {
+        let mut staging = Staging {
             _lock: lock(&dir),
             dir,
             target: t,
             committed: false,
             written: Default::default(),
+            new_mode: None,
+            previous_is_ours: false,
+            previous_folders: Default::default(),
         };
         // The marker first, before any page: a folder with pages always says whose it is.
         gated(|| {
@@ -460,6 +485,10 @@ impl Staging {
             )
         })
         .map_err(io(&staging.dir))?;
+        staging.new_mode = std::fs::symlink_metadata(staging.dir.join(MARKER))
+            .ok()
+            .and_then(|m| mode_of(&m));
+        staging.previous_is_ours = staging.target.join(MARKER).is_file();
         Ok(staging)
     }
 
@@ -487,26 +516,67 @@ impl Staging {
             .map_err(io(&path))
     }
 
-    /// `rel` in the site being replaced, when that is a folder kamsite made and holds a
-    /// regular file there (not a link, not a folder).
+    /// `rel` in the site being replaced, when that is a folder kamsite made and holds there a
+    /// regular file with the permissions a new file gets, every folder on the way a folder
+    /// (not a link to one).
     fn previous_file(&self, rel: &str) -> Option<PathBuf> {
         self.inside(rel).ok()?;
-        if !self.target.join(MARKER).is_file() {
+        if !self.previous_is_ours {
             return None;
         }
-        let path = self.target.join(rel);
+        let mut path = self.target.clone();
+        let mut parts = Path::new(rel).components().peekable();
+        while let Some(part) = parts.next() {
+            path.push(part);
+            if parts.peek().is_none() {
+                break;
+            }
+            // Each folder looked at once (a review's thousand pages share a few).
+            let known = self
+                .previous_folders
+                .lock()
+                .is_ok_and(|folders| folders.contains(&path));
+            if !known {
+                if !std::fs::symlink_metadata(&path).ok()?.file_type().is_dir() {
+                    return None;
+                }
+                if let Ok(mut folders) = self.previous_folders.lock() {
+                    folders.insert(path.clone());
+                }
+            }
+        }
         let meta = std::fs::symlink_metadata(&path).ok()?;
-        meta.file_type().is_file().then_some(path)
+        let same_mode = mode_of(&meta) == self.new_mode;
+        (meta.file_type().is_file() && same_mode).then_some(path)
+    }
+
+    /// The output folder this build replaces.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// Which folder the output is now (device and inode), to tell whether another build
+    /// replaced it meanwhile; `None` when there is none.
+    pub fn previous_site(&self) -> Option<(u64, u64)> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            std::fs::metadata(&self.target)
+                .ok()
+                .map(|m| (m.dev(), m.ino()))
+        }
+        #[cfg(not(unix))]
+        None
+    }
+
+    /// The bytes of `rel` as this build wrote it.
+    pub fn written(&self, rel: &str) -> Option<Vec<u8>> {
+        std::fs::read(self.inside(rel).ok()?).ok()
     }
 
     /// The bytes of `rel` in the site being replaced (see [`Staging::keep`]).
     pub fn previous(&self, rel: &str) -> Option<Vec<u8>> {
         std::fs::read(self.previous_file(rel)?).ok()
-    }
-
-    /// Whether the site being replaced has `rel`, a regular file, to [`Staging::keep`].
-    pub fn has_previous(&self, rel: &str) -> bool {
-        self.previous_file(rel).is_some()
     }
 
     /// Brings the file at `rel` of the site being replaced into the new one as it is: a hard

@@ -90,6 +90,14 @@ enum Source {
     Static(usize),
 }
 
+/// A review's fingerprints in this build (see `published`): of what its site is made of, and
+/// of its files when they were kept from the output.
+#[derive(Clone, Copy, Debug)]
+struct Published {
+    inputs: Option<u128>,
+    kept: Option<u128>,
+}
+
 /// What a build wrote, for the summary line.
 #[derive(Debug)]
 pub struct Report {
@@ -100,6 +108,22 @@ pub struct Report {
     pub target: PathBuf,
     /// Something to tell the user although the build succeeded (see `output::Committed`).
     pub warning: Option<String>,
+}
+
+/// The fingerprint of `site`'s files as `read` gives them (see `published::files`).
+fn files_fingerprint(
+    site: &Site<'_>,
+    read: impl Fn(&str) -> Option<Vec<u8>> + Sync,
+) -> Option<u128> {
+    let each: Option<Vec<u128>> = site
+        .files()
+        .par_iter()
+        .map(|(p, _)| read(p).map(|bytes| published::file(&bytes)))
+        .collect();
+    let each = each?;
+    Some(published::files(
+        site.files().iter().map(|(p, _)| p.as_str()).zip(each),
+    ))
 }
 
 /// The portfolio's template overrides (`templates/`), name and text. A template that cannot
@@ -447,7 +471,7 @@ impl Built {
         let sources: Vec<(String, Source)> = self
             .sources()
             .into_iter()
-            .filter(|(_, s)| !matches!(s, Source::Review(n, _) if kept[*n]))
+            .filter(|(_, s)| !matches!(s, Source::Review(n, _) if kept[*n].kept.is_some()))
             .collect();
         // Every file is one job in one parallel pass: the big list pages render while account
         // pages do, instead of before them.
@@ -458,6 +482,7 @@ impl Built {
             }
             Ok::<(), Error>(())
         })?;
+        self.stamp_reviews(&staging, &kept)?;
         let sites = self.borrow_dependent();
         let pages = std::iter::once(&sites.current)
             .chain(sites.reviews.iter().map(|(_, site)| site))
@@ -468,46 +493,76 @@ impl Built {
         t.mark("commit (swap + remove old)");
         Ok(Report {
             pages,
-            kept: kept.iter().filter(|k| **k).count(),
+            kept: kept.iter().filter(|p| p.kept.is_some()).count(),
             seconds: started.elapsed().as_secs_f64(),
             target: committed.target,
             warning: committed.warning,
         })
     }
 
-    /// Keeps, as they are, the files of each review whose site the output already holds
-    /// with the same fingerprint (see `published`), and writes every review's fingerprint
-    /// beside its site. Which reviews were kept, oldest first.
-    fn keep_published(&self, staging: &Staging) -> Result<Vec<bool>, Error> {
+    /// Keeps, as they are, the files of each review whose site the output already holds,
+    /// made of the same inputs and unchanged since (see `published`). Each review's inputs'
+    /// fingerprint, and its files' when it was kept, oldest first.
+    fn keep_published(&self, staging: &Staging) -> Result<Vec<Published>, Error> {
         let inputs = self.borrow_owner().borrow_owner();
-        let output = |e: crate::output::OutputError| Error::Output(e.to_string());
+        let analyses = &self.borrow_owner().borrow_dependent().reviews;
         let sites = &self.borrow_dependent().reviews;
-        let mut kept = Vec::with_capacity(sites.len());
-        for (n, (prefix, site)) in sites.iter().enumerate() {
-            let Some(fingerprint) = published::fingerprint(inputs.published, &inputs.reviews, n)
-            else {
-                kept.push(false);
-                continue;
+        let before = staging.previous_site();
+        let fingerprints: Vec<Option<u128>> = (0..sites.len())
+            .into_par_iter()
+            .map(|i| published::inputs(inputs.published, &inputs.reviews, analyses, i))
+            .collect();
+        let mut out = Vec::with_capacity(sites.len());
+        for ((prefix, site), fingerprint) in sites.iter().zip(fingerprints) {
+            let previous = staging
+                .previous(&format!("{prefix}{}", published::FINGERPRINT))
+                .and_then(|b| published::Stamp::parse(&b));
+            let kept = match (fingerprint, previous) {
+                (Some(now), Some(then)) if now == then.inputs => {
+                    files_fingerprint(site, |p| staging.previous(&format!("{prefix}{p}")))
+                        .filter(|files| *files == then.files)
+                }
+                _ => None,
             };
-            let file = format!("{prefix}{}", published::FINGERPRINT);
-            let unchanged = staging
-                .previous(&file)
-                .is_some_and(|b| b == fingerprint.as_bytes())
-                && site
-                    .files()
-                    .par_iter()
-                    .all(|(p, _)| staging.has_previous(&format!("{prefix}{p}")));
-            if unchanged {
+            if kept.is_some() {
                 site.files()
                     .par_iter()
                     .try_for_each(|(p, _)| staging.keep(&format!("{prefix}{p}")))
-                    .map_err(output)?;
+                    .map_err(|e| Error::Output(e.to_string()))?;
             }
-            staging
-                .write(&file, fingerprint.as_bytes())
-                .map_err(output)?;
-            kept.push(unchanged);
+            out.push(Published {
+                inputs: fingerprint,
+                kept,
+            });
         }
-        Ok(kept)
+        // Another build into the same folder may have swapped its site in meanwhile: what was
+        // kept could then be part of either.
+        if out.iter().any(|p| p.kept.is_some()) && staging.previous_site() != before {
+            return Err(Error::Output(format!(
+                "another build replaced {} while this one kept its reviews from it; build again",
+                staging.target().display()
+            )));
+        }
+        Ok(out)
+    }
+
+    /// Writes each review's fingerprint file beside its site, now that its files are written.
+    fn stamp_reviews(&self, staging: &Staging, fingerprints: &[Published]) -> Result<(), Error> {
+        let sites = &self.borrow_dependent().reviews;
+        for ((prefix, site), p) in sites.iter().zip(fingerprints) {
+            let Some(inputs) = p.inputs else { continue };
+            let written = || files_fingerprint(site, |p| staging.written(&format!("{prefix}{p}")));
+            let files = p.kept.or_else(written).ok_or_else(|| {
+                Error::Output(format!("cannot read back {prefix} to fingerprint it"))
+            })?;
+            let stamp = published::Stamp { inputs, files };
+            staging
+                .write(
+                    &format!("{prefix}{}", published::FINGERPRINT),
+                    stamp.text().as_bytes(),
+                )
+                .map_err(|e| Error::Output(e.to_string()))?;
+        }
+        Ok(())
     }
 }

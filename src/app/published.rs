@@ -1,23 +1,26 @@
-//! Reviews already published. A review's site is fixed by what it is made of: its commit and
-//! the previous review's (the comparison and who changed what), the two tags' names and dates,
-//! where the portfolio sits in the repository, the templates, the options and kamsite itself.
-//! A build with reviews writes a fingerprint of all that beside each review's site
-//! (`reviews/<slug>/.kamsite-review`). The next build into the same folder keeps the files of
-//! each review whose fingerprint it finds unchanged, as they are, instead of rendering its
-//! thousand pages again: a quarterly publish renders the current site and the new review.
+//! Reviews already published. A review's site is a function of its analysis, its tag's name,
+//! the templates, the options and kamsite itself (`site::Site` is a pure function of those).
+//! A build with reviews writes beside each review's site (`reviews/<slug>/.kamsite-review`)
+//! a fingerprint of those inputs and one of the files it wrote. The next build into the same
+//! folder keeps a review, file for file, when the inputs' fingerprint is unchanged and the
+//! files there are still the ones written (same bytes, regular files, the mode a new file
+//! gets); anything else renders it again. A quarterly publication then renders the current
+//! site and the new review, not the whole archive.
 //!
-//! Everything a review's site depends on is in the fingerprint, so a kept site is the site
-//! the build would render, byte for byte (tests/it/reviews.rs compares the two). kamsite
-//! itself is the running program's bytes, not its version number: a build of other code
-//! renders anew.
+//! The inputs' fingerprint is taken of the analysis itself, everything in it (the files read
+//! from git, the dates, the comparison with the previous review, who changed what), not of
+//! the commit ids that led to it: git can give other contents for one commit (`git replace`),
+//! and a date or a setting outside the commit can change what is read. kamsite itself is the
+//! running program's bytes, not its version number: a build of other code renders anew.
 
 use std::hash::Hasher;
 
 use siphasher::sip128::{Hasher128, SipHasher13};
 
 use super::reviews::Review;
+use crate::analyse::Analysis;
 
-/// The fingerprint's file in each review's folder.
+/// The fingerprint file in each review's folder.
 pub const FINGERPRINT: &str = ".kamsite-review";
 
 /// kamsite itself, as the fingerprint of the running program's bytes (77 MB with its line
@@ -87,23 +90,92 @@ impl Basis {
     }
 }
 
-/// The fingerprint of review `i` of `reviews` (oldest first) as its file holds it, or `None`
-/// when `basis` has none.
-pub fn fingerprint(basis: Basis, reviews: &[Review], i: usize) -> Option<String> {
+/// The fingerprint of what the site of review `i` of `reviews` (oldest first, analysed as
+/// `analyses`) is made of; `None` when `basis` has none. A review's analysis is a function of
+/// its revision (the files read, as read), the date and period it settled on, the previous
+/// review's revision and settled date (its baseline), the two tags, and who changed what
+/// between them (read from `git log`, which a user's settings or `git replace` can change).
+pub fn inputs(
+    basis: Basis,
+    reviews: &[Review],
+    analyses: &[Analysis<'_>],
+    i: usize,
+) -> Option<u128> {
     let basis = basis.0?;
     let mut h = Fingerprint::new();
     h.bytes(&basis.to_le_bytes());
-    let review = &reviews[i];
-    h.text(&review.repo.prefix);
-    for r in std::iter::once(review).chain(i.checked_sub(1).map(|p| &reviews[p])) {
+    for r in std::iter::once(&reviews[i]).chain(i.checked_sub(1).map(|p| &reviews[p])) {
+        h.bytes(&r.content.to_le_bytes());
         h.text(&r.tag.name);
         h.text(&r.tag.commit);
-        h.text(&r.tag.date.map(|d| d.to_string()).unwrap_or_default());
+        let p = &r.project;
+        h.text(&format!(
+            "{:?} {:?} {:?} {:?}",
+            p.as_of, p.as_of_from, p.period, p.period_from
+        ));
     }
-    Some(format!(
-        "kamsite review site, fingerprint {:032x}\n",
-        h.finish()
-    ))
+    for a in &analyses[i].accounts {
+        h.text(&format!("{:?}", a.history));
+    }
+    Some(h.finish())
+}
+
+/// The fingerprint of a revision's files, as read: each path with its bytes' fingerprint
+/// ([`file`]), in the order given, and the revision's name (which its pages show).
+pub fn revision<'p>(label: &str, each: impl ExactSizeIterator<Item = (&'p str, u128)>) -> u128 {
+    let mut h = Fingerprint::new();
+    h.text(label);
+    h.bytes(&files(each).to_le_bytes());
+    h.finish()
+}
+
+/// The fingerprint of one file's bytes.
+pub fn file(bytes: &[u8]) -> u128 {
+    let mut h = Fingerprint::new();
+    h.bytes(bytes);
+    h.finish()
+}
+
+/// The fingerprint of a site's files: each path with its bytes' fingerprint ([`file`]), in
+/// the order the site lists them.
+pub fn files<'p>(each: impl ExactSizeIterator<Item = (&'p str, u128)>) -> u128 {
+    let mut h = Fingerprint::new();
+    h.count(each.len());
+    for (path, bytes) in each {
+        h.text(path);
+        h.bytes(&bytes.to_le_bytes());
+    }
+    h.finish()
+}
+
+/// A review's fingerprint file: what its site is made of, and what was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stamp {
+    pub inputs: u128,
+    pub files: u128,
+}
+
+impl Stamp {
+    pub fn text(self) -> String {
+        format!(
+            "kamsite review site\ninputs {:032x}\nfiles {:032x}\n",
+            self.inputs, self.files
+        )
+    }
+
+    /// A fingerprint file's content; `None` unless it is exactly what [`Stamp::text`] writes.
+    pub fn parse(bytes: &[u8]) -> Option<Stamp> {
+        let text = std::str::from_utf8(bytes).ok()?;
+        let rest = text.strip_prefix("kamsite review site\ninputs ")?;
+        let (inputs, rest) = rest.split_once("\nfiles ")?;
+        let files = rest.strip_suffix('\n')?;
+        let hex = |s: &str| (s.len() == 32).then(|| u128::from_str_radix(s, 16).ok())?;
+        let stamp = Stamp {
+            inputs: hex(inputs)?,
+            files: hex(files)?,
+        };
+        (stamp.text().as_bytes() == bytes).then_some(stamp)
+    }
 }
 
 /// SipHash-1-3 with 128 bits, fixed keys: the same on every machine and every Rust release

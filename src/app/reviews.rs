@@ -25,6 +25,8 @@ pub struct Review {
     pub at_head: bool,
     /// The repository it comes from (who changed what between two reviews).
     pub repo: Repository,
+    /// The fingerprint of its files as read, with its name (see `published`).
+    pub content: u128,
 }
 
 fn failed(tag: &str, message: String) -> Error {
@@ -107,6 +109,10 @@ pub fn open_all(portfolio: &Path, pattern: &str, cache: &Cache) -> Result<Vec<Re
         .collect();
     let contents = cat_files(&repo.top, oids.iter().copied()).map_err(|m| failed(pattern, m))?;
     let blobs: BTreeMap<&str, Vec<u8>> = oids.into_iter().zip(contents).collect();
+    let fingerprints: BTreeMap<&str, u128> = blobs
+        .par_iter()
+        .map(|(oid, bytes)| (*oid, super::published::file(bytes)))
+        .collect();
     let label = |t: &Tag| {
         let l = format!("{}:{}", t.name, repo.prefix.trim_end_matches('/'));
         l.trim_end_matches(':').to_string()
@@ -116,8 +122,15 @@ pub fn open_all(portfolio: &Path, pattern: &str, cache: &Cache) -> Result<Vec<Re
     let opened: Vec<Result<Review, Error>> =
         tags.par_iter()
             .zip(&listed)
-            .map(|(t, files)| {
-                let files = files
+            .map(|(t, listed)| {
+                let content = super::published::revision(
+                    &label(t),
+                    listed.iter().map(|(oid, rel)| {
+                        let blob = fingerprints.get(oid.as_str()).copied().unwrap_or_default();
+                        (rel.as_str(), blob)
+                    }),
+                );
+                let files = listed
                     .iter()
                     .map(|(oid, rel)| {
                         (
@@ -147,6 +160,7 @@ pub fn open_all(portfolio: &Path, pattern: &str, cache: &Cache) -> Result<Vec<Re
                     project,
                     at_head: head.as_deref() == Some(t.commit.as_str()),
                     repo: repo.clone(),
+                    content,
                 })
             })
             .collect();

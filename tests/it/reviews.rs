@@ -543,10 +543,45 @@ fn unchanged_reviews_are_kept_from_the_last_build_as_rendering_would_make_them()
     assert!(said.contains(" and 4 reviews (3 unchanged"), "{said}");
     same_as_fresh(&[]);
 
-    // A page gone from the folder: its review renders again, the others are kept.
-    std::fs::remove_file(kept.join("reviews/review-2026-q2/accounts/acme/index.html")).unwrap();
+    // A page gone from the folder, a page edited by hand, a page with other permissions, a
+    // folder that became a link to a copy elsewhere: each time that review renders again.
+    let page = kept.join("reviews/review-2026-q2/accounts/acme/index.html");
+    let elsewhere = out.path().join("elsewhere");
+    let damage: [&dyn Fn(); 4] = [
+        &|| std::fs::remove_file(&page).unwrap(),
+        &|| std::fs::write(&page, read(&page).replace("Acme", "Acne")).unwrap(),
+        &|| {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&page, std::fs::Permissions::from_mode(0o4755)).unwrap();
+        },
+        &|| {
+            let folder = page.parent().unwrap();
+            let _ = std::fs::remove_dir_all(&elsewhere);
+            crate::common::copy_dir(folder, &elsewhere);
+            std::fs::remove_dir_all(folder).unwrap();
+            std::os::unix::fs::symlink(&elsewhere, folder).unwrap();
+        },
+    ];
+    for (n, damage) in damage.iter().enumerate() {
+        damage();
+        let said = build(&kept, &[]);
+        assert!(said.contains(" and 4 reviews (3 unchanged"), "{n}: {said}");
+        same_as_fresh(&[]);
+    }
+
+    // git gives other contents for a tagged commit (`git replace`): that review renders again,
+    // and so does the next, which compares with it.
+    let q2 = r.git(&["rev-parse", "review/2026-Q2^{commit}"], "");
+    let date = "2026-07-05T10:00:00Z";
+    r.git(&["checkout", "-q", &q2], date);
+    let q2_files = [("2026-Q1", 100), ("2026-Q2", 200)];
+    r.write("accounts/acme.md", &account("Acme", "key", 2, &q2_files));
+    r.git(&["commit", "-q", "--amend", "-am", "corrected"], date);
+    let corrected = r.git(&["rev-parse", "HEAD"], date);
+    r.git(&["replace", &q2, &corrected], date);
+    r.git(&["checkout", "-q", "-"], date);
     let said = build(&kept, &[]);
-    assert!(said.contains(" and 4 reviews (3 unchanged"), "{said}");
+    assert!(said.contains(" and 4 reviews (2 unchanged"), "{said}");
     same_as_fresh(&[]);
 
     // Masked amounts, then the portfolio's own template: every review renders anew.
