@@ -118,7 +118,11 @@ pub fn open_all(portfolio: &Path, pattern: &str, cache: &Cache) -> Result<Vec<Re
         l.trim_end_matches(':').to_string()
     };
     // The review being built is the checked-out commit, unchanged (CI at a review tag).
-    let head = repo.commit("HEAD").ok().filter(|_| repo.is_clean());
+    let manifest = crate::load::Manifest::of_dir(portfolio);
+    let head = repo
+        .commit("HEAD")
+        .ok()
+        .filter(|_| repo.is_clean(&manifest));
     let opened: Vec<Result<Review, Error>> =
         tags.par_iter()
             .zip(&listed)

@@ -69,25 +69,38 @@ impl Repository {
             .is_ok_and(|out| out.starts_with(b"true"))
     }
 
-    /// Whether the portfolio's files are exactly those of the checked-out commit (no change,
-    /// no new file git would see): then building the working tree builds that commit.
-    pub fn is_clean(&self) -> bool {
+    /// Whether the portfolio's inputs (`manifest`) are exactly those of the checked-out
+    /// commit (no change, no new file git would see): then building the working tree builds
+    /// that commit. Files the build does not read do not count: the output itself (`public/`,
+    /// which CI may restore from a cache), an editor's backup, a file of one's own.
+    pub fn is_clean(&self, manifest: &super::Manifest) -> bool {
         let prefix = if self.prefix.is_empty() {
             "."
         } else {
             self.prefix.as_str()
         };
-        git(
+        let Ok(out) = git(
             &self.top,
             &[
                 "status",
                 "--porcelain",
+                "-z",
+                "--no-renames",
                 "--untracked-files=all",
                 "--",
                 prefix,
             ],
-        )
-        .is_ok_and(|out| out.is_empty())
+        ) else {
+            return false;
+        };
+        // `XY PATH` entries, NUL-terminated, paths from the repository's top.
+        out.split(|&b| b == 0)
+            .filter(|entry| !entry.is_empty())
+            .all(|entry| {
+                let path = String::from_utf8_lossy(entry.get(3..).unwrap_or_default());
+                let rel = path.strip_prefix(self.prefix.as_str()).unwrap_or(&path);
+                !manifest.reads(rel)
+            })
     }
 
     /// The commit `rev` names (an annotated tag peeled to its commit).

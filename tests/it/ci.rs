@@ -465,10 +465,14 @@ fn a_review_built_at_its_tag_compares_with_the_review_before() {
     );
     commit(f.path(), "q3", "2026-10-04T00:00:00");
     git(f.path(), &["tag", "review/2026-Q3"]);
-    f.kamsite(&["build", "--reviews", "review/*", "-q"])
-        .assert()
-        .success();
-    let changes = std::fs::read_to_string(f.path().join("public/changes/index.html")).unwrap();
-    assert!(changes.contains("review/2026-Q2"), "{changes}");
-    assert!(!changes.contains("since review/2026-Q3"));
+    // Twice: the second time the last build's site is there (as CI restores it from its
+    // cache) and is no .gitignore'd: the checkout is still the tag's, the output is no input.
+    for _ in 0..2 {
+        f.kamsite(&["build", "--reviews", "review/*", "-q"])
+            .assert()
+            .success();
+        let changes = std::fs::read_to_string(f.path().join("public/changes/index.html")).unwrap();
+        assert!(changes.contains("review/2026-Q2"), "{changes}");
+        assert!(!changes.contains("since review/2026-Q3"));
+    }
 }
