@@ -283,6 +283,27 @@ pub struct Staging {
     previous_folders: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
 }
 
+/// The output folder as it was, held open (see [`Staging::hold_previous`]).
+#[derive(Debug)]
+pub struct Held {
+    _folder: std::fs::File,
+    id: (u64, u64),
+}
+
+/// A file's device and inode (`None` where there are none).
+fn identity(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        None
+    }
+}
+
 /// A file's permission bits (`None` where there are none to compare).
 fn mode_of(meta: &std::fs::Metadata) -> Option<u32> {
     #[cfg(unix)]
@@ -555,18 +576,24 @@ impl Staging {
         &self.target
     }
 
-    /// Which folder the output is now (device and inode), to tell whether another build
-    /// replaced it meanwhile; `None` when there is none.
-    pub fn previous_site(&self) -> Option<(u64, u64)> {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt;
-            std::fs::metadata(&self.target)
-                .ok()
-                .map(|m| (m.dev(), m.ino()))
-        }
-        #[cfg(not(unix))]
-        None
+    /// The folder the output is now, held open so that its number (device and inode) is
+    /// not given to another folder meanwhile: [`Staging::still_holds`] then tells whether
+    /// another build replaced the output. `None` when there is none.
+    pub fn hold_previous(&self) -> Option<Held> {
+        let folder = std::fs::File::open(&self.target).ok()?;
+        let id = identity(&folder.metadata().ok()?)?;
+        Some(Held {
+            _folder: folder,
+            id,
+        })
+    }
+
+    /// Whether the output is still the folder `held` holds.
+    pub fn still_holds(&self, held: &Held) -> bool {
+        std::fs::metadata(&self.target)
+            .ok()
+            .and_then(|m| identity(&m))
+            == Some(held.id)
     }
 
     /// The bytes of `rel` as this build wrote it.

@@ -507,7 +507,7 @@ impl Built {
         let inputs = self.borrow_owner().borrow_owner();
         let analyses = &self.borrow_owner().borrow_dependent().reviews;
         let sites = &self.borrow_dependent().reviews;
-        let before = staging.previous_site();
+        let held = staging.hold_previous();
         let fingerprints: Vec<Option<u128>> = (0..sites.len())
             .into_par_iter()
             .map(|i| published::inputs(inputs.published, &inputs.reviews, analyses, i))
@@ -517,8 +517,10 @@ impl Built {
             let previous = staging
                 .previous(&format!("{prefix}{}", published::FINGERPRINT))
                 .and_then(|b| published::Stamp::parse(&b));
-            let kept = match (fingerprint, previous) {
-                (Some(now), Some(then)) if now == then.inputs => {
+            // Nothing is kept from an output that cannot be held (none, or no way to tell
+            // whether another build replaces it).
+            let kept = match (fingerprint, previous, &held) {
+                (Some(now), Some(then), Some(_)) if now == then.inputs => {
                     files_fingerprint(site, |p| staging.previous(&format!("{prefix}{p}")))
                         .filter(|files| *files == then.files)
                 }
@@ -536,8 +538,10 @@ impl Built {
             });
         }
         // Another build into the same folder may have swapped its site in meanwhile: what was
-        // kept could then be part of either.
-        if out.iter().any(|p| p.kept.is_some()) && staging.previous_site() != before {
+        // kept could then be part of either. (The folder is held open, so that no other
+        // folder can have its number by the time it is compared.)
+        let replaced = held.is_none_or(|held| !staging.still_holds(&held));
+        if out.iter().any(|p| p.kept.is_some()) && replaced {
             return Err(Error::Output(format!(
                 "another build replaced {} while this one kept its reviews from it; build again",
                 staging.target().display()
