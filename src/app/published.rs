@@ -7,11 +7,14 @@
 //! gets); anything else renders it again. A quarterly publication then renders the current
 //! site and the new review, not the whole archive.
 //!
-//! The inputs' fingerprint is taken of the analysis itself, everything in it (the files read
-//! from git, the dates, the comparison with the previous review, who changed what), not of
-//! the commit ids that led to it: git can give other contents for one commit (`git replace`),
-//! and a date or a setting outside the commit can change what is read. kamsite itself is the
-//! running program's bytes, not its version number: a build of other code renders anew.
+//! The inputs' fingerprint is taken of what the analysis was made from, as it was read — the
+//! revision's files (their bytes), the date and period it settled on, the same of the
+//! previous review (its baseline), both tags, who changed what as git told — not of the
+//! commit ids that led to it: git can give other contents for one commit (`git replace`), and
+//! a date or a setting outside the commit can change what is read. (Hashing the analysis
+//! itself, through `Debug`, was complete by construction but took 0.3 s for 8 reviews of
+//! 1,000 accounts.) kamsite itself is the running program's bytes, not its version number: a
+//! build of other code renders anew.
 
 use std::hash::Hasher;
 
