@@ -304,6 +304,20 @@ fn identity(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
     }
 }
 
+/// How many names a file has (1 where that cannot be told).
+fn links(path: &Path) -> u64 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::symlink_metadata(path).map_or(1, |m| m.nlink())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        1
+    }
+}
+
 /// A file's permission bits (`None` where there are none to compare).
 fn mode_of(meta: &std::fs::Metadata) -> Option<u32> {
     #[cfg(unix)]
@@ -608,7 +622,7 @@ impl Staging {
 
     /// Brings the file at `rel` of the site being replaced into the new one as it is: a hard
     /// link (the previous site is removed once the new one is in place), or a copy where the
-    /// file system has no links. Like a write, a second one to the same path is an error.
+    /// file system has no links or the file has another name outside the site. Like a write, a second one to the same path is an error.
     pub fn keep(&self, rel: &str) -> Result<(), OutputError> {
         let path = self.inside(rel)?;
         let from = self.previous_file(rel).ok_or_else(|| {
@@ -621,6 +635,11 @@ impl Staging {
         gated(|| {
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent)?;
+            }
+            // A file something else links to too (a backup made with `cp -al`) is copied:
+            // the published page must not change when that other name is written to.
+            if links(&from) > 1 {
+                return std::fs::copy(&from, &path).map(drop);
             }
             std::fs::hard_link(&from, &path).or_else(|_| std::fs::copy(&from, &path).map(drop))
         })

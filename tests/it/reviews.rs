@@ -600,3 +600,43 @@ fn unchanged_reviews_are_kept_from_the_last_build_as_rendering_would_make_them()
     );
     same_as_fresh(&[]);
 }
+
+/// A kept review's file is linked from the last site only while no one else links to it: a
+/// backup made with hard links (`cp -al`, `rsync --link-dest`) must not change the published
+/// page when it is edited.
+#[test]
+fn a_kept_page_shares_nothing_with_a_backup_made_of_links() {
+    let r = three_reviews();
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let build = || {
+        let said = kamsite(
+            r.path(),
+            &[
+                "build",
+                ".",
+                "--reviews",
+                "review/*",
+                "-o",
+                site.to_str().unwrap(),
+            ],
+        )
+        .success()
+        .get_output()
+        .stderr
+        .clone();
+        String::from_utf8(said).unwrap()
+    };
+    build();
+    let page = site.join("reviews/review-2026-q1/index.html");
+    let backup = out.path().join("backup.html");
+    std::fs::hard_link(&page, &backup).unwrap();
+    let before = std::fs::read(&page).unwrap();
+    let said = build();
+    assert!(
+        said.contains("(3 unchanged since the last build: kept)"),
+        "{said}"
+    );
+    std::fs::write(&backup, "edited in the backup").unwrap();
+    assert_eq!(std::fs::read(&page).unwrap(), before);
+}
