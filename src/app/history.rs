@@ -125,7 +125,7 @@ pub fn between<'a>(
         }
     }
     if head.is_none() {
-        let changed = history::uncommitted(repo);
+        let changed = repo.changed().unwrap_or_default();
         let text_sources: Vec<String> = changed
             .iter()
             .filter(|f| sources.contains_key(*f))

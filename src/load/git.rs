@@ -69,17 +69,16 @@ impl Repository {
             .is_ok_and(|out| out.starts_with(b"true"))
     }
 
-    /// Whether the portfolio's inputs (`manifest`) are exactly those of the checked-out
-    /// commit (no change, no new file git would see): then building the working tree builds
-    /// that commit. Files the build does not read do not count: the output itself (`public/`,
-    /// which CI may restore from a cache), an editor's backup, a file of one's own.
-    pub fn is_clean(&self, manifest: &super::Manifest) -> bool {
-        let prefix = if self.prefix.is_empty() {
+    /// The portfolio's files that differ from the checked-out commit (changed, added,
+    /// removed, or new and not ignored), relative to the portfolio; `None` when git cannot
+    /// tell. Read with `-z`: paths as they are, never quoted.
+    pub fn changed(&self) -> Option<Vec<String>> {
+        let pathspec = if self.prefix.is_empty() {
             "."
         } else {
             self.prefix.as_str()
         };
-        let Ok(out) = git(
+        let out = git(
             &self.top,
             &[
                 "status",
@@ -88,19 +87,31 @@ impl Repository {
                 "--no-renames",
                 "--untracked-files=all",
                 "--",
-                prefix,
+                pathspec,
             ],
-        ) else {
-            return false;
-        };
+        )
+        .ok()?;
         // `XY PATH` entries, NUL-terminated, paths from the repository's top.
-        out.split(|&b| b == 0)
+        let changed = out
+            .split(|&b| b == 0)
             .filter(|entry| !entry.is_empty())
-            .all(|entry| {
+            .map(|entry| {
                 let path = String::from_utf8_lossy(entry.get(3..).unwrap_or_default());
-                let rel = path.strip_prefix(self.prefix.as_str()).unwrap_or(&path);
-                !manifest.reads(rel)
+                path.strip_prefix(self.prefix.as_str())
+                    .unwrap_or(&path)
+                    .to_string()
             })
+            .collect();
+        Some(changed)
+    }
+
+    /// Whether the portfolio's inputs (`manifest`) are exactly those of the checked-out
+    /// commit (no change, no new file git would see): then building the working tree builds
+    /// that commit. Files the build does not read do not count: the output itself (`public/`,
+    /// which CI may restore from a cache), an editor's backup, a file of one's own.
+    pub fn is_clean(&self, manifest: &super::Manifest) -> bool {
+        self.changed()
+            .is_some_and(|changed| changed.iter().all(|rel| !manifest.reads(rel)))
     }
 
     /// The commit `rev` names (an annotated tag peeled to its commit).

@@ -87,31 +87,6 @@ pub fn commits(
     Ok(found)
 }
 
-/// The portfolio's files with changes not committed yet (relative to the portfolio).
-pub fn uncommitted(repo: &Repository) -> Vec<String> {
-    let prefix = repo.prefix.as_str();
-    let pathspec = if prefix.is_empty() { "." } else { prefix };
-    let Ok(out) = git(
-        &repo.top,
-        &[
-            "status",
-            "--porcelain",
-            "--untracked-files=all",
-            "--no-renames",
-            "--",
-            pathspec,
-        ],
-    ) else {
-        return Vec::new();
-    };
-    String::from_utf8_lossy(&out)
-        .lines()
-        .filter_map(|l| l.get(3..))
-        .map(|p| p.trim_matches('"'))
-        .map(|p| p.strip_prefix(prefix).unwrap_or(p).to_string())
-        .collect()
-}
-
 /// The lines added or removed in the working tree (against the checked-out commit) of
 /// `files` (relative to the portfolio), from one `git diff`.
 pub fn uncommitted_lines(repo: &Repository, files: &[String]) -> Vec<(String, String)> {
