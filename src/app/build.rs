@@ -90,6 +90,12 @@ enum Source {
     Static(usize),
 }
 
+/// What makes a [`Source`]'s file.
+enum Origin<'s> {
+    Site(&'s Site<'s>, File),
+    Static(&'s [u8]),
+}
+
 /// A review's fingerprints in this build (see `published`): of what its site is made of, and
 /// of its files when they were kept from the output.
 #[derive(Clone, Copy, Debug)]
@@ -385,30 +391,32 @@ impl Built {
         out
     }
 
-    fn bytes(&self, source: Source) -> Result<Vec<u8>, Error> {
+    /// What makes a source's file: its site, or the portfolio's static file as it is.
+    fn origin(&self, source: Source) -> Origin<'_> {
         let sites = self.borrow_dependent();
-        let rendered = match source {
-            Source::Current(f) => sites.current.render(f),
-            Source::Review(n, f) => sites.reviews[n].1.render(f),
-            Source::Static(i) => {
-                return Ok(self.borrow_owner().borrow_owner().statics[i].1.clone())
-            }
-        };
-        rendered.map_err(|e| Error::Output(e.to_string()))
+        match source {
+            Source::Current(f) => Origin::Site(&sites.current, f),
+            Source::Review(n, f) => Origin::Site(&sites.reviews[n].1, f),
+            Source::Static(i) => Origin::Static(&self.borrow_owner().borrow_owner().statics[i].1),
+        }
+    }
+
+    fn bytes(&self, source: Source) -> Result<Vec<u8>, Error> {
+        match self.origin(source) {
+            Origin::Site(site, file) => site.render(file).map_err(|e| Error::Output(e.to_string())),
+            Origin::Static(bytes) => Ok(bytes.to_vec()),
+        }
     }
 
     /// Writes one file into `staging`, as it is made ([`Site::write`]): nothing is held
     /// whole that need not be. A signal stops a file's writing at its next write.
     fn write_one(&self, staging: &Staging, path: &str, source: Source) -> Result<(), Error> {
-        let sites = self.borrow_dependent();
-        let (site, file) = match source {
-            Source::Current(f) => (&sites.current, f),
-            Source::Review(n, f) => (&sites.reviews[n].1, f),
-            Source::Static(i) => {
-                let bytes = &self.borrow_owner().borrow_owner().statics[i].1;
+        let (site, file) = match self.origin(source) {
+            Origin::Site(site, file) => (site, file),
+            Origin::Static(bytes) => {
                 return staging
                     .write(path, bytes)
-                    .map_err(|e| Error::Output(e.to_string()));
+                    .map_err(|e| Error::Output(e.to_string()))
             }
         };
         let mut template = Ok(());
