@@ -305,15 +305,15 @@ fn identity(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
 }
 
 /// How many names a file has (1 where that cannot be told).
-fn links(path: &Path) -> u64 {
+fn links(meta: &std::fs::Metadata) -> u64 {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
-        std::fs::symlink_metadata(path).map_or(1, |m| m.nlink())
+        meta.nlink()
     }
     #[cfg(not(unix))]
     {
-        let _ = path;
+        let _ = meta;
         1
     }
 }
@@ -536,15 +536,7 @@ impl Staging {
         rel: &str,
         fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
     ) -> Result<(), OutputError> {
-        let path = self.inside(rel)?;
-        self.claim(rel)?;
-        let file = gated(|| {
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            std::fs::File::create(&path)
-        })
-        .map_err(io(&path))?;
+        let (path, file) = self.create(rel, |path| std::fs::File::create(path))?;
         let mut file = std::io::BufWriter::with_capacity(64 * 1024, Gated(file));
         fill(&mut file)
             .and_then(|()| file.flush())
@@ -554,7 +546,7 @@ impl Staging {
     /// `rel` in the site being replaced, when that is a folder kamsite made and holds there a
     /// regular file with the permissions a new file gets, every folder on the way a folder
     /// (not a link to one).
-    fn previous_file(&self, rel: &str) -> Option<PathBuf> {
+    fn previous_file(&self, rel: &str) -> Option<(PathBuf, std::fs::Metadata)> {
         self.inside(rel).ok()?;
         if !self.previous_is_ours {
             return None;
@@ -582,7 +574,7 @@ impl Staging {
         }
         let meta = std::fs::symlink_metadata(&path).ok()?;
         let same_mode = mode_of(&meta) == self.new_mode;
-        (meta.file_type().is_file() && same_mode).then_some(path)
+        (meta.file_type().is_file() && same_mode).then_some((path, meta))
     }
 
     /// The output folder this build replaces.
@@ -617,33 +609,48 @@ impl Staging {
 
     /// The bytes of `rel` in the site being replaced (see [`Staging::keep`]).
     pub fn previous(&self, rel: &str) -> Option<Vec<u8>> {
-        std::fs::read(self.previous_file(rel)?).ok()
+        std::fs::read(self.previous_file(rel)?.0).ok()
     }
 
     /// Brings the file at `rel` of the site being replaced into the new one as it is: a hard
     /// link (the previous site is removed once the new one is in place), or a copy where the
     /// file system has no links or the file has another name outside the site. Like a write, a second one to the same path is an error.
     pub fn keep(&self, rel: &str) -> Result<(), OutputError> {
-        let path = self.inside(rel)?;
-        let from = self.previous_file(rel).ok_or_else(|| {
+        let (from, meta) = self.previous_file(rel).ok_or_else(|| {
             OutputError::Io(
                 self.target.join(rel),
                 std::io::Error::new(std::io::ErrorKind::NotFound, "no such file to keep"),
             )
         })?;
+        self.create(rel, |path| {
+            // A file something else links to too (a backup made with `cp -al`) is copied:
+            // the published page must not change when that other name is written to.
+            if links(&meta) > 1 {
+                return std::fs::copy(&from, path).map(drop);
+            }
+            std::fs::hard_link(&from, path).or_else(|_| std::fs::copy(&from, path).map(drop))
+        })
+        .map(drop)
+    }
+
+    /// Makes the file at `rel` with `make` (its folders first), unless the process is being
+    /// stopped; `rel` is claimed by this build ([`Staging::claim`]). The file's path, and
+    /// what `make` gave.
+    fn create<T>(
+        &self,
+        rel: &str,
+        make: impl FnOnce(&Path) -> std::io::Result<T>,
+    ) -> Result<(PathBuf, T), OutputError> {
+        let path = self.inside(rel)?;
         self.claim(rel)?;
-        gated(|| {
+        let made = gated(|| {
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent)?;
             }
-            // A file something else links to too (a backup made with `cp -al`) is copied:
-            // the published page must not change when that other name is written to.
-            if links(&from) > 1 {
-                return std::fs::copy(&from, &path).map(drop);
-            }
-            std::fs::hard_link(&from, &path).or_else(|_| std::fs::copy(&from, &path).map(drop))
+            make(&path)
         })
-        .map_err(io(&path))
+        .map_err(io(&path))?;
+        Ok((path, made))
     }
 
     /// Marks `rel` as written by this build: two pages mapped to one path are an error, not
