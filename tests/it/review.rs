@@ -232,44 +232,50 @@ fn git(dir: &Path, args: &[&str], who: &str, date: &str) {
     assert!(out.status.success(), "git {args:?}: {out:?}");
 }
 
+/// Acme's plan with its service rating.
+fn acme_with_service(service: u8) -> String {
+    format!("---\nname: Acme\ndesignation: other\nstrength: {{ offer_fit: 4, service: {service} }}\n---\nBody\n")
+}
+
+/// A repository of the fixture as it is, with `settings` (git config), tagged `review/2026-Q2`.
+fn q2_review(dir: &Path, settings: &[(&str, &str)]) {
+    let (who, when) = ("Setup", "2026-07-01T10:00:00");
+    git(dir, &["init", "-q"], who, when);
+    for (key, value) in settings {
+        git(dir, &["config", key, value], who, when);
+    }
+    git(dir, &["add", "-A"], who, when);
+    git(dir, &["commit", "-qm", "Q2 plans"], who, when);
+    git(dir, &["tag", "review/2026-Q2"], who, when);
+}
+
+/// Dana commits what changed in the fixture: Acme's service slipped.
+fn service_slipped(dir: &Path) {
+    git(
+        dir,
+        &["commit", "-qam", "Service slipped at Acme"],
+        "Dana Whitfield",
+        "2026-08-10T09:00:00",
+    );
+}
+
 /// Two tagged reviews; between them one account's service rating and one cell of its ERP
 /// export change in separate commits by different authors: the account page names both
 /// commits, authors and values.
 #[test]
 fn who_changed_it_names_the_commits_authors_and_values() {
     let config = "findings:\n  key-account-count: { enabled: false }\nsources:\n  financials: { file: data/erp.csv, account: acc, columns: { period: q, revenue: rev, gross_margin: gm, cost_to_serve: cts } }\n";
-    let acme = |service: u8| {
-        format!("---\nname: Acme\ndesignation: other\nstrength: {{ offer_fit: 4, service: {service} }}\n---\nBody\n")
-    };
     let f = Fixture::new()
         .file("kamsite.yaml", config)
-        .account("acme.md", acme(4))
+        .account("acme.md", acme_with_service(4))
         .account("beta.md", "---\nname: Beta\ndesignation: other\n---\n")
         .file(
             "data/erp.csv",
             "acc,q,rev,gm,cts\nacme,2026-Q2,100,40,10\nbeta,2026-Q2,50,20,5\n",
         );
-    git(f.path(), &["init", "-q"], "Setup", "2026-07-01T10:00:00");
-    git(f.path(), &["add", "-A"], "Setup", "2026-07-01T10:00:00");
-    git(
-        f.path(),
-        &["commit", "-qm", "Q2 plans"],
-        "Setup",
-        "2026-07-01T10:00:00",
-    );
-    git(
-        f.path(),
-        &["tag", "review/2026-Q2"],
-        "Setup",
-        "2026-07-01T10:00:00",
-    );
-    let f = f.account("acme.md", acme(2));
-    git(
-        f.path(),
-        &["commit", "-qam", "Service slipped at Acme"],
-        "Dana Whitfield",
-        "2026-08-10T09:00:00",
-    );
+    q2_review(f.path(), &[]);
+    let f = f.account("acme.md", acme_with_service(2));
+    service_slipped(f.path());
     let f = f.file(
         "data/erp.csv",
         "acc,q,rev,gm,cts\nacme,2026-Q2,100,40,10\nacme,2026-Q3,120,30,15\nbeta,2026-Q2,50,20,5\n",
@@ -315,39 +321,12 @@ fn who_changed_it_names_the_commits_authors_and_values() {
 /// not hide the commits.
 #[test]
 fn who_changed_it_holds_for_non_ascii_folders_and_any_diff_settings() {
-    let acme = |service: u8| {
-        format!("---\nname: Acme\ndesignation: other\nstrength: {{ offer_fit: 4, service: {service} }}\n---\nBody\n")
-    };
     let f = Fixture::new()
         .file("kamsite.yaml", CONFIG)
-        .account("müller/acme.md", acme(4));
-    git(f.path(), &["init", "-q"], "Setup", "2026-07-01T10:00:00");
-    git(
-        f.path(),
-        &["config", "diff.noprefix", "true"],
-        "Setup",
-        "2026-07-01T10:00:00",
-    );
-    git(f.path(), &["add", "-A"], "Setup", "2026-07-01T10:00:00");
-    git(
-        f.path(),
-        &["commit", "-qm", "Q2 plans"],
-        "Setup",
-        "2026-07-01T10:00:00",
-    );
-    git(
-        f.path(),
-        &["tag", "review/2026-Q2"],
-        "Setup",
-        "2026-07-01T10:00:00",
-    );
-    let f = f.account("müller/acme.md", acme(2));
-    git(
-        f.path(),
-        &["commit", "-qam", "Service slipped at Acme"],
-        "Dana Whitfield",
-        "2026-08-10T09:00:00",
-    );
+        .account("müller/acme.md", acme_with_service(4));
+    q2_review(f.path(), &[("diff.noprefix", "true")]);
+    let f = f.account("müller/acme.md", acme_with_service(2));
+    service_slipped(f.path());
     f.kamsite(&["build", "--reviews", "review/*", "-q"])
         .assert()
         .success();
