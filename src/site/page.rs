@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::markdown::{self, Narrative};
 use super::pages::Shared;
-use super::render::{page_html, BuildError};
+use super::render::{page_html, page_values, render_values, BuildError};
 use super::{account_page, effectiveness, lists, pack, pages, trends};
 use crate::analyse::trends::Column;
 use crate::analyse::Analysis;
@@ -156,8 +156,9 @@ impl Page {
         w: &mut dyn std::io::Write,
     ) -> Result<(), BuildError> {
         let (s, an) = (cx.shared, cx.shared.analysis);
-        let mut show = |data: &dyn ErasedView| data.html(cx, self, &mut *w);
-        match self {
+        let show = |data: &dyn ErasedView| data.values(cx, self);
+        // Each view is dropped once Tera's values are made from it, before the page renders.
+        let values = match self {
             Page::Dashboard => show(&pages::dashboard(s, cx.overview)),
             Page::Accounts => show(&lists::accounts(s)),
             Page::Managers => show(&lists::managers(s)),
@@ -182,7 +183,8 @@ impl Page {
                     markdown::render(&a.account.body, an.config.allow_raw_html, "plan-");
                 show(&account_page::account(s, i, &narrative))
             }
-        }
+        }?;
+        render_values(cx.tera, self.template(), &values, w)
     }
 
     fn nav(self) -> Nav {
@@ -224,29 +226,12 @@ struct Sheet<'a, 'b> {
 
 /// Any page's view, rendered with the page's template (each page has its own view type).
 trait ErasedView {
-    fn html(
-        &self,
-        cx: &Context<'_, '_>,
-        page: Page,
-        w: &mut dyn std::io::Write,
-    ) -> Result<(), BuildError>;
+    fn values(&self, cx: &Context<'_, '_>, page: Page) -> Result<tera::Context, BuildError>;
 }
 
 impl<T: Serialize> ErasedView for T {
-    fn html(
-        &self,
-        cx: &Context<'_, '_>,
-        page: Page,
-        w: &mut dyn std::io::Write,
-    ) -> Result<(), BuildError> {
-        page_html(
-            cx.tera,
-            page,
-            &cx.shared.common,
-            cx.shared.analysis,
-            self,
-            w,
-        )
+    fn values(&self, cx: &Context<'_, '_>, page: Page) -> Result<tera::Context, BuildError> {
+        page_values(page, &cx.shared.common, cx.shared.analysis, self)
     }
 }
 
