@@ -21,8 +21,12 @@ use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, Visit
 const MAX_BYTES: usize = 128 * 1024;
 /// Deeper nesting goes to serde-saphyr (a plan nests four levels).
 const MAX_DEPTH: usize = 16;
-/// YAML's limit on an implicit key's length is 1,024 characters; longer ones go to serde-saphyr.
+/// YAML's limit on an implicit key's length is 1,024 characters up to its `:`, spaces
+/// included; longer ones go to serde-saphyr.
 const MAX_KEY: usize = 1000;
+/// Keys are checked against each other's spelling one by one (a mapping has a few); one with
+/// more goes to serde-saphyr, so that the check stays linear in the file's length.
+const MAX_ENTRIES: usize = 256;
 
 /// Decodes `yaml` when it is in the simple form; `None` when serde-saphyr must read it.
 pub fn from_str<T: DeserializeOwned>(yaml: &str) -> Option<T> {
@@ -141,9 +145,10 @@ impl<'y> Parser<'y> {
                 return None;
             }
             let (key, rest) = entry(line.text)?;
-            if entries
-                .iter()
-                .any(|(k, _)| matches!(k, Node::Plain(k) if *k == key))
+            if entries.len() == MAX_ENTRIES
+                || entries
+                    .iter()
+                    .any(|(k, _)| matches!(k, Node::Plain(k) if *k == key))
             {
                 return None;
             }
@@ -238,7 +243,7 @@ fn entry(text: &str) -> Option<(&str, &str)> {
         return None;
     }
     let key = text[..colon].trim_end_matches(' ');
-    simple_key(key).then_some((key, after.trim_start_matches(' ')))
+    (colon <= MAX_KEY && simple_key(key)).then_some((key, after.trim_start_matches(' ')))
 }
 
 /// A key this reader can take as text: a plain scalar that YAML can only read as a string,
@@ -368,8 +373,10 @@ impl<'y> Flow<'y> {
                     let colon = rest.find(':')?;
                     let key = rest[..colon].trim_end_matches(' ');
                     if !rest[colon + 1..].starts_with(' ')
+                        || colon > MAX_KEY
                         || !simple_key(key)
                         || key.contains(['{', '}', '[', ']', ','])
+                        || entries.len() == MAX_ENTRIES
                         || entries
                             .iter()
                             .any(|(k, _)| matches!(k, Node::Plain(k) if *k == key))
@@ -421,8 +428,9 @@ impl<'y> Flow<'y> {
         }
         let end = rest.find([',', '}', ']']).unwrap_or(rest.len());
         let plain = rest[..end].trim_end_matches(' ');
-        // In a flow collection `:` and `#` have meanings of their own: left to serde-saphyr.
-        if !plain_ok(plain) || plain.contains([':', '#']) {
+        // In a flow collection `:`, `#`, `[` and `{` have meanings of their own: left to
+        // serde-saphyr.
+        if !plain_ok(plain) || plain.contains([':', '#', '[', '{']) {
             return None;
         }
         self.at += end;
@@ -469,6 +477,17 @@ impl<'n, 'y: 'n> De<'n, 'y> {
             all_digits(int) && (int == "0" || !int.starts_with('0')) && frac.is_none_or(all_digits);
         if ok {
             Ok(text)
+        } else {
+            Err(Unsure)
+        }
+    }
+
+    /// A decimal as a float: serde-saphyr rejects one too large to be finite (310 digits),
+    /// which Rust reads as infinity.
+    fn finite<T: std::str::FromStr + Into<f64> + Copy>(&self) -> Result<T, Unsure> {
+        let value: T = self.decimal(true)?.parse().map_err(|_| Unsure)?;
+        if value.into().is_finite() {
+            Ok(value)
         } else {
             Err(Unsure)
         }
@@ -532,11 +551,11 @@ impl<'n, 'y: 'n> de::Deserializer<'n> for De<'n, 'y> {
         deserialize_u32 visit_u32 u32, deserialize_u64 visit_u64 u64);
 
     fn deserialize_f32<V: Visitor<'n>>(self, visitor: V) -> Result<V::Value, Unsure> {
-        visitor.visit_f32(self.decimal(true)?.parse().map_err(|_| Unsure)?)
+        visitor.visit_f32(self.finite()?)
     }
 
     fn deserialize_f64<V: Visitor<'n>>(self, visitor: V) -> Result<V::Value, Unsure> {
-        visitor.visit_f64(self.decimal(true)?.parse().map_err(|_| Unsure)?)
+        visitor.visit_f64(self.finite()?)
     }
 
     /// Text as written: serde-saphyr gives `2026-05-16` or `42` to a string as it stands.
@@ -821,8 +840,26 @@ mod tests {
             "name: Acme\n\tdesignation: key",
             "name: Acme\ndesignation: key\nowner: Dana\n  Whitfield",
             "name: Acme\ndesignation: key\ntags: [a, b,]",
+            // Found by a hostile tester: serde-saphyr rejects each, or is slow to check it.
+            "name: A\ndesignation: key\ntags: [a[b]",
+            "name: A\ndesignation: key\nextra: {a: b{c}",
         ] {
             assert!(super::from_str::<FrontMatter>(left).is_none(), "{left}");
+        }
+        let too_large = format!(
+            "name: A\ndesignation: key\nhealth: {{ nps: 1{} }}\n",
+            "0".repeat(309)
+        );
+        let long_key = format!("name{}: A\ndesignation: key\n", " ".repeat(1021));
+        let many_keys = format!(
+            "name: A\ndesignation: key\nextra:\n{}",
+            (0..300).map(|i| format!("  k{i}: v\n")).collect::<String>()
+        );
+        for left in [too_large, long_key, many_keys] {
+            assert!(
+                super::from_str::<FrontMatter>(&left).is_none(),
+                "{left:.80}"
+            );
         }
     }
 
