@@ -110,11 +110,7 @@ impl<'y> Parser<'y> {
                 return None;
             }
             let (key, rest) = entry(line.text)?;
-            if entries.len() == MAX_ENTRIES
-                || entries
-                    .iter()
-                    .any(|(k, _)| matches!(k, Node::Plain(k) if *k == key))
-            {
+            if !admits(&entries, key) {
                 return None;
             }
             self.pos += 1;
@@ -200,7 +196,8 @@ fn has_entry(text: &str) -> bool {
     text.contains(": ") || text.ends_with(':')
 }
 
-/// Splits `key: rest` (rest trimmed); `None` unless the key is a simple plain word.
+/// Splits `key: rest` (rest trimmed), in a block or a flow mapping; `None` unless the key is a
+/// simple plain word.
 fn entry(text: &str) -> Option<(&str, &str)> {
     let colon = text.find(':')?;
     let after = &text[colon + 1..];
@@ -211,11 +208,20 @@ fn entry(text: &str) -> Option<(&str, &str)> {
     (colon <= MAX_KEY && simple_key(key)).then_some((key, after.trim_start_matches(' ')))
 }
 
+/// Whether a mapping holding `entries` may take `key`: not a second time, and not beyond
+/// [`MAX_ENTRIES`].
+fn admits(entries: &[(Node<'_>, Node<'_>)], key: &str) -> bool {
+    entries.len() < MAX_ENTRIES
+        && !entries
+            .iter()
+            .any(|(k, _)| matches!(k, Node::Plain(k) if *k == key))
+}
+
 /// A key this reader can take as text: a plain scalar that YAML can only read as a string,
-/// without characters that have a meaning somewhere in YAML.
+/// without characters that have a meaning somewhere in YAML (flow indicators among them).
+/// Its length is bounded by the caller, up to its colon.
 fn simple_key(key: &str) -> bool {
     !key.is_empty()
-        && key.len() <= MAX_KEY
         && key != "<<"
         && !key.contains(INDICATORS)
         && !key.starts_with(['-', '?', ':'])
@@ -235,10 +241,9 @@ const INDICATORS: &[char] = &[
 pub(super) fn ambiguous(plain: &str) -> bool {
     let numberish = |c: char| c.is_ascii_hexdigit() || "xXoO+-._iInN:".contains(c);
     nullish(plain)
-        || matches!(
-            plain.to_ascii_lowercase().as_str(),
-            "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n"
-        )
+        || ["true", "false", "yes", "no", "on", "off", "y", "n"]
+            .iter()
+            .any(|word| plain.eq_ignore_ascii_case(word))
         || (plain.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.'))
             && plain.chars().all(numberish))
 }
@@ -246,11 +251,10 @@ pub(super) fn ambiguous(plain: &str) -> bool {
 /// Whether YAML could read this plain scalar as an infinite or not-a-number float (`.inf`,
 /// `1e999`, 400 digits).
 pub(super) fn maybe_not_finite(plain: &str) -> bool {
-    ambiguous(plain)
-        && (plain.len() > 300
-            || plain.contains(['e', 'E'])
-            || plain.to_ascii_lowercase().contains("inf")
-            || plain.to_ascii_lowercase().contains("nan"))
+    ambiguous(plain) && {
+        let lower = plain.to_ascii_lowercase();
+        plain.len() > 300 || lower.contains('e') || lower.contains("inf") || lower.contains("nan")
+    }
 }
 
 pub(super) fn nullish(plain: &str) -> bool {
@@ -323,8 +327,8 @@ impl<'y> Flow<'y> {
         if depth > MAX_DEPTH {
             return None;
         }
-        let open = self.rest().as_bytes()[0];
-        let close = if open == b'{' { '}' } else { ']' };
+        let mapping = self.rest().starts_with('{');
+        let close = if mapping { '}' } else { ']' };
         self.at += 1;
         let mut entries: Vec<(Node<'y>, Node<'y>)> = Vec::new();
         let mut items = Vec::new();
@@ -333,23 +337,12 @@ impl<'y> Flow<'y> {
             self.at += 1;
         } else {
             loop {
-                if open == b'{' {
-                    let rest = self.rest();
-                    let colon = rest.find(':')?;
-                    let key = rest[..colon].trim_end_matches(' ');
-                    if !rest[colon + 1..].starts_with(' ')
-                        || colon > MAX_KEY
-                        || !simple_key(key)
-                        || key.contains(['{', '}', '[', ']', ','])
-                        || entries.len() == MAX_ENTRIES
-                        || entries
-                            .iter()
-                            .any(|(k, _)| matches!(k, Node::Plain(k) if *k == key))
-                    {
+                if mapping {
+                    let (key, rest) = entry(self.rest())?;
+                    if !admits(&entries, key) {
                         return None;
                     }
-                    self.at += colon + 1;
-                    self.skip_spaces();
+                    self.at = self.text.len() - rest.len();
                     let value = self.value(depth)?;
                     entries.push((Node::Plain(key), value));
                 } else {
@@ -374,7 +367,7 @@ impl<'y> Flow<'y> {
                 }
             }
         }
-        Some(if open == b'{' {
+        Some(if mapping {
             Node::Map(entries)
         } else {
             Node::Seq(items)
