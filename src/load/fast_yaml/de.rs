@@ -93,10 +93,8 @@ impl<'n, 'y: 'n> de::Deserializer<'n> for De<'n, 'y> {
                 true => visitor.visit_i64(self.int()?),
                 false => visitor.visit_u64(self.int()?),
             },
-            Node::Plain(_) => match self.decimal(true) {
-                Ok(_) => self.deserialize_f64(visitor),
-                Err(_) => Err(Unsure),
-            },
+            // A decimal fraction, or unsure.
+            Node::Plain(_) => self.deserialize_f64(visitor),
             Node::Quoted(text) => visitor.visit_borrowed_str(text),
             Node::Seq(_) => self.deserialize_seq(visitor),
             Node::Map(_) => self.deserialize_map(visitor),
