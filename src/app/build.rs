@@ -545,9 +545,8 @@ impl Built {
             .into_par_iter()
             .map(|i| published::inputs(inputs.published, &inputs.reviews, analyses, i))
             .collect();
-        // Reviews are checked in parallel: checking reads back every file of each (a review of
-        // 1,000 accounts is 30 MB).
-        let check = |((prefix, site), fingerprint): (&(String, Site<'_>), Option<u128>)| {
+        let mut out = Vec::with_capacity(sites.len());
+        for ((prefix, site), fingerprint) in sites.iter().zip(fingerprints) {
             let previous = staging
                 .previous(&format!("{prefix}{}", published::FINGERPRINT))
                 .and_then(|b| published::Stamp::parse(&b));
@@ -566,16 +565,11 @@ impl Built {
                     .try_for_each(|(p, _)| staging.keep(&format!("{prefix}{p}")))
                     .map_err(|e| Error::Output(e.to_string()))?;
             }
-            Ok::<_, Error>(Published {
+            out.push(Published {
                 inputs: fingerprint,
                 kept,
-            })
-        };
-        let out: Vec<Published> = sites
-            .par_iter()
-            .zip(fingerprints)
-            .map(check)
-            .collect::<Result<_, _>>()?;
+            });
+        }
         // Another build into the same folder may have swapped its site in meanwhile: what was
         // kept could then be part of either. (The folder is held open, so that no other
         // folder can have its number by the time it is compared.)
