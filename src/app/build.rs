@@ -90,21 +90,6 @@ enum Source {
     Static(usize),
 }
 
-impl Source {
-    /// Whether the file shows the whole portfolio at once (a list page, the pack, an export),
-    /// rather than one account or manager, or a static file.
-    fn is_portfolio_wide(&self) -> bool {
-        use crate::site::Page;
-        match self {
-            Source::Current(file) | Source::Review(_, file) => !matches!(
-                file,
-                File::Page(Page::Account(_) | Page::Manager(_)) | File::Asset(_)
-            ),
-            Source::Static(_) => false,
-        }
-    }
-}
-
 /// What makes a [`Source`]'s file.
 enum Origin<'s> {
     Site(&'s Site<'s>, File),
@@ -496,25 +481,15 @@ impl Built {
             .into_iter()
             .filter(|(_, s)| !matches!(s, Source::Review(n, _) if kept[*n].kept.is_some()))
             .collect();
-        let write = |(path, source): &(String, Source)| {
+        // Every file is one job in one parallel pass: the big list pages render while account
+        // pages do, instead of before them.
+        sources.par_iter().try_for_each(|(path, source)| {
             self.write_one(&staging, path, *source)?;
             if let Source::Current(File::Page(crate::site::Page::Account(_))) = source {
                 on_account_page();
             }
             Ok::<(), Error>(())
-        };
-        // The pages of the whole portfolio (the findings, the accounts table, the pack, the
-        // exports…) render one after another on one thread, while the account and manager
-        // pages render on the other (and on both once those are done): two of them at once
-        // would hold both their values (each 40 MB at 10,000 accounts).
-        let (portfolio_wide, per_account): (Vec<_>, Vec<_>) = sources
-            .iter()
-            .partition(|(_, source)| source.is_portfolio_wide());
-        let (lists, pages) = rayon::join(
-            || portfolio_wide.into_iter().try_for_each(write),
-            || per_account.into_par_iter().try_for_each(write),
-        );
-        lists.and(pages)?;
+        })?;
         self.stamp_reviews(&staging, &kept)?;
         let sites = self.borrow_dependent();
         let pages = std::iter::once(&sites.current)
