@@ -88,9 +88,32 @@ pub fn templates(overrides: Vec<(String, String)>) -> Result<Templates, BuildErr
         all.push((name, content));
     }
     let mut tera = tera::Tera::new();
+    tera.set_escape_fn(escape_html);
     tera.add_raw_templates(all)
         .map_err(|e| BuildError(template_error(&e)))?;
     Ok(Templates { tera, builtin_pack })
+}
+
+/// HTML-escapes `input` exactly as Tera's own escaping does (`&`, `<`, `>`, `"`, `'`), but
+/// writes the runs between those characters whole: Tera's writes every byte with a call of
+/// its own through `dyn Write`, which was 7 % of a 10,000-account build.
+fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = input.as_bytes();
+    let mut start = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        let entity: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            _ => continue,
+        };
+        out.write_all(&bytes[start..i])?;
+        out.write_all(entity)?;
+        start = i + 1;
+    }
+    out.write_all(&bytes[start..])
 }
 
 /// The pack's template, and the start of the marker that stands for a key account's page in
@@ -542,5 +565,32 @@ pub fn shared<'a>(analysis: &'a Analysis<'a>, options: Options) -> Shared<'a> {
         summaries,
         by_account,
         portfolio_findings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The site's escaping must be Tera's, byte for byte: pages are compared with earlier
+    /// builds, and a missed `'` would open an attribute.
+    #[test]
+    fn escaping_is_teras_own() {
+        for input in [
+            "",
+            "plain",
+            "<script>alert('x')</script>",
+            "a & b \"c\" 'd' <e> &amp;",
+            "Müller & Söhne — “quoted” ✓",
+            "&",
+            "'''",
+            "ends with <",
+        ] {
+            let (mut ours, mut teras) = (Vec::new(), Vec::new());
+            super::escape_html(input, &mut ours).unwrap();
+            tera::escape_html(input, &mut teras).unwrap();
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                String::from_utf8(teras).unwrap()
+            );
+        }
     }
 }
