@@ -11,7 +11,7 @@ use super::pages::{band_colour, Shared};
 use super::view::{FindingView, Summary};
 use crate::analyse::{metrics, AccountAnalysis, Band, QuarterFigures, Score};
 use crate::model::{Quarter, TeamMember};
-use crate::numfmt::short;
+use crate::numfmt::{fixed, short};
 
 #[derive(Serialize)]
 pub struct AccountPage<'a> {
@@ -175,7 +175,7 @@ fn score_view(name: &'static str, score: &Score<'_>, kind: &'static str) -> Scor
             present
                 .iter()
                 .take(3)
-                .map(|(n, s, _)| format!("{} {s:.0}", n.replace('_', " ")))
+                .map(|(n, s, _)| n.replace('_', " ") + " " + &fixed(*s, 0))
                 .collect::<Vec<_>>()
                 .join(", ")
         },
@@ -362,7 +362,7 @@ fn page<'a>(
                 offering: &o.offering,
                 value: s.fmt.money(Some(o.value)),
                 stage: o.stage.as_str(),
-                probability: format!("{:.0} %", o.effective_probability()),
+                probability: fixed(o.effective_probability(), 0) + " %",
                 weighted: s.fmt.money(Some(metrics::weighted_value(o))),
                 close: o.close.map(|c| c.to_string()),
                 open: o.stage.is_open(),
@@ -466,7 +466,7 @@ fn account_charts(a: &AccountAnalysis<'_>, s: &Shared<'_>) -> Vec<Chart> {
             "Our revenue as a share of the customer's addressable spend, per quarter.",
             &quarters,
             &[("Share of wallet".into(), PURPLE, sow)],
-            |v| format!("{v:.0} %"),
+            |v| fixed(v, 0) + " %",
             // One table holds every quarter's figures: the first chart's.
             Table::default(),
         ),

@@ -600,7 +600,7 @@ pub fn bars(
                     let (x1, y1) = coord.translate(&(v, y + 0.18));
                     root.draw(&Rectangle::new([(x0, y0), (x1, y1)], colour.filled()))?;
                     let (at, _) = coord.translate(&(v + 1.0, y));
-                    values.push((at, middle + 5, format!("{v:.0}")));
+                    values.push((at, middle + 5, crate::numfmt::fixed(v, 0)));
                 }
                 None => {
                     let (at, _) = coord.translate(&(1.0, y));

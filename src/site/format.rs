@@ -2,7 +2,7 @@
 //! incognito mode every money amount is masked here, in one place.
 
 use crate::analyse::Unit;
-use crate::numfmt::thousands;
+use crate::numfmt::{fixed, fixed_signed, thousands};
 
 /// Formatting rules for one build.
 #[derive(Clone, Copy, Debug)]
@@ -30,29 +30,29 @@ impl Fmt {
         let a = v.abs();
         // An axis of yen or won reaches billions and trillions: "2000000.0M" was unreadable.
         if a >= 1e12 {
-            format!("{:.1}T", v / 1e12)
+            fixed(v / 1e12, 1) + "T"
         } else if a >= 1e9 {
-            format!("{:.1}B", v / 1e9)
+            fixed(v / 1e9, 1) + "B"
         } else if a >= 1e6 {
-            format!("{:.1}M", v / 1e6)
+            fixed(v / 1e6, 1) + "M"
         } else if a >= 1e3 {
-            format!("{:.0}k", v / 1e3)
+            fixed(v / 1e3, 0) + "k"
         } else {
-            format!("{v:.0}")
+            fixed(v, 0)
         }
     }
 }
 
 pub fn pct(v: Option<f64>) -> String {
-    v.map_or_else(|| DASH.into(), |v| format!("{v:.1} %"))
+    v.map_or_else(|| DASH.into(), |v| fixed(v, 1) + " %")
 }
 
 pub fn signed_pct(v: Option<f64>) -> String {
-    v.map_or_else(|| DASH.into(), |v| format!("{v:+.1} %"))
+    v.map_or_else(|| DASH.into(), |v| fixed_signed(v, 1) + " %")
 }
 
 pub fn score(v: Option<f64>) -> String {
-    v.map_or_else(|| DASH.into(), |v| format!("{v:.0}"))
+    v.map_or_else(|| DASH.into(), |v| fixed(v, 0))
 }
 
 /// A sort key for the accounts table (`data-sort`): the raw number, empty when unknown.
@@ -76,7 +76,7 @@ pub fn signed(c: f64, unit: &str) -> String {
     if c.abs() < 0.05 {
         format!("±0.0 {unit}")
     } else {
-        format!("{c:+.1} {unit}")
+        fixed_signed(c, 1) + " " + unit
     }
 }
 

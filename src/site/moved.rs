@@ -48,7 +48,7 @@ pub fn signed(v: f64) -> String {
 }
 
 fn score(v: Option<f64>) -> String {
-    v.map_or_else(|| DASH.into(), |v| format!("{v:.0}"))
+    v.map_or_else(|| DASH.into(), |v| crate::numfmt::fixed(v, 0))
 }
 
 /// "Health 90 → 65 (−25): profitability 100 → 50 −25; satisfaction …": the two largest
