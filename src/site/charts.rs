@@ -52,10 +52,28 @@ pub struct Table {
 }
 
 pub(crate) fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    let mut out = String::with_capacity(s.len());
+    push_escaped(&mut out, s);
+    out
+}
+
+/// Appends `s` escaped for SVG text or a double-quoted attribute (`&`, `<`, `>`, `"`), in one
+/// pass: four `replace`s over every tick label were a twentieth of a build.
+pub(crate) fn push_escaped(out: &mut String, s: &str) {
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        out.push_str(entity);
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
 }
 
 /// Names the chart for assistive technology: its accessible name and description are the
@@ -165,7 +183,9 @@ pub(super) fn text(out: &mut String, x: i32, y: i32, anchor: &str, size: u32, la
     if size != super::svg::FONT_SIZE {
         let _ = write!(out, " font-size=\"{size}\"");
     }
-    let _ = writeln!(out, ">{}</text>", escape(label));
+    out.push('>');
+    push_escaped(out, label);
+    out.push_str("</text>\n");
 }
 
 /// Labels sharing their attributes (an axis' tick labels, a bar chart's names), in one group
@@ -177,12 +197,15 @@ fn label_group<S: AsRef<str>>(out: &mut String, attributes: &str, labels: &[(i32
     if !attributes.is_empty() {
         let _ = write!(out, "<g {attributes}>");
     }
+    let mut n = itoa::Buffer::new();
     for (x, y, label) in labels {
-        let _ = write!(
-            out,
-            "<text x=\"{x}\" y=\"{y}\">{}</text>",
-            escape(label.as_ref())
-        );
+        out.push_str("<text x=\"");
+        out.push_str(n.format(*x));
+        out.push_str("\" y=\"");
+        out.push_str(n.format(*y));
+        out.push_str("\">");
+        push_escaped(out, label.as_ref());
+        out.push_str("</text>");
     }
     if !attributes.is_empty() {
         out.push_str("</g>");
@@ -665,6 +688,19 @@ pub fn pareto(id: &str, shares_desc: &[f64], top20: Option<f64>, table: Table) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A label or a name in a chart can hold anything a plan says: it must not end the text
+    /// or the attribute it stands in, and text around the characters is kept whole.
+    #[test]
+    fn chart_text_is_escaped_in_one_pass() {
+        assert_eq!(escape(""), "");
+        assert_eq!(escape("Müller & Söhne"), "Müller &amp; Söhne");
+        assert_eq!(
+            escape("<b>\"x\" & 'y'</b>"),
+            "&lt;b&gt;&quot;x&quot; &amp; 'y'&lt;/b&gt;"
+        );
+        assert_eq!(escape("&amp;"), "&amp;amp;");
+    }
 
     #[test]
     fn nice_ticks_are_round() {

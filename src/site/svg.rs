@@ -122,7 +122,12 @@ fn paint(out: &mut String, c: BackendColor, how: Paint) {
     match c.rgb {
         (0, 0, 0) => out.push_str("currentColor"),
         (r, g, b) => {
-            let _ = write!(out, "#{r:02X}{g:02X}{b:02X}");
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            out.push('#');
+            for v in [r, g, b] {
+                out.push(char::from(HEX[usize::from(v >> 4)]));
+                out.push(char::from(HEX[usize::from(v & 15)]));
+            }
         }
     }
     out.push('"');
@@ -131,6 +136,19 @@ fn paint(out: &mut String, c: BackendColor, how: Paint) {
             let _ = write!(out, " stroke-width=\"{width}\"");
         }
     }
+}
+
+/// `{command}{v}` in a path's data. Paths are most of a chart's bytes, and `write!` of an
+/// integer was a tenth of drawing one.
+fn number(d: &mut String, command: char, v: i32) {
+    d.push(command);
+    d.push_str(itoa::Buffer::new().format(v));
+}
+
+/// `{command}{x},{y}` in a path's data.
+fn point(d: &mut String, command: char, x: i32, y: i32) {
+    number(d, command, x);
+    number(d, ',', y);
 }
 
 /// The points of a polyline or polygon: `x,y x,y`.
@@ -210,12 +228,12 @@ impl DrawingBackend for Svg<'_> {
         let mut last: Option<BackendCoord> = None;
         for (x, y) in path {
             // Axis-parallel segments (grid lines, ticks, axes) say only the coordinate that moves.
-            let _ = match last {
-                None => write!(d, "M{x},{y}"),
-                Some((lx, _)) if lx == x => write!(d, "V{y}"),
-                Some((_, ly)) if ly == y => write!(d, "H{x}"),
-                Some(_) => write!(d, "L{x},{y}"),
-            };
+            match last {
+                None => point(d, 'M', x, y),
+                Some((lx, _)) if lx == x => number(d, 'V', y),
+                Some((_, ly)) if ly == y => number(d, 'H', x),
+                Some(_) => point(d, 'L', x, y),
+            }
             last = Some((x, y));
         }
         Ok(())
@@ -237,7 +255,11 @@ impl DrawingBackend for Svg<'_> {
             paint(&mut self.style, c, Paint::Fill);
             let d = self.join(Kind::Boxes);
             let (w, h) = (x1 - x0, y1 - y0);
-            let _ = write!(d, "M{x0},{y0}h{w}v{h}h{}z", -w);
+            point(d, 'M', x0, y0);
+            number(d, 'h', w);
+            number(d, 'v', h);
+            number(d, 'h', -w);
+            d.push('z');
             return Ok(());
         }
         let mut style = String::new();
@@ -275,7 +297,8 @@ impl DrawingBackend for Svg<'_> {
         paint(&mut self.style, c, Paint::Stroke(2 * r));
         self.style.push_str(" stroke-linecap=\"round\"");
         let d = self.join(Kind::Dots);
-        let _ = write!(d, "M{x},{y}h0");
+        point(d, 'M', x, y);
+        d.push_str("h0");
         Ok(())
     }
 
