@@ -81,7 +81,7 @@ fn push_fixed(out: &mut String, x: f64, decimals: usize, plus: bool) {
     let a = x.abs();
     // Below 2^49 every tenth and its halves are apart by more than a float's spacing; NaN,
     // infinities and anything larger take the standard way.
-    if !(a < 5.0e14) || scale.is_nan() {
+    if a.is_nan() || a >= 5.0e14 || scale.is_nan() {
         let _ = if plus {
             write!(out, "{x:+.decimals$}")
         } else {
