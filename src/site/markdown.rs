@@ -114,12 +114,31 @@ pub fn render(markdown: &str, allow_raw_html: bool, id_prefix: &str) -> Narrativ
         html = sanitise(&html);
     }
     // Wide tables (a SWOT) scroll inside their own box on a phone instead of the page.
-    if html.contains("<table>") {
-        html = html
-            .replace("<table>", "<div class=\"table-box\"><table>")
-            .replace("</table>", "</table></div>");
+    if memchr::memmem::find(html.as_bytes(), b"<table>").is_some() {
+        html = box_tables(&html);
     }
     Narrative { html, toc }
+}
+
+/// `html` with each `<table>…</table>` inside `<div class="table-box">…</div>`, in one pass
+/// (two `replace`s of the whole narrative were 1.4 % of a build).
+fn box_tables(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut start = 0;
+    for at in memchr::memmem::find_iter(html.as_bytes(), b"table>") {
+        let bytes = html.as_bytes();
+        if at >= 1 && bytes[at - 1] == b'<' {
+            out.push_str(&html[start..at - 1]);
+            out.push_str("<div class=\"table-box\"><table>");
+            start = at + "table>".len();
+        } else if at >= 2 && &bytes[at - 2..at] == b"</" {
+            out.push_str(&html[start..at + "table>".len()]);
+            out.push_str("</div>");
+            start = at + "table>".len();
+        }
+    }
+    out.push_str(&html[start..]);
+    out
 }
 
 /// Relative links, fragments and the web and mail schemes; never `javascript:`, `data:`,
@@ -175,6 +194,24 @@ fn sanitise(html: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every table, and only tables, scroll in their own box: the same as replacing each
+    /// `<table>` and `</table>`, whatever else stands around them.
+    #[test]
+    fn tables_are_boxed_as_replacing_would() {
+        for html in [
+            "<p>no table</p>",
+            "<table><tr><td>a</td></tr></table>\n",
+            "<p>x</p><table>1</table><p>y</p><table>2</table>",
+            "table> </table> <table <table>table></table>",
+            "<p>&lt;table&gt; is escaped</p>",
+        ] {
+            let replaced = html
+                .replace("<table>", "<div class=\"table-box\"><table>")
+                .replace("</table>", "</table></div>");
+            assert_eq!(box_tables(html), replaced, "{html}");
+        }
+    }
 
     #[test]
     fn headings_get_unique_ids_and_a_toc() {

@@ -205,8 +205,9 @@ impl<'w> NulToReplacement<'w> {
     }
 
     fn write_all_nul_free(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        // `contains` on bytes is a memchr: the common case, no NUL, costs next to nothing.
-        if !buf.contains(&0) {
+        // A SIMD search: the common case, no NUL, costs next to nothing (the standard
+        // library's own search was 1.5 % of a build).
+        if memchr::memchr(0, buf).is_none() {
             return self.inner.write_all(buf);
         }
         let mut parts = buf.split(|&b| b == 0);
