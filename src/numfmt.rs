@@ -3,7 +3,8 @@
 /// `1234567.4` → `1,234,567` (rounded to a whole number, thousands separated).
 pub fn thousands(x: f64) -> String {
     let n = x.round() as i64;
-    let digits = n.unsigned_abs().to_string();
+    let mut buffer = itoa::Buffer::new();
+    let digits = buffer.format(n.unsigned_abs());
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
     if n < 0 {
         out.push('-');
@@ -102,10 +103,13 @@ fn push_fixed(out: &mut String, x: f64, decimals: usize, plus: bool) {
     } else if plus {
         out.push('+');
     }
+    let mut digits = itoa::Buffer::new();
     if decimals == 0 {
-        let _ = write!(out, "{q}");
+        out.push_str(digits.format(q));
     } else {
-        let _ = write!(out, "{}.{}", q / 10, q % 10);
+        out.push_str(digits.format(q / 10));
+        out.push('.');
+        out.push(char::from(b'0' + (q % 10) as u8));
     }
 }
 
