@@ -57,7 +57,7 @@ pub fn score(v: Option<f64>) -> String {
 
 /// A sort key for the accounts table (`data-sort`): the raw number, empty when unknown.
 pub fn key(v: Option<f64>) -> String {
-    v.map_or_else(String::new, |v| format!("{v:.4}"))
+    v.map_or_else(String::new, |v| fixed(v, 4))
 }
 
 /// A change as computed by the analysis, for KPI cards: `+2.3 %`, `−1.0 pt`.
