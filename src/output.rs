@@ -720,7 +720,7 @@ impl Staging {
         drop(stopping);
         // Only ever our own previous output: it carried the marker or was empty.
         let warning = leftover.and_then(|old| {
-            let removed = remove_tree(&old, 2);
+            let removed = std::fs::remove_dir_all(&old);
             deregister(&old);
             removed.err().map(|e| {
                 format!(
@@ -757,26 +757,6 @@ impl Staging {
     }
 }
 
-/// Removes the folder `dir` and everything in it, the entries of its first `depth` levels
-/// on both cores: a previous site is 10,000 folders or more, and removing it on one thread
-/// was a tenth of a build that keeps its published reviews. Links are removed, never followed
-/// (as `remove_dir_all` does).
-fn remove_tree(dir: &Path, depth: usize) -> std::io::Result<()> {
-    use rayon::prelude::*;
-    let entries = std::fs::read_dir(dir)?.collect::<std::io::Result<Vec<_>>>()?;
-    entries.par_iter().try_for_each(|entry| {
-        let path = entry.path();
-        if !entry.file_type()?.is_dir() {
-            std::fs::remove_file(&path)
-        } else if depth > 0 {
-            remove_tree(&path, depth - 1)
-        } else {
-            std::fs::remove_dir_all(&path)
-        }
-    })?;
-    std::fs::remove_dir(dir)
-}
-
 /// Atomically exchanges two folders (Linux `renameat2(RENAME_EXCHANGE)`). `Ok(false)` when the
 /// system or file system cannot, so the caller falls back to two renames.
 #[cfg(target_os = "linux")]
@@ -807,29 +787,6 @@ impl Drop for Staging {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A previous site goes whole, at any depth, and a link in it is removed, never followed:
-    /// what it points at outside the site stays.
-    #[test]
-    fn removing_a_previous_site_removes_links_not_what_they_point_at() {
-        let dir = tempfile::tempdir().unwrap();
-        let outside = dir.path().join("outside");
-        std::fs::create_dir(&outside).unwrap();
-        std::fs::write(outside.join("keep.txt"), "mine").unwrap();
-        let old = dir.path().join("old");
-        let deep = old.join("reviews/2026-Q1/accounts/acme");
-        std::fs::create_dir_all(&deep).unwrap();
-        std::fs::write(deep.join("index.html"), "x").unwrap();
-        std::fs::write(old.join("index.html"), "x").unwrap();
-        std::os::unix::fs::symlink(&outside, old.join("reviews/linked")).unwrap();
-        std::os::unix::fs::symlink(&outside, deep.join("linked")).unwrap();
-        remove_tree(&old, 2).unwrap();
-        assert!(!old.exists());
-        assert_eq!(
-            std::fs::read_to_string(outside.join("keep.txt")).unwrap(),
-            "mine"
-        );
-    }
 
     fn setup() -> (tempfile::TempDir, PathBuf, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
