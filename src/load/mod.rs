@@ -462,11 +462,16 @@ fn account_paths(root: &Root) -> (Vec<String>, Vec<Option<Stamp>>, Vec<Diagnosti
     }
     // Each file's stamp on both cores: a lookup by path is kernel time that one thread spent
     // alone (a third of the walk, at 10,000 files, which every save in the preview repeats).
-    let looked_up: Vec<(Met, Option<std::fs::Metadata>)> = met
+    // The stamp is taken right after its file's lookup: it says when the file was read, and
+    // a later time would trust a file saved just before the lookup.
+    let looked_up: Vec<(Met, Option<(std::fs::Metadata, Stamp)>)> = met
         .into_par_iter()
         .map(|m| {
             let meta = match &m {
-                Met::File(entry, _) => entry.metadata().ok(),
+                Met::File(entry, _) => entry.metadata().ok().map(|meta| {
+                    let stamp = Stamp::of(&meta);
+                    (meta, stamp)
+                }),
                 Met::Problem(_) => None,
             };
             (m, meta)
@@ -482,7 +487,7 @@ fn account_paths(root: &Root) -> (Vec<String>, Vec<Option<Stamp>>, Vec<Diagnosti
         };
         use std::os::unix::fs::MetadataExt;
         let mut stamp = None;
-        if let Some(meta) = meta {
+        if let Some((meta, looked_up)) = meta {
             let link = entry.path_is_symlink();
             let key = (meta.dev(), meta.ino());
             if let Some((first, first_link, at)) = seen.get(&key).cloned() {
@@ -490,7 +495,7 @@ fn account_paths(root: &Root) -> (Vec<String>, Vec<Option<Stamp>>, Vec<Diagnosti
                 // takes its place.
                 let (blamed, real) = if first_link && !link {
                     paths[at] = rel.clone();
-                    stamps[at] = Some(Stamp::of(&meta));
+                    stamps[at] = Some(looked_up);
                     seen.insert(key, (rel.clone(), false, at));
                     (first, rel)
                 } else {
@@ -512,7 +517,7 @@ fn account_paths(root: &Root) -> (Vec<String>, Vec<Option<Stamp>>, Vec<Diagnosti
                 continue;
             }
             seen.insert(key, (rel.clone(), link, paths.len()));
-            stamp = Some(Stamp::of(&meta));
+            stamp = Some(looked_up);
         }
         stamps.push(stamp);
         paths.push(rel);
