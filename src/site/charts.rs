@@ -12,6 +12,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 pub use plotters::style::RGBColor;
 use serde::Serialize;
 
+use super::format::{escape, push_escaped};
 use super::svg::Svg;
 
 pub const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
@@ -49,31 +50,6 @@ pub struct NumbersAt {
 pub struct Table {
     pub headers: Vec<String>,
     pub rows: Vec<Vec<String>>,
-}
-
-pub(crate) fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    push_escaped(&mut out, s);
-    out
-}
-
-/// Appends `s` escaped for SVG text or a double-quoted attribute (`&`, `<`, `>`, `"`), in one
-/// pass: four `replace`s over every tick label were a twentieth of a build.
-pub(crate) fn push_escaped(out: &mut String, s: &str) {
-    let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            _ => continue,
-        };
-        out.push_str(&s[start..i]);
-        out.push_str(entity);
-        start = i + 1;
-    }
-    out.push_str(&s[start..]);
 }
 
 /// Names the chart for assistive technology: its accessible name and description are the
@@ -688,19 +664,6 @@ pub fn pareto(id: &str, shares_desc: &[f64], top20: Option<f64>, table: Table) -
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A label or a name in a chart can hold anything a plan says: it must not end the text
-    /// or the attribute it stands in, and text around the characters is kept whole.
-    #[test]
-    fn chart_text_is_escaped_in_one_pass() {
-        assert_eq!(escape(""), "");
-        assert_eq!(escape("Müller & Söhne"), "Müller &amp; Söhne");
-        assert_eq!(
-            escape("<b>\"x\" & 'y'</b>"),
-            "&lt;b&gt;&quot;x&quot; &amp; 'y'&lt;/b&gt;"
-        );
-        assert_eq!(escape("&amp;"), "&amp;amp;");
-    }
 
     #[test]
     fn nice_ticks_are_round() {

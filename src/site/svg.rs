@@ -163,18 +163,6 @@ fn points(path: impl IntoIterator<Item = BackendCoord>) -> String {
     s
 }
 
-fn escape(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-}
-
 type Drawn = Result<(), DrawingErrorKind<std::io::Error>>;
 
 impl DrawingBackend for Svg<'_> {
@@ -345,7 +333,7 @@ impl DrawingBackend for Svg<'_> {
         let family = s.family();
         if family.as_str() != "sans-serif" {
             attrs.push_str(" font-family=\"");
-            escape(&mut attrs, family.as_str());
+            super::format::push_escaped(&mut attrs, family.as_str());
             attrs.push('"');
         }
         // Black at full opacity is the text colour the whole SVG already has.
@@ -369,7 +357,7 @@ impl DrawingBackend for Svg<'_> {
             let _ = write!(attrs, " transform=\"rotate({turn}, {x}, {y})\"");
         }
         attrs.push('>');
-        escape(&mut attrs, text);
+        super::format::push_escaped(&mut attrs, text);
         self.element(format_args!("{attrs}</text>"));
         Ok(())
     }

@@ -355,7 +355,7 @@ fn spark(
         .join(" → ");
     let mut svg = format!(
         "<svg class=\"spark\" viewBox=\"0 0 {SPARK_W} {SPARK_H}\" width=\"{SPARK_W}\" height=\"{SPARK_H}\" role=\"img\" aria-label=\"{}\">",
-        super::charts::escape(&format!("{what}: {text}"))
+        format::escape(&format!("{what}: {text}"))
     );
     let mut run: Vec<String> = Vec::new();
     let flush = |run: &mut Vec<String>, svg: &mut String| {

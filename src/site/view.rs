@@ -174,11 +174,7 @@ pub fn finding(f: &Finding, name: Option<&str>, incognito: bool) -> FindingView 
 /// `text` as HTML, escaped, with each `backticked` span as `<code>`: rule explanations name
 /// configuration keys that way.
 pub fn code_html(text: &str) -> String {
-    let escaped = text
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;");
+    let escaped = format::escape(text);
     let mut out = String::with_capacity(escaped.len() + 16);
     for (i, part) in escaped.split('`').enumerate() {
         if i % 2 == 1 {
