@@ -464,20 +464,17 @@ fn account_paths(root: &Root) -> (Vec<String>, Vec<Option<Stamp>>, Vec<Diagnosti
     // alone (a third of the walk, at 10,000 files, which every save in the preview repeats).
     // The stamp is taken right after its file's lookup: it says when the file was read, and
     // a later time would trust a file saved just before the lookup.
-    let looked_up: Vec<(Met, Option<(std::fs::Metadata, Stamp)>)> = met
+    let looked_up: Vec<(Met, Option<Stamp>)> = met
         .into_par_iter()
         .map(|m| {
-            let meta = match &m {
-                Met::File(entry, _) => entry.metadata().ok().map(|meta| {
-                    let stamp = Stamp::of(&meta);
-                    (meta, stamp)
-                }),
+            let stamp = match &m {
+                Met::File(entry, _) => entry.metadata().ok().map(|meta| Stamp::of(&meta)),
                 Met::Problem(_) => None,
             };
-            (m, meta)
+            (m, stamp)
         })
         .collect();
-    for (m, meta) in looked_up {
+    for (m, stamp) in looked_up {
         let (entry, rel) = match m {
             Met::Problem(d) => {
                 problems.push(d);
@@ -485,17 +482,15 @@ fn account_paths(root: &Root) -> (Vec<String>, Vec<Option<Stamp>>, Vec<Diagnosti
             }
             Met::File(entry, rel) => (entry, rel),
         };
-        use std::os::unix::fs::MetadataExt;
-        let mut stamp = None;
-        if let Some((meta, looked_up)) = meta {
+        if let Some(stamp) = stamp {
             let link = entry.path_is_symlink();
-            let key = (meta.dev(), meta.ino());
+            let key = (stamp.dev, stamp.ino);
             if let Some((first, first_link, at)) = seen.get(&key).cloned() {
                 // Blame the link: when the first path seen was the link, the real file
                 // takes its place.
                 let (blamed, real) = if first_link && !link {
                     paths[at] = rel.clone();
-                    stamps[at] = Some(looked_up);
+                    stamps[at] = Some(stamp);
                     seen.insert(key, (rel.clone(), false, at));
                     (first, rel)
                 } else {
@@ -517,7 +512,6 @@ fn account_paths(root: &Root) -> (Vec<String>, Vec<Option<Stamp>>, Vec<Diagnosti
                 continue;
             }
             seen.insert(key, (rel.clone(), link, paths.len()));
-            stamp = Some(looked_up);
         }
         stamps.push(stamp);
         paths.push(rel);

@@ -124,9 +124,9 @@ pub fn render(markdown: &str, allow_raw_html: bool, id_prefix: &str) -> Narrativ
 /// (two `replace`s of the whole narrative were 1.4 % of a build).
 fn box_tables(html: &str) -> String {
     let mut out = String::with_capacity(html.len() + 64);
+    let bytes = html.as_bytes();
     let mut start = 0;
-    for at in memchr::memmem::find_iter(html.as_bytes(), b"table>") {
-        let bytes = html.as_bytes();
+    for at in memchr::memmem::find_iter(bytes, b"table>") {
         if at >= 1 && bytes[at - 1] == b'<' {
             out.push_str(&html[start..at - 1]);
             out.push_str("<div class=\"table-box\"><table>");
